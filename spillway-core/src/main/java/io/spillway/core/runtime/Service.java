@@ -1,0 +1,211 @@
+package io.spillway.core.runtime;
+
+import io.spillway.core.model.ClientTls;
+import io.spillway.core.model.HostPort;
+import io.spillway.core.model.ServiceConfig;
+import io.spillway.core.model.ServiceProtocol;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend service: an address, a connection capacity (SPEC S2) and a health status.
+ *
+ * <p>The capacity is a hard limit on concurrent connections: {@link #tryAcquire()} reserves a
+ * slot with a compare-and-set, so racing event loops never push a service past it. A capacity
+ * of 0 means unlimited. Health comes from monitors ({@link #setHealth}); an administrator can
+ * {@link #disable()} the service, which counts as DOWN for the dynamic threshold at once (S3).
+ * Every status change is published to the {@link ServiceListener}s (M5).
+ */
+public final class Service {
+
+    private final String name;
+    private final HostPort address;
+    private final ServiceProtocol protocol;
+    private final ClientTls tls;
+    private final int weight;
+    private final String capacityUrl;
+    private final AtomicInteger active = new AtomicInteger();
+    private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
+    private final ResponseTimeAverage responseTime = new ResponseTimeAverage();
+
+    private volatile int capacity;
+    private volatile boolean healthy = true;
+    private volatile boolean disabled;
+    private volatile String lastReason = "no monitor";
+
+    public Service(ServiceConfig config) {
+        this.name = config.name();
+        this.address = config.address();
+        this.protocol = config.protocol();
+        this.tls = config.tls() == null ? ClientTls.INSECURE : config.tls();
+        this.weight = Math.max(1, config.weight());
+        this.capacityUrl = config.capacityUrl();
+        this.capacity = config.capacity();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public HostPort address() {
+        return address;
+    }
+
+    public ServiceProtocol protocol() {
+        return protocol;
+    }
+
+    public ClientTls tls() {
+        return tls;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    /** S2: path that reports the capacity, or null when it is configured. */
+    public String capacityUrl() {
+        return capacityUrl;
+    }
+
+    /** Concurrent connections this service carries; 0: unlimited. */
+    public int capacity() {
+        return capacity;
+    }
+
+    public int activeConnections() {
+        return active.get();
+    }
+
+    public ServiceState state() {
+        if (disabled) {
+            return ServiceState.DISABLED;
+        }
+        return healthy ? ServiceState.UP : ServiceState.DOWN;
+    }
+
+    public boolean isUp() {
+        return !disabled && healthy;
+    }
+
+    /** Why the service is in its state: the last monitor event's reason. */
+    public String lastReason() {
+        return lastReason;
+    }
+
+    public ResponseTimeAverage responseTime() {
+        return responseTime;
+    }
+
+    /** Whether another connection fits under the capacity (racy; use {@link #tryAcquire()} to take it). */
+    public boolean hasRoom() {
+        int cap = capacity;
+        return cap == 0 || active.get() < cap;
+    }
+
+    /** Reserves a connection slot if the service is below its capacity. */
+    public boolean tryAcquire() {
+        for (;;) {
+            int cap = capacity;
+            int current = active.get();
+            if (cap != 0 && current >= cap) {
+                return false;
+            }
+            if (active.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Takes a slot regardless of capacity: used only when no service of the vServer has room. */
+    public void acquireForced() {
+        active.incrementAndGet();
+    }
+
+    /** Gives back a slot taken by {@link #tryAcquire()} or {@link #acquireForced()}; call exactly once. */
+    public void release() {
+        int after = active.decrementAndGet();
+        assert after >= 0 : "service " + name + " released more slots than it gave";
+    }
+
+    /** Called by the monitors (M4 aggregate) with the service's health. */
+    public void setHealth(boolean up, String reason) {
+        ServiceState before;
+        ServiceState after;
+        synchronized (this) {
+            if (healthy == up) {
+                return;
+            }
+            before = state();
+            healthy = up;
+            lastReason = reason;
+            after = state();
+        }
+        fire(before, after, reason);
+    }
+
+    /** Takes the service out of rotation: it counts as DOWN for S3 at once. */
+    public void disable() {
+        setDisabled(true, "disabled by administrator");
+    }
+
+    public void enable() {
+        setDisabled(false, "enabled by administrator");
+    }
+
+    private void setDisabled(boolean value, String reason) {
+        ServiceState before;
+        ServiceState after;
+        synchronized (this) {
+            if (disabled == value) {
+                return;
+            }
+            before = state();
+            disabled = value;
+            after = state();
+        }
+        fire(before, after, reason);
+    }
+
+    /** S2: a learnt capacity replaces the configured one; thresholds follow. */
+    public void setCapacity(int newCapacity) {
+        if (newCapacity < 0) {
+            throw new IllegalArgumentException("capacity " + newCapacity + " < 0");
+        }
+        int before;
+        synchronized (this) {
+            before = capacity;
+            if (before == newCapacity) {
+                return;
+            }
+            capacity = newCapacity;
+        }
+        for (ServiceListener l : listeners) {
+            l.onCapacityChange(this, before, newCapacity);
+        }
+    }
+
+    private void fire(ServiceState before, ServiceState after, String reason) {
+        if (before == after) {
+            return;
+        }
+        for (ServiceListener l : listeners) {
+            l.onStateChange(this, before, after, reason);
+        }
+    }
+
+    public void addListener(ServiceListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(ServiceListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public String toString() {
+        return "Service[" + name + " " + address + " " + state() + " " + active.get() + "/" + capacity + "]";
+    }
+}

@@ -1,0 +1,110 @@
+package io.spillway.core.runtime;
+
+import io.spillway.core.model.SpilloverConfig;
+import io.spillway.core.model.WhenFull;
+
+import java.net.InetAddress;
+
+/**
+ * Admission of a new client connection into a chain of vServers (SPEC S4-S7): the decision
+ * every listener makes on its accepting event loop before any byte is proxied.
+ *
+ * <ol>
+ *   <li><b>Persistence (S6).</b> If the head vServer has spillover persistence and the client
+ *   (under the mask) was served by a vServer of the chain within the timeout, and that vServer
+ *   is UP, the client goes there, even above its threshold.</li>
+ *   <li><b>Walk (S4).</b> Otherwise each vServer of the chain, head first, reserves a slot if it
+ *   is UP and below its threshold ({@link VirtualServer#tryAcquire()}); a vServer that cannot
+ *   hands the connection to its backup and counts a spillover.</li>
+ *   <li><b>Full chain (S5).</b> When no vServer has room, the head's {@code whenFull} decides:
+ *   {@code accept} takes the connection on the head anyway; {@code redirect} and {@code drop}
+ *   return null, counted on the head, and the listener answers with a 302 or a close.</li>
+ * </ol>
+ *
+ * The decision allocates nothing when persistence is off or keyed by the full address.
+ */
+public final class SpilloverChain {
+
+    /** Bound on the walk, a guard against a loop the validator should already have refused. */
+    private static final int MAX_HOPS = 64;
+
+    private final VirtualServer head;
+    private final PersistenceTable persistence;
+    private final WhenFull whenFull;
+    private final String redirectUrl;
+
+    public SpilloverChain(VirtualServer head, PersistenceTable persistence) {
+        SpilloverConfig spill = head.config().spillover();
+        this.head = head;
+        this.persistence = persistence;
+        this.whenFull = spill.whenFull();
+        this.redirectUrl = spill.redirectUrl();
+    }
+
+    /** A chain with the persistence its head's configuration asks for. */
+    public static SpilloverChain of(VirtualServer head) {
+        SpilloverConfig spill = head.config().spillover();
+        PersistenceTable table = spill.persistence() == null || spill.persistence().isZero()
+                ? null
+                : new PersistenceTable(spill.persistence(), spill.persistenceMask(), spill.persistenceMaxEntries());
+        return new SpilloverChain(head, table);
+    }
+
+    public VirtualServer head() {
+        return head;
+    }
+
+    public WhenFull whenFull() {
+        return whenFull;
+    }
+
+    public String redirectUrl() {
+        return redirectUrl;
+    }
+
+    /** The persistence table, or null when persistence is off. */
+    public PersistenceTable persistence() {
+        return persistence;
+    }
+
+    /**
+     * Admits a connection from {@code client}.
+     *
+     * @return the vServer that now holds a slot for it (release it exactly once when the
+     *         connection closes), or null when the chain is full and {@link #whenFull()} is
+     *         redirect or drop
+     */
+    public VirtualServer admit(InetAddress client) {
+        if (persistence != null && client != null) {
+            VirtualServer pinned = persistence.get(client);
+            if (pinned != null && pinned.isUp()) {
+                pinned.acquireForced();
+                pinned.countPersistentAdmission();
+                return pinned;
+            }
+        }
+        VirtualServer vs = head;
+        for (int hop = 0; vs != null && hop < MAX_HOPS; hop++) {
+            if (vs.isUp() && vs.tryAcquire()) {
+                if (persistence != null && client != null) {
+                    persistence.put(client, vs);
+                }
+                return vs;
+            }
+            if (vs.backup() == null) {
+                break;
+            }
+            vs.countSpillover();
+            vs = vs.backup();
+        }
+        switch (whenFull) {
+            case ACCEPT -> {
+                head.acquireForced();
+                return head;
+            }
+            case REDIRECT -> head.countRedirect();
+            case DROP -> head.countDrop();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,205 @@
+package io.spillway.core.runtime;
+
+import io.spillway.core.model.SpilloverMethod;
+import io.spillway.core.model.VServerConfig;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A virtual server (SPEC S1): a set of services, a load-balancing method, a maximum
+ * connection threshold and an optional backup vServer.
+ *
+ * <p><b>Threshold (S3).</b> With {@code dynamicconnection} the threshold is the sum of the
+ * capacities of the services that are UP. It is recomputed on every service event (M5) rather
+ * than adjusted by deltas: the recomputation runs under this object's lock and reads the
+ * services' current states, so two events racing each other cannot leave a stale sum behind.
+ * Events are rare; {@link #threshold()} on the data path is a volatile read.
+ *
+ * <p><b>Admission (S7).</b> {@link #tryAcquire()} reserves a slot with a compare-and-set of the
+ * active count against the threshold, so racing accepts on different event loops never push
+ * the count past it. Each reserved slot is given back by exactly one {@link #release()}.
+ */
+public final class VirtualServer implements ServiceListener {
+
+    /** The threshold of {@code spillover.method: none}: never full. */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+
+    private final VServerConfig config;
+    private final List<Service> services;
+    private final LoadBalancer loadBalancer;
+    private final VirtualServer backup;
+    private final AtomicInteger active = new AtomicInteger();
+    private final LongAdder admitted = new LongAdder();
+    private final LongAdder spillovers = new LongAdder();
+    private final LongAdder redirects = new LongAdder();
+    private final LongAdder drops = new LongAdder();
+    private final LongAdder persistentAdmissions = new LongAdder();
+
+    private volatile int threshold;
+
+    /**
+     * @param services the services bound to this vServer, in configuration order
+     * @param backup   the next vServer of the spillover chain, or null
+     */
+    public VirtualServer(VServerConfig config, List<Service> services, VirtualServer backup) {
+        this.config = config;
+        this.services = List.copyOf(services);
+        this.loadBalancer = LoadBalancer.create(config.lbMethod(), this.services);
+        this.backup = backup;
+        recomputeThreshold();
+        for (Service s : this.services) {
+            s.addListener(this);
+        }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public VServerConfig config() {
+        return config;
+    }
+
+    public List<Service> services() {
+        return services;
+    }
+
+    public LoadBalancer loadBalancer() {
+        return loadBalancer;
+    }
+
+    /** The next vServer of the chain, or null. */
+    public VirtualServer backup() {
+        return backup;
+    }
+
+    public SpilloverMethod spilloverMethod() {
+        return config.spillover().method();
+    }
+
+    /** The current maximum connection threshold; {@link #UNLIMITED} for method none. */
+    public int threshold() {
+        return threshold;
+    }
+
+    public int activeConnections() {
+        return active.get();
+    }
+
+    /** UP while at least one service is UP; a vServer that is DOWN hands every connection on. */
+    public boolean isUp() {
+        for (Service s : services) {
+            if (s.isUp()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public String state() {
+        return isUp() ? "UP" : "DOWN";
+    }
+
+    /** Reserves a connection slot if the active count is below the threshold (S7). */
+    public boolean tryAcquire() {
+        for (;;) {
+            int limit = threshold;
+            int current = active.get();
+            if (current >= limit) {
+                return false;
+            }
+            if (active.compareAndSet(current, current + 1)) {
+                admitted.increment();
+                return true;
+            }
+        }
+    }
+
+    /** Takes a slot above the threshold: persistence (S6) or {@code whenFull: accept} (S5). */
+    public void acquireForced() {
+        active.incrementAndGet();
+        admitted.increment();
+    }
+
+    /** Gives back a slot; exactly once per acquired connection. */
+    public void release() {
+        int after = active.decrementAndGet();
+        assert after >= 0 : "vserver " + name() + " released more slots than it gave";
+    }
+
+    public long admitted() {
+        return admitted.sum();
+    }
+
+    public long spillovers() {
+        return spillovers.sum();
+    }
+
+    public long redirects() {
+        return redirects.sum();
+    }
+
+    public long drops() {
+        return drops.sum();
+    }
+
+    public long persistentAdmissions() {
+        return persistentAdmissions.sum();
+    }
+
+    void countSpillover() {
+        spillovers.increment();
+    }
+
+    void countRedirect() {
+        redirects.increment();
+    }
+
+    void countDrop() {
+        drops.increment();
+    }
+
+    void countPersistentAdmission() {
+        persistentAdmissions.increment();
+    }
+
+    @Override
+    public void onStateChange(Service service, ServiceState previous, ServiceState current, String reason) {
+        recomputeThreshold();
+    }
+
+    @Override
+    public void onCapacityChange(Service service, int previous, int current) {
+        recomputeThreshold();
+    }
+
+    private synchronized void recomputeThreshold() {
+        threshold = switch (config.spillover().method()) {
+            case NONE -> UNLIMITED;
+            case CONNECTION -> config.spillover().threshold();
+            case DYNAMICCONNECTION -> {
+                long sum = 0;
+                for (Service s : services) {
+                    if (s.isUp()) {
+                        sum += s.capacity();
+                    }
+                }
+                yield (int) Math.min(sum, UNLIMITED - 1);
+            }
+        };
+    }
+
+    /** Stops following the services' events (the vServer was replaced by a reload). */
+    public void detach() {
+        for (Service s : services) {
+            s.removeListener(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VirtualServer[" + name() + " " + active.get() + "/" + threshold + "]";
+    }
+}
