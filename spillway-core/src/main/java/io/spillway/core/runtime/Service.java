@@ -8,6 +8,7 @@ import io.spillway.core.model.ServiceProtocol;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A backend service: an address, a connection capacity (SPEC S2) and a health status.
@@ -34,6 +35,7 @@ public final class Service {
     private volatile boolean healthy = true;
     private volatile boolean disabled;
     private volatile String lastReason = "no monitor";
+    private volatile Supplier<List<MonitorStatus>> monitorView = List::of;
 
     public Service(ServiceConfig config) {
         this.name = config.name();
@@ -93,6 +95,16 @@ public final class Service {
     /** Why the service is in its state: the last monitor event's reason. */
     public String lastReason() {
         return lastReason;
+    }
+
+    /** Each bound monitor's current state (M5), as published by the monitor runtime. */
+    public List<MonitorStatus> monitorStatuses() {
+        return monitorView.get();
+    }
+
+    /** Set by the monitor runtime: where {@link #monitorStatuses()} reads from. */
+    public void setMonitorView(Supplier<List<MonitorStatus>> view) {
+        this.monitorView = view == null ? List::of : view;
     }
 
     public ResponseTimeAverage responseTime() {
