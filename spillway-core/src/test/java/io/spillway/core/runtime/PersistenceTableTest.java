@@ -1,0 +1,58 @@
+package io.spillway.core.runtime;
+
+import io.spillway.core.model.WhenFull;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.spillway.core.runtime.Fixtures.dynamic;
+import static io.spillway.core.runtime.Fixtures.service;
+import static io.spillway.core.runtime.Fixtures.vs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PersistenceTableTest {
+
+    private final VirtualServer target = vs("t", dynamic(null, WhenFull.DROP), null, service("s", 1));
+
+    @Test
+    void entriesExpireAfterTheTimeoutSinceLastUse() throws Exception {
+        AtomicLong now = new AtomicLong();
+        PersistenceTable table = new PersistenceTable(Duration.ofSeconds(10), 32, 100, now::get);
+        InetAddress a = InetAddress.getByName("10.1.1.1");
+        table.put(a, target);
+
+        now.addAndGet(Duration.ofSeconds(8).toNanos());
+        assertThat(table.get(a)).isSameAs(target);
+        now.addAndGet(Duration.ofSeconds(8).toNanos());
+        assertThat(table.get(a)).isSameAs(target);
+        now.addAndGet(Duration.ofSeconds(11).toNanos());
+        assertThat(table.get(a)).isNull();
+    }
+
+    @Test
+    void tableIsBounded() throws Exception {
+        PersistenceTable table = new PersistenceTable(Duration.ofMinutes(1), 32, 50);
+        for (int i = 0; i < 1000; i++) {
+            table.put(InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i}), target);
+        }
+        assertThat(table.size()).isLessThanOrEqualTo(50);
+    }
+
+    @Test
+    void ipv6AddressesAreMaskedByMaskPlus96() throws Exception {
+        PersistenceTable table = new PersistenceTable(Duration.ofMinutes(1), 16, 50);
+        table.put(InetAddress.getByName("2001:db8::1:2:3:4"), target);
+        assertThat(table.get(InetAddress.getByName("2001:db8::1:2:3:ffff"))).isSameAs(target);
+        assertThat(table.get(InetAddress.getByName("2001:db8::1:2:4:4"))).isNull();
+    }
+
+    @Test
+    void fullMaskKeysByTheAddressItself() throws Exception {
+        PersistenceTable table = new PersistenceTable(Duration.ofMinutes(1), 32, 50);
+        InetAddress a = InetAddress.getByName("10.1.1.1");
+        assertThat(table.key(a)).isSameAs(a);
+        assertThat(table.key(InetAddress.getByName("10.1.1.1"))).isEqualTo(a);
+    }
+}
