@@ -18,6 +18,12 @@ import java.util.Set;
  * service entry (shared by every vServer that binds it), one {@link VirtualServer} per vServer
  * entry and one {@link SpilloverChain} per vServer (the chain it heads). vServers are built
  * backups first, so every vServer's backup reference is final.
+ *
+ * <p>A reload (P3) builds a new graph {@linkplain #build(SpillwayConfig, RuntimeGraph) from the
+ * previous one}: a service whose configuration is unchanged keeps its object, and with it its
+ * active connection count, health and monitor view; a vServer whose configuration, services
+ * and backup are all unchanged keeps its object, counters and persistence table. So the
+ * connections in flight stay counted against the thresholds they were admitted under.
  */
 public final class RuntimeGraph {
 
@@ -39,9 +45,18 @@ public final class RuntimeGraph {
      * have no loop).
      */
     public static RuntimeGraph build(SpillwayConfig config) {
+        return build(config, null);
+    }
+
+    /**
+     * Builds the graph of a reloaded configuration, reusing from {@code previous} (may be null)
+     * every object whose configuration is unchanged.
+     */
+    public static RuntimeGraph build(SpillwayConfig config, RuntimeGraph previous) {
         Map<String, Service> services = new LinkedHashMap<>();
         for (ServiceConfig sc : config.services()) {
-            services.put(sc.name(), new Service(sc));
+            Service old = previous == null ? null : previous.services.get(sc.name());
+            services.put(sc.name(), old != null && old.config().equals(sc) ? old : new Service(sc));
         }
         Map<String, VServerConfig> byName = new LinkedHashMap<>();
         for (VServerConfig vc : config.vservers()) {
@@ -49,21 +64,23 @@ public final class RuntimeGraph {
         }
         Map<String, VirtualServer> built = new LinkedHashMap<>();
         for (VServerConfig vc : config.vservers()) {
-            buildVServer(vc.name(), byName, services, built, new HashSet<>());
+            buildVServer(vc.name(), byName, services, built, new HashSet<>(), previous);
         }
         Map<String, VirtualServer> ordered = new LinkedHashMap<>();
         Map<String, SpilloverChain> chains = new LinkedHashMap<>();
         for (VServerConfig vc : config.vservers()) {
             VirtualServer vs = built.get(vc.name());
             ordered.put(vc.name(), vs);
-            chains.put(vc.name(), SpilloverChain.of(vs));
+            SpilloverChain oldChain = previous == null ? null : previous.chains.get(vc.name());
+            chains.put(vc.name(), oldChain != null && oldChain.head() == vs ? oldChain : SpilloverChain.of(vs));
         }
         return new RuntimeGraph(config, services, ordered, chains);
     }
 
     private static VirtualServer buildVServer(String name, Map<String, VServerConfig> byName,
                                               Map<String, Service> services,
-                                              Map<String, VirtualServer> built, Set<String> path) {
+                                              Map<String, VirtualServer> built, Set<String> path,
+                                              RuntimeGraph previous) {
         VirtualServer existing = built.get(name);
         if (existing != null) {
             return existing;
@@ -77,7 +94,7 @@ public final class RuntimeGraph {
         }
         String backupName = vc.spillover().backup();
         VirtualServer backup = backupName == null ? null
-                : buildVServer(backupName, byName, services, built, path);
+                : buildVServer(backupName, byName, services, built, path, previous);
         List<Service> bound = new ArrayList<>();
         for (String s : vc.services()) {
             Service service = services.get(s);
@@ -86,9 +103,25 @@ public final class RuntimeGraph {
             }
             bound.add(service);
         }
-        VirtualServer vs = new VirtualServer(vc, bound, backup);
+        VirtualServer old = previous == null ? null : previous.vservers.get(name);
+        VirtualServer vs = old != null && old.config().equals(vc) && old.backup() == backup
+                && sameObjects(old.services(), bound)
+                ? old
+                : new VirtualServer(vc, bound, backup);
         built.put(name, vs);
         return vs;
+    }
+
+    private static boolean sameObjects(List<Service> a, List<Service> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public SpillwayConfig config() {
@@ -125,8 +158,17 @@ public final class RuntimeGraph {
         return chain;
     }
 
-    /** Detaches every vServer from its services' events (the graph was replaced). */
+    /** Detaches every vServer from its services' events (the graph was shut down). */
     public void detach() {
         vservers.values().forEach(VirtualServer::detach);
+    }
+
+    /** Detaches the vServers that {@code successor} did not take over (after a reload). */
+    public void detachReplacedBy(RuntimeGraph successor) {
+        for (VirtualServer vs : vservers.values()) {
+            if (successor.vservers.get(vs.name()) != vs) {
+                vs.detach();
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  */
 public final class Service {
 
+    private final ServiceConfig config;
     private final String name;
     private final HostPort address;
     private final ServiceProtocol protocol;
@@ -38,6 +39,7 @@ public final class Service {
     private volatile Supplier<List<MonitorStatus>> monitorView = List::of;
 
     public Service(ServiceConfig config) {
+        this.config = config;
         this.name = config.name();
         this.address = config.address();
         this.protocol = config.protocol();
@@ -49,6 +51,10 @@ public final class Service {
 
     public String name() {
         return name;
+    }
+
+    public ServiceConfig config() {
+        return config;
     }
 
     public HostPort address() {
