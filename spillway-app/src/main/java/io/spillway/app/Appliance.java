@@ -1,0 +1,251 @@
+package io.spillway.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spillway.admin.AdminResponse;
+import io.spillway.admin.AdminServer;
+import io.spillway.admin.SpillwayMetrics;
+import io.spillway.config.ConfigDiff;
+import io.spillway.config.ConfigLoader;
+import io.spillway.config.LoadResult;
+import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.core.runtime.VirtualServer;
+import io.spillway.monitor.MonitorRuntime;
+import io.spillway.proxy.ProxyServer;
+import io.spillway.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One running appliance: the runtime graph built from a configuration, and the parts that serve
+ * it on one shared {@link Transport}: the proxy listeners, the monitors, the management API and,
+ * when configured, the GSLB node with its DNS and resolve listeners.
+ *
+ * <p>{@link #reload()} (P3) re-reads the file, refuses it whole if it has errors, and otherwise
+ * builds a new graph from the old one (unchanged objects keep their counts), swaps the proxy
+ * onto it, restarts the monitors on it and restarts GSLB if its section changed. Connections in
+ * flight keep the objects they were admitted with.
+ */
+public final class Appliance implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Appliance.class);
+
+    private final Path configFile;
+    private final Transport transport;
+    private final boolean ownsTransport;
+    private final AtomicReference<RuntimeGraph> graph = new AtomicReference<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Object reloadLock = new Object();
+
+    private volatile SpillwayConfig config;
+    private ProxyServer proxy;
+    private MonitorRuntime monitors;
+    private AdminServer admin;
+    private GslbParts gslb;
+
+    private Appliance(SpillwayConfig config, Path configFile, Transport transport, boolean ownsTransport) {
+        this.config = config;
+        this.configFile = configFile;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
+    }
+
+    /** Starts an appliance on its own event-loop group. */
+    public static Appliance start(SpillwayConfig config, Path configFile, int threads) throws Exception {
+        return start(config, configFile, Transport.create(threads), true);
+    }
+
+    /** Starts an appliance on a shared event-loop group (the demo runs several in one process). */
+    public static Appliance start(SpillwayConfig config, Path configFile, Transport transport,
+                                  boolean ownsTransport) throws Exception {
+        Appliance a = new Appliance(config, configFile, transport, ownsTransport);
+        try {
+            a.startParts();
+        } catch (Exception e) {
+            a.close();
+            throw e;
+        }
+        return a;
+    }
+
+    private void startParts() throws Exception {
+        RuntimeGraph g = RuntimeGraph.build(config);
+        graph.set(g);
+        proxy = new ProxyServer(transport, g);
+        proxy.start();
+        monitors = new MonitorRuntime(transport, g);
+        monitors.start();
+        if (config.gslb() != null) {
+            gslb = GslbParts.start(transport, config.gslb(), graph::get, registry);
+        }
+        if (config.admin().listen() != null) {
+            SpillwayMetrics.bind(registry, graph::get);
+            admin = new AdminServer(transport, config.admin(), graph::get, registry);
+            admin.route("POST", "/api/v1/reload", request -> reloadResponse());
+            if (gslb != null) {
+                gslb.registerRoutes(admin);
+            }
+            admin.start();
+        }
+    }
+
+    public RuntimeGraph graph() {
+        return graph.get();
+    }
+
+    public SpillwayConfig config() {
+        return config;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public InetSocketAddress vserverAddress(String name) {
+        return proxy.boundAddress(name);
+    }
+
+    /** The admin listener's address, or null without one. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.boundAddress();
+    }
+
+    /** The GSLB parts, or null without a gslb section. */
+    public GslbParts gslb() {
+        return gslb;
+    }
+
+    /** One line naming every bound address, for the start-up log. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (VirtualServer vs : graph.get().vservers()) {
+            InetSocketAddress a = proxy.boundAddress(vs.name());
+            if (a != null) {
+                sb.append("vserver.").append(vs.name()).append('=').append(hostPort(a)).append(' ');
+            }
+        }
+        if (admin != null) {
+            sb.append("admin=").append(hostPort(admin.boundAddress())).append(' ');
+        }
+        if (gslb != null) {
+            sb.append(gslb.describe());
+        }
+        return sb.toString().trim();
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private AdminResponse reloadResponse() {
+        ReloadOutcome outcome = reload();
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!outcome.errors().isEmpty()) {
+            body.put("error", "configuration has errors; nothing was changed");
+            body.put("errors", outcome.errors());
+            return AdminResponse.json(400, body);
+        }
+        body.put("status", "reloaded");
+        body.put("changes", outcome.changes());
+        return AdminResponse.json(200, body);
+    }
+
+    /** What a reload did: the errors that refused it, or the changes applied. */
+    public record ReloadOutcome(List<String> errors, List<String> changes) {
+    }
+
+    /** Re-reads the configuration file and applies it (P3); nothing changes if it has errors. */
+    public ReloadOutcome reload() {
+        if (configFile == null) {
+            return new ReloadOutcome(List.of("this appliance was not started from a file"), List.of());
+        }
+        synchronized (reloadLock) {
+            LoadResult result = ConfigLoader.load(configFile);
+            if (!result.ok()) {
+                List<String> errors = result.errors().stream().map(e -> e.format()).toList();
+                log.warn("event=reload_refused errors={}", errors.size());
+                return new ReloadOutcome(errors, List.of());
+            }
+            SpillwayConfig next = result.config();
+            ConfigDiff diff = ConfigDiff.between(config, next);
+            if (diff.isEmpty()) {
+                return new ReloadOutcome(List.of(), List.of());
+            }
+            try {
+                apply(next);
+            } catch (Exception e) {
+                log.error("event=reload_failed", e);
+                return new ReloadOutcome(List.of("applying the configuration failed: " + e.getMessage()), List.of());
+            }
+            List<String> changes = List.of(diff.summary().split("\n"));
+            log.info("event=reloaded changes={}", changes);
+            return new ReloadOutcome(List.of(), changes);
+        }
+    }
+
+    private void apply(SpillwayConfig next) throws Exception {
+        RuntimeGraph old = graph.get();
+        RuntimeGraph fresh = RuntimeGraph.build(next, old);
+        proxy.swap(fresh);
+        graph.set(fresh);
+        MonitorRuntime oldMonitors = monitors;
+        monitors = new MonitorRuntime(transport, fresh);
+        oldMonitors.close();
+        monitors.start();
+        old.detachReplacedBy(fresh);
+        if (!Objects.equals(config.gslb(), next.gslb())) {
+            if (gslb != null) {
+                gslb.close();
+                gslb = null;
+            }
+            if (next.gslb() != null) {
+                gslb = GslbParts.start(transport, next.gslb(), graph::get, registry);
+            }
+        }
+        if (!Objects.equals(config.admin(), next.admin())) {
+            log.warn("event=reload_partial reason=\"admin listener and token changes need a restart\"");
+        }
+        config = next;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(admin);
+        closeQuietly(gslb);
+        closeQuietly(monitors);
+        closeQuietly(proxy);
+        RuntimeGraph g = graph.get();
+        if (g != null) {
+            g.detach();
+        }
+        registry.close();
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("event=close_failed part={}", c.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.spillway.app;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spillway.admin.AdminResponse;
+import io.spillway.admin.AdminServer;
+import io.spillway.core.gslb.SiteEntry;
+import io.spillway.core.gslb.SiteTable;
+import io.spillway.core.gslb.select.GslbResolver;
+import io.spillway.core.model.GslbConfig;
+import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.gslb.GslbNode;
+import io.spillway.gslb.dns.DnsServer;
+import io.spillway.gslb.resolve.GslbViews;
+import io.spillway.gslb.resolve.ResolveServer;
+import io.spillway.transport.Transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The GSLB side of an appliance (SPEC G1-G8): the site table, the resolver over it, the
+ * exchange node for this appliance's role, and the DNS and HTTP resolve listeners when
+ * configured. Also publishes {@code spillway_gslb_site_up} and
+ * {@code spillway_gslb_dns_queries_total} and the admin API's GSLB routes.
+ */
+public final class GslbParts implements AutoCloseable {
+
+    private final GslbConfig config;
+    private final SiteTable table;
+    private final GslbResolver resolver;
+    private final GslbNode node;
+    private DnsServer dns;
+    private ResolveServer resolve;
+    private ScheduledFuture<?> metricsRefresh;
+
+    private GslbParts(GslbConfig config, SiteTable table, GslbResolver resolver, GslbNode node) {
+        this.config = config;
+        this.table = table;
+        this.resolver = resolver;
+        this.node = node;
+    }
+
+    static GslbParts start(Transport transport, GslbConfig config, Supplier<RuntimeGraph> graph,
+                           MeterRegistry registry) throws Exception {
+        Duration staleAfter = config.exchange() == null || config.exchange().staleAfter() == null
+                ? Duration.ofSeconds(3)
+                : config.exchange().staleAfter();
+        SiteTable table = new SiteTable(staleAfter);
+        GslbResolver resolver = new GslbResolver(config.domains(), table);
+        GslbNode node = new GslbNode(transport, config, graph, table, resolver);
+        GslbParts parts = new GslbParts(config, table, resolver, node);
+        try {
+            node.start();
+            if (config.dns() != null && config.dns().listen() != null) {
+                parts.dns = new DnsServer(transport, config.dns(), config.domains(), resolver);
+                parts.dns.start();
+            }
+            if (config.resolve() != null) {
+                parts.resolve = new ResolveServer(transport, config.resolve(), resolver);
+                parts.resolve.start();
+            }
+        } catch (Exception e) {
+            parts.close();
+            throw e;
+        }
+        parts.bindMetrics(registry, transport);
+        return parts;
+    }
+
+    private void bindMetrics(MeterRegistry registry, Transport transport) {
+        Set<String> sitesSeen = ConcurrentHashMap.newKeySet();
+        Set<List<String>> queriesSeen = ConcurrentHashMap.newKeySet();
+        Runnable refresh = () -> {
+            for (SiteEntry e : table.sites()) {
+                if (sitesSeen.add(e.site())) {
+                    Gauge.builder("spillway.gslb.site.up", table, t -> t.isAvailable(e.site()) ? 1 : 0)
+                            .description("1 while the GSLB site's reports are fresh")
+                            .tag("site", e.site())
+                            .strongReference(true)
+                            .register(registry);
+                }
+            }
+            if (dns != null) {
+                DnsServer server = dns;
+                for (List<String> key : server.queryCounts().keySet()) {
+                    if (queriesSeen.add(key)) {
+                        FunctionCounter.builder("spillway.gslb.dns.queries", server,
+                                        s -> s.queryCounts().getOrDefault(key, 0L))
+                                .description("DNS queries answered, by domain and response code")
+                                .tags("domain", key.get(0), "rcode", key.get(1))
+                                .register(registry);
+                    }
+                }
+            }
+        };
+        refresh.run();
+        table.addListener(e -> refresh.run());
+        metricsRefresh = transport.group().next().scheduleAtFixedRate(refresh, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void registerRoutes(AdminServer admin) {
+        admin.route("GET", "/api/v1/gslb/sites", request -> AdminResponse.json(200, GslbViews.sites(table)));
+        admin.route("GET", "/api/v1/gslb/resolve", request -> {
+            String domain = first(request.query(), "domain");
+            if (domain == null || domain.isBlank()) {
+                return AdminResponse.error(400, "query parameter 'domain' is required");
+            }
+            return AdminResponse.json(200, GslbViews.resolve(resolver, domain, first(request.query(), "client")));
+        });
+    }
+
+    private static String first(Map<String, List<String>> query, String key) {
+        List<String> values = query.get(key);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public SiteTable table() {
+        return table;
+    }
+
+    public GslbResolver resolver() {
+        return resolver;
+    }
+
+    public GslbNode node() {
+        return node;
+    }
+
+    /** The DNS server's UDP address, or null. */
+    public InetSocketAddress dnsAddress() {
+        return dns == null ? null : dns.udpAddress();
+    }
+
+    /** The HTTP resolve listener's address, or null. */
+    public InetSocketAddress resolveAddress() {
+        return resolve == null ? null : resolve.boundAddress();
+    }
+
+    String describe() {
+        StringBuilder sb = new StringBuilder("gslb.site=" + config.site() + " gslb.role=" + config.role().configName());
+        if (node.exchangeAddress() != null) {
+            sb.append(" exchange=").append(Appliance.hostPort(node.exchangeAddress()));
+        }
+        if (dns != null) {
+            sb.append(" dns=").append(Appliance.hostPort(dns.udpAddress()));
+        }
+        if (resolve != null) {
+            sb.append(" resolve=").append(Appliance.hostPort(resolve.boundAddress()));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        if (metricsRefresh != null) {
+            metricsRefresh.cancel(false);
+        }
+        if (resolve != null) {
+            resolve.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+        node.close();
+    }
+}

@@ -1,0 +1,73 @@
+package io.spillway.app;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The module rules of ARCHITECTURE.md, enforced on the compiled classes. */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.spillway");
+    }
+
+    @Test
+    void coreIsFreeOfNettyAndJackson() {
+        noClasses().that().resideInAPackage("io.spillway.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "com.fasterxml..")
+                .because("spillway-core is the domain with no I/O")
+                .check(classes);
+    }
+
+    @Test
+    void coreDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage("io.spillway.core..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.spillway.config..", "io.spillway.proxy..", "io.spillway.monitor..",
+                        "io.spillway.gslb..", "io.spillway.admin..", "io.spillway.transport..", "io.spillway.app..")
+                .check(classes);
+    }
+
+    @Test
+    void nothingDependsOnTheAppModule() {
+        noClasses().that().resideOutsideOfPackage("io.spillway.app..")
+                .should().dependOnClassesThat().resideInAPackage("io.spillway.app..")
+                .check(classes);
+    }
+
+    @Test
+    void configurationReaderIsFreeOfNetty() {
+        noClasses().that().resideInAPackage("io.spillway.config..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void dataPlaneModulesDoNotDependOnEachOther() {
+        noClasses().that().resideInAPackage("io.spillway.proxy..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.spillway.monitor..", "io.spillway.gslb..", "io.spillway.admin..", "io.spillway.config..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.spillway.monitor..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.spillway.proxy..", "io.spillway.gslb..", "io.spillway.admin..", "io.spillway.config..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.spillway.gslb..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.spillway.proxy..", "io.spillway.monitor..", "io.spillway.admin..", "io.spillway.config..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.spillway.admin..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.spillway.proxy..", "io.spillway.monitor..", "io.spillway.gslb..", "io.spillway.config..")
+                .check(classes);
+    }
+}
