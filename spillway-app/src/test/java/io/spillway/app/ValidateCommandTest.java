@@ -1,0 +1,102 @@
+package io.spillway.app;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ValidateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    @Test
+    void validFilePrintsOkAndExitsZero() throws Exception {
+        Path file = write("good.yaml", """
+                services:
+                  - {name: web-1, address: 127.0.0.1:8081, protocol: http, capacity: 10}
+                vservers:
+                  - name: shop
+                    listen: 127.0.0.1:8080
+                    protocol: http
+                    services: [web-1]
+                """);
+        assertThat(Main.execute("validate", "-c", file.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ok" + System.lineSeparator());
+    }
+
+    @Test
+    void everyErrorIsPrintedWithFileLineColumnAndPath() throws Exception {
+        Path file = write("bad.yaml", """
+                services:
+                  - {name: web-1, address: 127.0.0.1:8081, protocol: http, capacity: 10}
+                vservers:
+                  - name: shop
+                    listen: 127.0.0.1:8080
+                    protocol: http
+                    services: [web-1]
+                    spillover:
+                      backup: nowhere
+                      whenFull: redirect
+                    colour: blue
+                """);
+        assertThat(Main.execute("validate", "-c", file.toString())).isEqualTo(1);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed.lines()).hasSizeGreaterThanOrEqualTo(3)
+                .allMatch(l -> l.matches(".*bad\\.yaml:\\d+:\\d+: [\\w.\\[\\]]+: .+"));
+        assertThat(printed).contains("bad.yaml:9:").contains("vservers[0].spillover.backup")
+                .contains("vservers[0].colour").contains("redirectUrl");
+    }
+
+    @Test
+    void runRefusesAnInvalidFileTheSameWay() throws Exception {
+        Path file = write("bad.yaml", "vservers:\n  - name: shop\n    listen: nowhere\n");
+        assertThat(Main.execute("run", "-c", file.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:3:").contains("vservers[0].listen");
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertThat(Main.execute("validate")).isEqualTo(2);
+        assertThat(Main.execute("no-such-command")).isEqualTo(2);
+    }
+
+    @Test
+    void missingFileIsAnError() {
+        assertThat(Main.execute("validate", "-c", dir.resolve("absent.yaml").toString())).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("absent.yaml");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+}
