@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
+    private static final String TOO_LARGE = "file is larger than " + YamlTree.MAX_CHARS / (1024 * 1024) + " MiB";
+
     private ConfigLoader() {
     }
 
@@ -38,7 +40,7 @@ public final class ConfigLoader {
         String text;
         try {
             if (Files.size(file) > YamlTree.MAX_CHARS) {
-                return failure(name, "file is larger than " + YamlTree.MAX_CHARS / (1024 * 1024) + " MiB");
+                return failure(name, TOO_LARGE);
             }
             byte[] bytes = Files.readAllBytes(file);
             text = StandardCharsets.UTF_8.newDecoder()
@@ -58,23 +60,38 @@ public final class ConfigLoader {
     /** Parses YAML text; {@code fileName} is only used to name positions in errors. */
     public static LoadResult parse(String fileName, String yaml, Map<String, String> env) {
         Problems problems = new Problems(fileName);
+        Read read = read(yaml, problems, env);
+        if (read == null || !problems.isEmpty()) {
+            return new LoadResult(null, problems.sorted());
+        }
+        PathIndex index = new PathIndex(read.root());
+        for (ConfigProblem p : ConfigValidator.validate(read.config())) {
+            problems.add(index.mark(p.path()), p.path(), p.message());
+        }
+        return new LoadResult(problems.isEmpty() ? read.config() : null, problems.sorted());
+    }
+
+    /** The first two passes only (syntax, keys, types, ranges): for tests of the reader alone. */
+    static LoadResult readModel(String fileName, String yaml, Map<String, String> env) {
+        Problems problems = new Problems(fileName);
+        Read read = read(yaml, problems, env);
+        return new LoadResult(read == null ? null : read.config(), problems.sorted());
+    }
+
+    private record Read(YamlNode root, SpillwayConfig config) {
+    }
+
+    private static Read read(String yaml, Problems problems, Map<String, String> env) {
         if (yaml.length() > YamlTree.MAX_CHARS) {
-            return failure(fileName, "file is larger than " + YamlTree.MAX_CHARS / (1024 * 1024) + " MiB");
+            problems.add(YamlNode.Mark.START, "", TOO_LARGE);
+            return null;
         }
         YamlNode root = YamlTree.parse(stripBom(yaml), problems);
         if (root == null) {
-            return new LoadResult(null, problems.sorted());
+            return null;
         }
-        ReadContext ctx = new ReadContext(problems, new EnvSubstitution(env));
-        SpillwayConfig config = RootSection.read(root, ctx);
-        if (problems.isEmpty()) {
-            PathIndex index = new PathIndex(root);
-            List<ConfigProblem> semantic = ConfigValidator.validate(config);
-            for (ConfigProblem p : semantic) {
-                problems.add(index.mark(p.path()), p.path(), p.message());
-            }
-        }
-        return new LoadResult(problems.isEmpty() ? config : null, problems.sorted());
+        SpillwayConfig config = RootSection.read(root, new ReadContext(problems, new EnvSubstitution(env)));
+        return new Read(root, config);
     }
 
     private static String stripBom(String text) {
