@@ -90,7 +90,7 @@ public final class ConfigLoader {
         if (root == null) {
             return null;
         }
-        SpillwayConfig config = RootSection.read(root, new ReadContext(problems, new EnvSubstitution(env)));
+        SpillwayConfig config = RootSection.read(root, new ReadContext(problems, new EnvSubstitution(env == null ? Map.of() : env)));
         return new Read(root, config);
     }
 

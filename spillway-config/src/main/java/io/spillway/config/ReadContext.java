@@ -2,6 +2,8 @@ package io.spillway.config;
 
 import io.spillway.core.model.Durations;
 import io.spillway.core.model.HostPort;
+import io.spillway.core.model.validate.DomainNames;
+import io.spillway.core.model.validate.IpLiterals;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +14,9 @@ import java.util.Locale;
  * reporting every failure at the node's position. Each method returns null after reporting.
  */
 final class ReadContext {
+
+    /** Longer durations are typos, and would overflow timers downstream. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private final Problems problems;
     private final EnvSubstitution env;
@@ -122,6 +127,10 @@ final class ReadContext {
             error(node.mark(), path, "must be longer than 0, got " + text.trim());
             return null;
         }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            error(node.mark(), path, "must be at most " + Durations.format(MAX_DURATION) + ", got " + text.trim());
+            return null;
+        }
         if (value.compareTo(min) < 0) {
             error(node.mark(), path, "must be at least " + Durations.format(min) + ", got " + text.trim());
             return null;
@@ -134,12 +143,18 @@ final class ReadContext {
         if (text == null) {
             return null;
         }
+        HostPort hp;
         try {
-            return HostPort.parse(text);
+            hp = HostPort.parse(text);
         } catch (IllegalArgumentException e) {
             error(node.mark(), path, e.getMessage());
             return null;
         }
+        if (IpLiterals.parse(hp.host()) == null && !DomainNames.isValid(hp.host())) {
+            error(node.mark(), path, "'" + hp.host() + "' is not an IP address or a host name");
+            return null;
+        }
+        return hp;
     }
 
     <E extends Enum<E>> E enumValue(YamlNode node, String path, Class<E> type) {
