@@ -31,6 +31,7 @@ final class YamlTree {
 
     private final YAMLParser parser;
     private final Problems problems;
+    private int depth;
 
     private YamlTree(YAMLParser parser, Problems problems) {
         this.parser = parser;
@@ -66,7 +67,10 @@ final class YamlTree {
                 return null;
             }
             return root;
-        } catch (IOException | RuntimeException e) {
+        } catch (TooDeep e) {
+            problems.add(e.mark, "", "lists and mappings nest deeper than " + MAX_NESTING + " levels");
+            return null;
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             reportMalformed(e, problems);
             return null;
         }
@@ -79,12 +83,28 @@ final class YamlTree {
                     + ") are not supported: write the value out");
             return new YamlNode.Scalar("", true, mark);
         }
-        return switch (token) {
-            case START_OBJECT -> mapping(mark, path);
-            case START_ARRAY -> sequence(mark, path);
-            case VALUE_NULL -> new YamlNode.Scalar("", true, mark);
-            default -> new YamlNode.Scalar(parser.getText(), false, mark);
-        };
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            // The YAML parser itself recurses without bound on nested flow collections.
+            if (++depth > MAX_NESTING) {
+                throw new TooDeep(mark);
+            }
+            YamlNode collection = token == JsonToken.START_OBJECT ? mapping(mark, path) : sequence(mark, path);
+            depth--;
+            return collection;
+        }
+        return token == JsonToken.VALUE_NULL
+                ? new YamlNode.Scalar("", true, mark)
+                : new YamlNode.Scalar(parser.getText(), false, mark);
+    }
+
+    /** Thrown up the recursion when collections nest deeper than {@link #MAX_NESTING}. */
+    private static final class TooDeep extends RuntimeException {
+        private final YamlNode.Mark mark;
+
+        TooDeep(YamlNode.Mark mark) {
+            super(null, null, false, false);
+            this.mark = mark;
+        }
     }
 
     private YamlNode mapping(YamlNode.Mark mark, String path) throws IOException {
@@ -128,7 +148,7 @@ final class YamlTree {
     }
 
     /** Reports a parse failure at the scanner's own position when it has one. */
-    private static void reportMalformed(Exception e, Problems problems) {
+    private static void reportMalformed(Throwable e, Problems problems) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
                 Mark m = marked.getProblemMark();
