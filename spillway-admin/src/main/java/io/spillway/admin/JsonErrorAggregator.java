@@ -1,0 +1,31 @@
+package io.spillway.admin;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * Netty's aggregator, answering an oversized request with the API's JSON error and always
+ * closing: the rest of the body is not worth reading.
+ */
+final class JsonErrorAggregator extends HttpObjectAggregator {
+
+    private final int maxContent;
+
+    JsonErrorAggregator(int maxContent) {
+        super(maxContent);
+        this.maxContent = maxContent;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+        if (!(oversized instanceof HttpRequest)) {
+            super.handleOversizedMessage(ctx, oversized);
+            return;
+        }
+        AdminResponse error = AdminResponse.error(413, "request body is larger than " + maxContent + " bytes");
+        ctx.writeAndFlush(HttpResponses.of(error, false, false)).addListener(ChannelFutureListener.CLOSE);
+    }
+}
