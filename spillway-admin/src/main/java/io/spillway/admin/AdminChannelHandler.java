@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -84,19 +86,21 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return new Incoming(null, null, false, false, rejection);
         }
         String method = msg.method().name();
-        QueryStringDecoder uri;
-        try {
-            uri = new QueryStringDecoder(msg.uri());
+        String path;
+        Map<String, List<String>> query;
+        try { // the decoder is lazy: path() and parameters() are where bad escapes throw
+            QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
+            path = uri.path();
+            query = uri.parameters();
         } catch (IllegalArgumentException e) {
             return new Incoming(null, null, false, false, AdminResponse.error(400, "malformed URI: " + e.getMessage()));
         }
-        String path = uri.path();
         boolean keepAlive = HttpUtil.isKeepAlive(msg);
         if (!path.startsWith("/")) {
             return new Incoming(null, null, keepAlive, false, AdminResponse.error(400, "request target must be a path"));
         }
         boolean head = method.equals("HEAD");
-        AdminRequest request = new AdminRequest(head ? "GET" : method, path, uri.parameters(),
+        AdminRequest request = new AdminRequest(head ? "GET" : method, path, query,
                 ByteBufUtil.getBytes(msg.content()), (InetSocketAddress) ctx.channel().remoteAddress());
         return new Incoming(request, msg.headers().get(HttpHeaderNames.AUTHORIZATION), keepAlive, head, null);
     }
