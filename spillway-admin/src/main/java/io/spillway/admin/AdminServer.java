@@ -157,10 +157,16 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         Channel ch = server;
-        if (ch != null) {
-            ch.close().syncUninterruptibly();
+        if (ch != null && ch.eventLoop().inEventLoop()) {
+            // closing from an event loop (a handler's own thread) must not wait on itself
+            ch.close();
+            children.close();
+        } else {
+            if (ch != null) {
+                ch.close().syncUninterruptibly();
+            }
+            children.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        children.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         worker.shutdownNow();
     }
 }

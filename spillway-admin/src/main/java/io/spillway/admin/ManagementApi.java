@@ -4,6 +4,9 @@ import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -15,6 +18,8 @@ import java.util.function.Supplier;
  * run on the event loop.
  */
 final class ManagementApi {
+
+    private static final Logger log = LoggerFactory.getLogger(ManagementApi.class);
 
     static final String VSERVERS = "/api/v1/vservers";
     static final String SERVICES = "/api/v1/services";
@@ -74,6 +79,7 @@ final class ManagementApi {
         } else {
             s.enable();
         }
+        log.info("service {} {}d by the administrator at {}", s.name(), rest[1], request.remote());
         return AdminResponse.json(200, ServiceStatus.of(s));
     }
 
