@@ -12,11 +12,11 @@ import io.netty.handler.codec.http.HttpRequest;
  */
 final class JsonErrorAggregator extends HttpObjectAggregator {
 
-    private final int maxContent;
+    private final AdminResponse tooLarge;
 
     JsonErrorAggregator(int maxContent) {
         super(maxContent);
-        this.maxContent = maxContent;
+        this.tooLarge = AdminResponse.error(413, "request body is larger than " + maxContent + " bytes");
     }
 
     @Override
@@ -25,7 +25,6 @@ final class JsonErrorAggregator extends HttpObjectAggregator {
             super.handleOversizedMessage(ctx, oversized);
             return;
         }
-        AdminResponse error = AdminResponse.error(413, "request body is larger than " + maxContent + " bytes");
-        ctx.writeAndFlush(HttpResponses.of(error, false, false)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(HttpResponses.of(tooLarge, false, false)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
 
+    private static final AdminResponse TIMEOUT = AdminResponse.error(408, "request not received in time");
+
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;
 
@@ -42,8 +44,7 @@ final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
         timer = null;
         if (ctx.channel().isActive()) {
             // From the channel, not this context: the response must pass through the encoder.
-            ctx.channel().writeAndFlush(HttpResponses.of(AdminResponse.error(408, "request not received in time"),
-                    false, false)).addListener(ChannelFutureListener.CLOSE);
+            ctx.channel().writeAndFlush(HttpResponses.of(TIMEOUT, false, false)).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

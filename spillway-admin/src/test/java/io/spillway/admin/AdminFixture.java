@@ -22,7 +22,7 @@ final class AdminFixture implements AutoCloseable {
     final AtomicReference<RuntimeGraph> graph;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AdminServer server;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
     AdminFixture(Transport transport, String host, String token, RuntimeGraph initial) throws Exception {
         this(transport, host, token, initial, AdminLimits.DEFAULT);
@@ -45,7 +45,7 @@ final class AdminFixture implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

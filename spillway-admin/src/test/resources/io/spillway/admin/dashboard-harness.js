@@ -61,4 +61,5 @@ const timer = nodeSetInterval(() => {
   console.log(JSON.stringify({ status: ids["status"].textContent, statusClass: ids["status"].className,
       gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites,
       requests }));
+  process.exit(0); // do not wait for keep-alive connections to time out
 }, 50);
