@@ -2,6 +2,8 @@ package io.spillway.admin;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +20,11 @@ public record AdminRequest(String method, String path, Map<String, List<String>>
                            InetSocketAddress remote) {
 
     public AdminRequest {
-        query = query == null ? Map.of() : Map.copyOf(query);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        if (query != null) {
+            query.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
+        }
+        query = Collections.unmodifiableMap(copy);
         body = body == null ? new byte[0] : body;
     }
 
