@@ -1,0 +1,51 @@
+package io.spillway.admin;
+
+import io.spillway.core.runtime.MonitorStatus;
+import io.spillway.core.runtime.Service;
+
+import java.util.List;
+
+/**
+ * The JSON view of a service (CONTRACT.md fields first, then extras). {@code responseTimeMs}
+ * is null until the service has answered once; {@code reason} says why it is in its state.
+ */
+record ServiceStatus(
+        String name,
+        String address,
+        String state,
+        int capacity,
+        int activeConnections,
+        int weight,
+        Double responseTimeMs,
+        List<Monitor> monitors,
+        String protocol,
+        String capacityUrl,
+        String reason) {
+
+    /**
+     * One bound monitor's view (M5); {@code lastResponseTimeMs} is null before its first answer.
+     */
+    record Monitor(String name, String type, String state, int weight, Double lastResponseTimeMs,
+                   String lastError, String detail) {
+
+        static Monitor of(MonitorStatus m) {
+            return new Monitor(m.monitor(), m.type(), m.state(), m.weight(),
+                    m.lastResponseTimeMs() < 0 ? null : m.lastResponseTimeMs(), m.lastError(), m.detail());
+        }
+    }
+
+    static ServiceStatus of(Service s) {
+        return new ServiceStatus(
+                s.name(),
+                s.address().toString(),
+                s.state().name(),
+                s.capacity(),
+                s.activeConnections(),
+                s.weight(),
+                s.responseTime().hasSamples() ? s.responseTime().millis() : null,
+                s.monitorStatuses().stream().map(Monitor::of).toList(),
+                s.protocol() == null ? null : s.protocol().configName(),
+                s.capacityUrl(),
+                s.lastReason());
+    }
+}

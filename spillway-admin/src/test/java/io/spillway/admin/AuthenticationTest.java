@@ -1,0 +1,79 @@
+package io.spillway.admin;
+
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The token rules over real sockets (CONTRACT.md, "Management API"). */
+class AuthenticationTest {
+
+    private static Transport transport;
+
+    @BeforeAll
+    static void startTransport() {
+        transport = Transport.create(1);
+    }
+
+    @AfterAll
+    static void stopTransport() {
+        transport.close();
+    }
+
+    @Test
+    void onLoopbackReadsAreOpenAndWritesNeedTheToken() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+            assertThat(admin.get("/api/v1/vservers").statusCode()).isEqualTo(200);
+            assertThat(admin.get("/metrics").statusCode()).isEqualTo(200);
+
+            HttpResponse<String> anonymous = admin.send("POST", "/api/v1/services/web-1/disable", null);
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"spillway\"");
+            assertThat(AdminFixture.json(anonymous).get("error").asText()).contains("missing bearer token");
+            assertThat(admin.send("POST", "/api/v1/services/web-1/disable", "wrong").statusCode()).isEqualTo(401);
+            assertThat(admin.graph.get().service("web-1").isUp()).isTrue();
+
+            assertThat(admin.send("POST", "/api/v1/services/web-1/disable", "s3cret").statusCode()).isEqualTo(200);
+            assertThat(admin.graph.get().service("web-1").isUp()).isFalse();
+        }
+    }
+
+    @Test
+    void offLoopbackReadsNeedTheTokenButHealthzDoesNot() throws Exception {
+        // 0.0.0.0 is not a loopback address; the test still connects through 127.0.0.1.
+        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+            for (String path : new String[] {"/api/v1/vservers", "/api/v1/vservers/shop", "/api/v1/services",
+                    "/api/v1/services/web-1", "/metrics"}) {
+                assertThat(admin.send("GET", path, null).statusCode()).as(path).isEqualTo(401);
+                assertThat(admin.send("GET", path, "wrong").statusCode()).as(path).isEqualTo(401);
+                assertThat(admin.send("GET", path, "s3cret").statusCode()).as(path).isEqualTo(200);
+            }
+            assertThat(admin.get("/healthz").statusCode()).isEqualTo(200);
+            assertThat(admin.get("/").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutATokenLoopbackAcceptsWrites() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+            assertThat(admin.send("POST", "/api/v1/services/web-2/disable", null).statusCode()).isEqualTo(200);
+            assertThat(admin.graph.get().service("web-2").state().name()).isEqualTo("DISABLED");
+        }
+    }
+
+    @Test
+    void withoutATokenOffLoopbackEverythingButHealthzIsForbidden() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", null, TestGraphs.shop())) {
+            HttpResponse<String> write = admin.send("POST", "/api/v1/services/web-2/disable", null);
+            assertThat(write.statusCode()).isEqualTo(403);
+            assertThat(AdminFixture.json(write).get("error").asText()).contains("no admin.token is configured");
+            assertThat(admin.get("/api/v1/services").statusCode()).isEqualTo(403);
+            assertThat(admin.get("/healthz").statusCode()).isEqualTo(200);
+            assertThat(admin.graph.get().service("web-2").isUp()).isTrue();
+        }
+    }
+}

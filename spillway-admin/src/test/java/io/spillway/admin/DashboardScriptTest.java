@@ -1,0 +1,134 @@
+package io.spillway.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs the dashboard's own script (as served) in Node with a minimal DOM against a live admin
+ * server, and checks what the page renders. Skipped where no {@code node} is on the PATH.
+ */
+class DashboardScriptTest {
+
+    private static Transport transport;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startTransport() {
+        assumeTrue(nodeAvailable(), "node is not on the PATH");
+        transport = Transport.create(1);
+    }
+
+    @AfterAll
+    static void stopTransport() {
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    private static boolean nodeAvailable() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private JsonNode render(AdminFixture admin, String query) throws Exception {
+        String html = admin.get("/").body();
+        String script = html.substring(html.indexOf("<script>") + "<script>".length(), html.indexOf("</script>"));
+        Path scriptFile = Files.writeString(dir.resolve("dashboard.js"), script);
+        Path harness = dir.resolve("harness.js");
+        try (InputStream in = DashboardScriptTest.class.getResourceAsStream("dashboard-harness.js")) {
+            Files.write(harness, in.readAllBytes());
+        }
+        List<String> command = new ArrayList<>(List.of("node", harness.toString(),
+                "http://127.0.0.1:" + admin.port(), scriptFile.toString(), query));
+        Process node = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished").isTrue();
+            String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(node.exitValue()).as(out).isZero();
+            return Json.MAPPER.readTree(out);
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
+    @Test
+    void rendersChainsServicesAndGslbSitesWithTheTokenFromTheQuery() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of(Map.of(
+                    "site", "branch-a", "aggregator", "agg-1", "state", "up", "lastReportAgeMs", 120,
+                    "domains", List.of(Map.of("domain", "app.example.com", "address", "127.0.0.1:8080",
+                            "capacity", 15, "availableCapacity", 15, "activeConnections", 0, "responseTimeMs", 1.5))))));
+            for (int i = 1; i <= 15; i++) {
+                admin.graph.get().chain("shop").admit(InetAddress.getByName("10.2.0." + i));
+            }
+            admin.graph.get().service("web-2").disable();
+            JsonNode page = render(admin, "?token=s3cret");
+
+            assertThat(page.get("statusClass").asText()).as(page.get("status").asText()).isEqualTo("status");
+            assertThat(page.get("chains")).hasSize(2);
+            assertThat(page.get("chains").get(0).asText()).contains("shop", "→", "shop-overflow");
+            assertThat(page.get("chains").get(1).asText()).contains("plain").doesNotContain("→");
+            assertThat(page.get("cards").get(0).asText())
+                    .contains("active 15 / 10 (dynamicconnection)", "spillovers 0", "redirects 0", "drops 0");
+            assertThat(page.get("cards").get(2).asText()).contains("active 0 / ∞ (none)");
+            assertThat(page.get("bars").get(0).get("full").asBoolean()).isTrue();
+            assertThat(page.get("bars").get(0).get("style").asText()).isEqualTo("width:100%");
+            assertThat(page.get("services")).hasSize(3);
+            assertThat(page.get("services").get(1).toString()).contains("web-2", "DISABLED", "enable");
+            assertThat(page.get("services").get(0).toString()).contains("web-1", "UP", "0 / 10", "disable");
+            assertThat(page.get("gslbHidden").asBoolean()).isFalse();
+            assertThat(page.get("sites").get(0).toString()).contains("branch-a", "agg-1", "120 ms ago",
+                    "app.example.com → 127.0.0.1:8080");
+            for (JsonNode request : page.get("requests")) {
+                assertThat(request.get("auth").asText()).isEqualTo("Bearer s3cret");
+            }
+        }
+    }
+
+    @Test
+    void hidesGslbWhenTheApplianceHasNone() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+            JsonNode page = render(admin, "");
+            assertThat(page.get("statusClass").asText()).isEqualTo("status");
+            assertThat(page.get("gslbHidden").asBoolean()).isTrue();
+            assertThat(page.get("chains")).hasSize(2);
+        }
+    }
+
+    @Test
+    void asksForATokenWhenTheApiAnswers401() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+            JsonNode page = render(admin, "");
+            assertThat(page.get("statusClass").asText()).isEqualTo("status error");
+            assertThat(page.get("status").asText()).contains("401");
+            assertThat(page.get("chains")).isEmpty();
+        }
+    }
+}

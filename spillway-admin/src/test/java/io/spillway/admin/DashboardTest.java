@@ -1,0 +1,51 @@
+package io.spillway.admin;
+
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code GET /}: one self-contained page that polls the JSON API. */
+class DashboardTest {
+
+    private static Transport transport;
+
+    @BeforeAll
+    static void startTransport() {
+        transport = Transport.create(1);
+    }
+
+    @AfterAll
+    static void stopTransport() {
+        transport.close();
+    }
+
+    @Test
+    void servesASelfContainedHtmlPageThatPollsTheApi() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+            HttpResponse<String> res = admin.get("/"); // no token: the page itself holds no data
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+            String html = res.body();
+            assertThat(html).startsWith("<!DOCTYPE html>")
+                    .contains("/api/v1/vservers", "/api/v1/services", "/api/v1/gslb/sites")
+                    .contains("setInterval(refresh, 1000)")
+                    .contains("\"Authorization\": \"Bearer \" + token")
+                    .contains("get(\"token\")");
+            // no external assets: no remote scripts, styles, fonts or images
+            assertThat(html).doesNotContainPattern("(src|href)\\s*=\\s*\"(https?:)?//")
+                    .doesNotContain("@import").doesNotContain("url(");
+        }
+    }
+
+    @Test
+    void onlyTheRootPathIsThePage() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+            assertThat(admin.get("/index.html").statusCode()).isEqualTo(404);
+        }
+    }
+}

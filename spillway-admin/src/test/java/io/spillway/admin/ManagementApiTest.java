@@ -1,0 +1,232 @@
+package io.spillway.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spillway.core.runtime.MonitorStatus;
+import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.core.runtime.SpilloverChain;
+import io.spillway.core.runtime.VirtualServer;
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ManagementApiTest {
+
+    private static Transport transport;
+    private AdminFixture admin;
+    private RuntimeGraph graph;
+
+    @BeforeAll
+    static void startTransport() {
+        transport = Transport.create(1);
+    }
+
+    @AfterAll
+    static void stopTransport() {
+        transport.close();
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        graph = TestGraphs.shop();
+        graph.service("web-1").setMonitorView(() -> List.of(
+                new MonitorStatus("web-http", "http", "UP", 2, 12.5, null, "GET /healthz"),
+                new MonitorStatus("web-tcp", "tcp", "DOWN", 1, -1, "connection refused", null)));
+        admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
+    }
+
+    @AfterEach
+    void stopServer() {
+        admin.close();
+    }
+
+    @Test
+    void healthzAnswersOkWithoutToken() throws Exception {
+        HttpResponse<String> res = admin.get("/healthz");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type")).hasValue(AdminResponse.JSON);
+        assertThat(AdminFixture.json(res).get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void listsEveryVServerWithTheContractFields() throws Exception {
+        HttpResponse<String> res = admin.get("/api/v1/vservers");
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode list = AdminFixture.json(res);
+        assertThat(names(list)).containsExactly("shop", "shop-overflow", "plain");
+        JsonNode shop = list.get(0);
+        assertThat(fieldNames(shop)).contains("name", "listen", "protocol", "state", "activeConnections",
+                "threshold", "spilloverMethod", "backup", "spillovers", "redirects", "drops", "services",
+                "lbMethod", "admitted", "persistentAdmissions", "persistenceEntries", "whenFull", "thresholdUnlimited");
+        assertThat(shop.get("listen").asText()).isEqualTo("127.0.0.1:8080");
+        assertThat(shop.get("protocol").asText()).isEqualTo("http");
+        assertThat(shop.get("state").asText()).isEqualTo("UP");
+        assertThat(shop.get("activeConnections").asInt()).isZero();
+        assertThat(shop.get("threshold").asInt()).isEqualTo(15);
+        assertThat(shop.get("thresholdUnlimited").asBoolean()).isFalse();
+        assertThat(shop.get("spilloverMethod").asText()).isEqualTo("dynamicconnection");
+        assertThat(shop.get("backup").asText()).isEqualTo("shop-overflow");
+        assertThat(names(shop.get("services"))).containsExactly("web-1", "web-2");
+        assertThat(shop.get("lbMethod").asText()).isEqualTo("leastconnection");
+        assertThat(shop.get("whenFull").asText()).isEqualTo("redirect");
+        assertThat(shop.get("redirectUrl").asText()).isEqualTo(TestGraphs.REDIRECT);
+        assertThat(shop.get("persistenceEntries").asLong()).isZero();
+        assertThat(names(shop.get("chain"))).containsExactly("shop", "shop-overflow");
+
+        JsonNode overflow = list.get(1);
+        assertThat(overflow.get("listen").isNull()).isTrue();
+        assertThat(overflow.get("backup").isNull()).isTrue();
+        assertThat(overflow.get("threshold").asInt()).isEqualTo(3);
+        assertThat(overflow.get("spilloverMethod").asText()).isEqualTo("connection");
+        assertThat(overflow.get("persistenceEntries").isNull()).isTrue();
+    }
+
+    @Test
+    void vserverWithoutSpilloverReportsAnUnlimitedThresholdAsNull() throws Exception {
+        JsonNode plain = AdminFixture.json(admin.get("/api/v1/vservers/plain"));
+        assertThat(plain.get("threshold").isNull()).isTrue();
+        assertThat(plain.get("thresholdUnlimited").asBoolean()).isTrue();
+        assertThat(plain.get("spilloverMethod").asText()).isEqualTo("none");
+        assertThat(plain.get("protocol").asText()).isEqualTo("tcp");
+    }
+
+    @Test
+    void countsAdmissionsSpilloversRedirectsAndPersistenceLive() throws Exception {
+        SpilloverChain chain = graph.chain("shop");
+        List<VirtualServer> held = new ArrayList<>();
+        for (int i = 1; i <= 19; i++) { // 15 on shop, 3 on shop-overflow, then one redirect
+            held.add(chain.admit(InetAddress.getByName("10.0.0." + i)));
+        }
+        assertThat(held.get(18)).isNull();
+
+        JsonNode shop = AdminFixture.json(admin.get("/api/v1/vservers/shop"));
+        assertThat(shop.get("activeConnections").asInt()).isEqualTo(15);
+        assertThat(shop.get("admitted").asLong()).isEqualTo(15);
+        assertThat(shop.get("spillovers").asLong()).isEqualTo(4);
+        assertThat(shop.get("redirects").asLong()).isEqualTo(1);
+        assertThat(shop.get("drops").asLong()).isZero();
+        assertThat(shop.get("persistenceEntries").asLong()).isEqualTo(18);
+        JsonNode overflow = AdminFixture.json(admin.get("/api/v1/vservers/shop-overflow"));
+        assertThat(overflow.get("activeConnections").asInt()).isEqualTo(3);
+
+        chain.admit(InetAddress.getByName("10.0.0.1")); // pinned to shop: admitted above the threshold
+        shop = AdminFixture.json(admin.get("/api/v1/vservers/shop"));
+        assertThat(shop.get("persistentAdmissions").asLong()).isEqualTo(1);
+        assertThat(shop.get("activeConnections").asInt()).isEqualTo(16);
+    }
+
+    @Test
+    void unknownVServerIsA404WithJsonError() throws Exception {
+        HttpResponse<String> res = admin.get("/api/v1/vservers/nope");
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(AdminFixture.json(res).get("error").asText()).contains("nope");
+    }
+
+    @Test
+    void listsServicesWithStateCapacityAndMonitors() throws Exception {
+        graph.service("web-1").responseTime().record(4_000_000);
+        JsonNode list = AdminFixture.json(admin.get("/api/v1/services"));
+        assertThat(names(list)).containsExactly("web-1", "web-2", "spare-1");
+        JsonNode web1 = list.get(0);
+        assertThat(fieldNames(web1)).contains("name", "address", "state", "capacity", "activeConnections",
+                "weight", "responseTimeMs", "monitors");
+        assertThat(web1.get("address").asText()).isEqualTo("127.0.0.1:8081");
+        assertThat(web1.get("state").asText()).isEqualTo("UP");
+        assertThat(web1.get("capacity").asInt()).isEqualTo(10);
+        assertThat(web1.get("activeConnections").asInt()).isZero();
+        assertThat(web1.get("weight").asInt()).isEqualTo(1);
+        assertThat(web1.get("responseTimeMs").asDouble()).isEqualTo(4.0);
+        JsonNode http = web1.get("monitors").get(0);
+        assertThat(http.get("name").asText()).isEqualTo("web-http");
+        assertThat(http.get("type").asText()).isEqualTo("http");
+        assertThat(http.get("state").asText()).isEqualTo("UP");
+        assertThat(http.get("weight").asInt()).isEqualTo(2);
+        assertThat(http.get("lastResponseTimeMs").asDouble()).isEqualTo(12.5);
+        assertThat(http.get("lastError").isNull()).isTrue();
+        assertThat(http.get("detail").asText()).isEqualTo("GET /healthz");
+        JsonNode tcp = web1.get("monitors").get(1);
+        assertThat(tcp.get("lastResponseTimeMs").isNull()).isTrue();
+        assertThat(tcp.get("lastError").asText()).isEqualTo("connection refused");
+
+        JsonNode web2 = AdminFixture.json(admin.get("/api/v1/services/web-2"));
+        assertThat(web2.get("monitors").size()).isZero();
+        assertThat(web2.get("responseTimeMs").isNull()).isTrue();
+        assertThat(admin.get("/api/v1/services/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void disablingAServiceLowersTheDynamicThresholdAtOnceAndEnablingRestoresIt() throws Exception {
+        HttpResponse<String> disabled = admin.send("POST", "/api/v1/services/web-1/disable", "s3cret");
+        assertThat(disabled.statusCode()).isEqualTo(200);
+        assertThat(AdminFixture.json(disabled).get("state").asText()).isEqualTo("DISABLED");
+        assertThat(AdminFixture.json(admin.get("/api/v1/vservers/shop")).get("threshold").asInt()).isEqualTo(5);
+        assertThat(graph.vserver("shop").threshold()).isEqualTo(5);
+
+        HttpResponse<String> enabled = admin.send("POST", "/api/v1/services/web-1/enable", "s3cret");
+        assertThat(AdminFixture.json(enabled).get("state").asText()).isEqualTo("UP");
+        assertThat(AdminFixture.json(admin.get("/api/v1/vservers/shop")).get("threshold").asInt()).isEqualTo(15);
+    }
+
+    @Test
+    void disablingAnUnknownServiceIsA404() throws Exception {
+        HttpResponse<String> res = admin.send("POST", "/api/v1/services/ghost/disable", "s3cret");
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(AdminFixture.json(res).get("error").asText()).contains("ghost");
+    }
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405() throws Exception {
+        HttpResponse<String> missing = admin.get("/api/v2/everything");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(AdminFixture.json(missing).has("error")).isTrue();
+
+        HttpResponse<String> delete = admin.send("DELETE", "/api/v1/vservers/shop", "s3cret");
+        assertThat(delete.statusCode()).isEqualTo(405);
+        assertThat(delete.headers().firstValue("allow")).hasValue("GET, HEAD");
+        assertThat(AdminFixture.json(delete).get("error").asText()).contains("DELETE");
+
+        assertThat(admin.send("GET", "/api/v1/services/web-1/disable", "s3cret").statusCode()).isEqualTo(405);
+        assertThat(admin.send("POST", "/api/v1/services/web-1", "s3cret").statusCode()).isEqualTo(405);
+        assertThat(admin.send("POST", "/api/v1/services/web-1/restart", "s3cret").statusCode()).isEqualTo(404);
+        assertThat(admin.send("POST", "/healthz", "s3cret").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void headAnswersTheHeadersOfGetWithoutABody() throws Exception {
+        HttpResponse<String> get = admin.get("/api/v1/services");
+        HttpResponse<String> head = admin.send("HEAD", "/api/v1/services", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("content-length"))
+                .hasValue(String.valueOf(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    }
+
+    @Test
+    void answersFromTheGraphTheSupplierHoldsNow() throws Exception {
+        admin.graph.set(TestGraphs.reloaded());
+        assertThat(names(AdminFixture.json(admin.get("/api/v1/vservers")))).containsExactly("shop", "api");
+        assertThat(names(AdminFixture.json(admin.get("/api/v1/services")))).containsExactly("web-1", "api-1");
+        assertThat(admin.get("/api/v1/vservers/plain").statusCode()).isEqualTo(404);
+    }
+
+    static List<String> names(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(n -> n.isTextual() ? n.asText() : n.get("name").asText()).toList();
+    }
+
+    static List<String> fieldNames(JsonNode object) {
+        List<String> out = new ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}

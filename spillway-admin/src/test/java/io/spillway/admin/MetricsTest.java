@@ -1,0 +1,128 @@
+package io.spillway.admin;
+
+import io.spillway.core.runtime.MonitorStatus;
+import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code GET /metrics}: the Prometheus names of CONTRACT.md, read through the graph supplier. */
+class MetricsTest {
+
+    private static Transport transport;
+    private AdminFixture admin;
+    private RuntimeGraph graph;
+
+    @BeforeAll
+    static void startTransport() {
+        transport = Transport.create(1);
+    }
+
+    @AfterAll
+    static void stopTransport() {
+        transport.close();
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        graph = TestGraphs.shop();
+        graph.service("web-1").setMonitorView(() -> List.of(
+                new MonitorStatus("web-http", "http", "UP", 1, 12.0, null, null)));
+        admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
+    }
+
+    @AfterEach
+    void stopServer() {
+        admin.close();
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> res = admin.get("/metrics");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain");
+        return res.body();
+    }
+
+    @Test
+    void exposesTheContractNamesWithTheirLabels() throws Exception {
+        String text = scrape();
+        assertThat(text)
+                .contains("spillway_vserver_active_connections{vserver=\"shop\"} 0")
+                .contains("spillway_vserver_threshold{vserver=\"shop\"} 15")
+                .contains("spillway_vserver_threshold{vserver=\"shop-overflow\"} 3")
+                .contains("spillway_vserver_threshold{vserver=\"plain\"} +Inf")
+                .contains("spillway_vserver_spillovers_total{vserver=\"shop\"} 0")
+                .contains("spillway_vserver_redirects_total{vserver=\"shop\"} 0")
+                .contains("spillway_vserver_drops_total{vserver=\"shop\"} 0")
+                .contains("spillway_vserver_admitted_total{vserver=\"shop\"} 0")
+                .contains("spillway_vserver_persistent_admissions_total{vserver=\"shop\"} 0")
+                .contains("spillway_service_up{service=\"web-1\"} 1")
+                .contains("spillway_service_active_connections{service=\"web-1\"} 0")
+                .contains("spillway_service_capacity{service=\"web-1\"} 10")
+                .contains("spillway_monitor_response_time_seconds{monitor=\"web-http\",service=\"web-1\"} 0.012")
+                .contains("# TYPE spillway_vserver_spillovers_total counter")
+                .contains("# TYPE spillway_vserver_threshold gauge");
+    }
+
+    @Test
+    void includesJvmAndProcessMetrics() throws Exception {
+        assertThat(scrape())
+                .contains("jvm_memory_used_bytes{")
+                .contains("jvm_threads_live_threads")
+                .contains("jvm_gc_")
+                .contains("system_cpu_count")
+                .contains("process_uptime_seconds");
+    }
+
+    @Test
+    void countersAndGaugesFollowTheLiveRuntime() throws Exception {
+        for (int i = 1; i <= 19; i++) {
+            graph.chain("shop").admit(InetAddress.getByName("10.1.0." + i));
+        }
+        graph.service("web-2").disable();
+        assertThat(scrape())
+                .contains("spillway_vserver_active_connections{vserver=\"shop\"} 15")
+                .contains("spillway_vserver_active_connections{vserver=\"shop-overflow\"} 3")
+                .contains("spillway_vserver_threshold{vserver=\"shop\"} 10")
+                .contains("spillway_vserver_spillovers_total{vserver=\"shop\"} 4")
+                .contains("spillway_vserver_redirects_total{vserver=\"shop\"} 1")
+                .contains("spillway_vserver_admitted_total{vserver=\"shop\"} 15")
+                .contains("spillway_service_up{service=\"web-2\"} 0");
+    }
+
+    @Test
+    void aReloadedGraphAddsAndRemovesItsMeters() throws Exception {
+        admin.graph.set(TestGraphs.reloaded());
+        String text = scrape();
+        assertThat(text)
+                .contains("spillway_vserver_threshold{vserver=\"api\"} 7")
+                .contains("spillway_service_capacity{service=\"api-1\"} 7")
+                .doesNotContain("vserver=\"plain\"")
+                .doesNotContain("vserver=\"shop-overflow\"")
+                .doesNotContain("service=\"web-2\"")
+                .doesNotContain("monitor=\"web-http\"");
+        // shop survives but is the new object: threshold of the reloaded shop (web-1 only).
+        assertThat(text).contains("spillway_vserver_threshold{vserver=\"shop\"} 10");
+
+        admin.graph.set(graph);
+        assertThat(scrape()).contains("vserver=\"plain\"").doesNotContain("vserver=\"api\"");
+    }
+
+    @Test
+    void monitorsPublishedAfterBindingAppearOnTheNextScrape() throws Exception {
+        assertThat(scrape()).doesNotContain("service=\"spare-1\",");
+        graph.service("spare-1").setMonitorView(() -> List.of(
+                new MonitorStatus("spare-tcp", "tcp", "UP", 1, 250.0, null, null)));
+        assertThat(scrape()).contains(
+                "spillway_monitor_response_time_seconds{monitor=\"spare-tcp\",service=\"spare-1\"} 0.25");
+    }
+}

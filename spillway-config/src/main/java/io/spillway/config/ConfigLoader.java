@@ -1,0 +1,104 @@
+package io.spillway.config;
+
+import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.model.validate.ConfigProblem;
+import io.spillway.core.model.validate.ConfigValidator;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a Spillway YAML configuration into the core model (SPEC P1) in three passes: YAML
+ * into a tree that keeps positions; the tree into the model, substituting {@code ${VAR}}
+ * and checking every key, type and range; then, when those all passed, the semantic rules of
+ * {@link ConfigValidator} (references, chains, per-type requirements), whose problems are
+ * mapped back to the position of the field they name. Every error is collected; nothing is
+ * thrown for bad content.
+ */
+public final class ConfigLoader {
+
+    private static final String TOO_LARGE = "file is larger than " + YamlTree.MAX_CHARS / (1024 * 1024) + " MiB";
+
+    private ConfigLoader() {
+    }
+
+    /** Reads {@code file}, substituting from the process environment. */
+    public static LoadResult load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    public static LoadResult load(Path file, Map<String, String> env) {
+        String name = file.toString();
+        String text;
+        try {
+            if (Files.size(file) > YamlTree.MAX_CHARS) {
+                return failure(name, TOO_LARGE);
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            return failure(name, "cannot read the file: no such file");
+        } catch (CharacterCodingException e) {
+            return failure(name, "the file is not valid UTF-8 text");
+        } catch (IOException | SecurityException e) {
+            return failure(name, "cannot read the file: " + e.getMessage());
+        }
+        return parse(name, text, env);
+    }
+
+    /** Parses YAML text; {@code fileName} is only used to name positions in errors. */
+    public static LoadResult parse(String fileName, String yaml, Map<String, String> env) {
+        Problems problems = new Problems(fileName);
+        Read read = read(yaml, problems, env);
+        if (read == null || !problems.isEmpty()) {
+            return new LoadResult(null, problems.sorted());
+        }
+        PathIndex index = new PathIndex(read.root());
+        for (ConfigProblem p : ConfigValidator.validate(read.config())) {
+            problems.add(index.mark(p.path()), p.path(), p.message());
+        }
+        return new LoadResult(problems.isEmpty() ? read.config() : null, problems.sorted());
+    }
+
+    /** The first two passes only (syntax, keys, types, ranges): for tests of the reader alone. */
+    static LoadResult readModel(String fileName, String yaml, Map<String, String> env) {
+        Problems problems = new Problems(fileName);
+        Read read = read(yaml, problems, env);
+        return new LoadResult(read == null ? null : read.config(), problems.sorted());
+    }
+
+    private record Read(YamlNode root, SpillwayConfig config) {
+    }
+
+    private static Read read(String yaml, Problems problems, Map<String, String> env) {
+        if (yaml.length() > YamlTree.MAX_CHARS) {
+            problems.add(YamlNode.Mark.START, "", TOO_LARGE);
+            return null;
+        }
+        YamlNode root = YamlTree.parse(stripBom(yaml), problems);
+        if (root == null) {
+            return null;
+        }
+        SpillwayConfig config = RootSection.read(root, new ReadContext(problems, new EnvSubstitution(env == null ? Map.of() : env)));
+        return new Read(root, config);
+    }
+
+    private static String stripBom(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static LoadResult failure(String file, String message) {
+        return new LoadResult(null, List.of(new ConfigError(file, 1, 1, "", message)));
+    }
+}

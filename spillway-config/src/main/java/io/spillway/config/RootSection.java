@@ -1,0 +1,38 @@
+package io.spillway.config;
+
+import io.spillway.core.model.AdminConfig;
+import io.spillway.core.model.GslbConfig;
+import io.spillway.core.model.MonitorConfig;
+import io.spillway.core.model.ServiceConfig;
+import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.model.VServerConfig;
+
+import java.util.List;
+
+/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb}. */
+final class RootSection {
+
+    private RootSection() {
+    }
+
+    static SpillwayConfig read(YamlNode root, ReadContext ctx) {
+        Fields f = Fields.of(root, "", ctx);
+        AdminConfig admin = admin(f.child("admin"));
+        List<MonitorConfig> monitors = f.list("monitors", (n, p) -> MonitorSection.read(Fields.of(n, p, ctx)));
+        List<ServiceConfig> services = f.list("services", (n, p) -> ServiceSection.read(Fields.of(n, p, ctx)));
+        List<VServerConfig> vservers = f.list("vservers", (n, p) -> VServerSection.read(Fields.of(n, p, ctx)));
+        Fields gslbFields = f.child("gslb");
+        GslbConfig gslb = gslbFields == null ? null : GslbSection.read(gslbFields);
+        f.finish();
+        return new SpillwayConfig(admin, monitors, services, vservers, gslb);
+    }
+
+    private static AdminConfig admin(Fields f) {
+        if (f == null) {
+            return new AdminConfig(null, null);
+        }
+        AdminConfig admin = new AdminConfig(f.hostPort("listen"), f.string("token"));
+        f.finish();
+        return admin;
+    }
+}

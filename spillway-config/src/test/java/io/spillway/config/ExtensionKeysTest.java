@@ -1,0 +1,161 @@
+package io.spillway.config;
+
+import io.spillway.core.model.ClientTls;
+import io.spillway.core.model.GslbConfig;
+import io.spillway.core.model.GslbMethod;
+import io.spillway.core.model.GslbRole;
+import io.spillway.core.model.HostPort;
+import io.spillway.core.model.LbMethod;
+import io.spillway.core.model.MonitorConfig;
+import io.spillway.core.model.MonitorType;
+import io.spillway.core.model.ServiceProtocol;
+import io.spillway.core.model.SpilloverMethod;
+import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.model.TlsConfig;
+import io.spillway.core.model.VServerConfig;
+import io.spillway.core.model.VServerProtocol;
+import io.spillway.core.model.WhenFull;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keys beyond CONTRACT.md: timeouts, limits, tls blocks, exchange tls and snapshot, dns, resolve, proximity. */
+class ExtensionKeysTest {
+
+    @Test
+    void anAggregatorWithEveryExtensionKeyReadsIntoTheModel() {
+        LoadResult r = Yaml.parse("""
+                monitors:
+                  - name: secure
+                    type: https-ecv
+                    request: HEAD /status
+                    expectStatus: 204
+                    expectBody: ok
+                    tls: {ca: ca.pem, verify: true}
+                  - name: files
+                    type: ftp
+                    ftp: {command: RETR /probe.txt}
+                    expectBody: hello
+                services:
+                  - name: api
+                    address: "[::1]:8443"
+                    protocol: tls
+                    capacity: 30
+                    monitors: [secure, files]
+                    tls: {ca: backends.pem, verify: true}
+                vservers:
+                  - name: front
+                    listen: 127.0.0.1:8443
+                    protocol: https
+                    tls: {certificate: cert.pem, key: key.pem}
+                    lbMethod: weightedroundrobin
+                    services: [api]
+                    spillover: {method: connection, threshold: 5, whenFull: accept, persistence: 30s,
+                                persistenceMask: 24, persistenceMaxEntries: 5000}
+                    timeouts: {connect: 1s, idle: 30s, header: 2s}
+                    limits: {maxRequestLine: 4096, maxHeaderSize: 8192}
+                gslb:
+                  site: agg-1
+                  role: master
+                  exchange:
+                    listen: 127.0.0.1:3011
+                    peers: [127.0.0.1:3013]
+                    interval: 10ms
+                    tls: {certificate: x.pem, key: x.key, ca: hierarchy.pem}
+                    snapshotFile: /var/lib/spillway/snapshot.json
+                  domains:
+                    - name: app.example.com
+                      method: staticproximity
+                      ttl: 0
+                      proximity:
+                        - {subnet: 10.0.0.0/8, sites: [branch-a, branch-b]}
+                  dns: {listen: 127.0.0.1:5353, zones: [example.com]}
+                  resolve: {listen: 127.0.0.1:8053}
+                """);
+        assertThat(r.errors()).isEmpty();
+        SpillwayConfig c = r.config();
+
+        MonitorConfig secure = c.monitors().get(0);
+        assertThat(secure.request()).isEqualTo("HEAD /status");
+        assertThat(secure.expectStatus()).as("a single status is a list of one").containsExactly(204);
+        assertThat(secure.tls()).isEqualTo(new ClientTls("ca.pem", true));
+        assertThat(c.monitors().get(1).ftp()).isEqualTo(
+                new MonitorConfig.FtpProbe("anonymous", "anonymous@", "RETR /probe.txt"));
+        assertThat(c.services().get(0).address()).isEqualTo(new HostPort("::1", 8443));
+        assertThat(c.services().get(0).protocol()).isEqualTo(ServiceProtocol.TLS);
+        assertThat(c.services().get(0).tls()).isEqualTo(new ClientTls("backends.pem", true));
+
+        VServerConfig front = c.vservers().get(0);
+        assertThat(front.tls()).isEqualTo(new TlsConfig("cert.pem", "key.pem"));
+        assertThat(front.lbMethod()).isEqualTo(LbMethod.WEIGHTEDROUNDROBIN);
+        assertThat(front.spillover().method()).isEqualTo(SpilloverMethod.CONNECTION);
+        assertThat(front.spillover().whenFull()).isEqualTo(WhenFull.ACCEPT);
+        assertThat(front.spillover().persistence()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(front.spillover().persistenceMask()).isEqualTo(24);
+        assertThat(front.spillover().persistenceMaxEntries()).isEqualTo(5000);
+        assertThat(front.timeouts()).isEqualTo(new VServerConfig.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(2)));
+        assertThat(front.limits()).isEqualTo(new VServerConfig.Limits(4096, 8192));
+
+        GslbConfig g = c.gslb();
+        assertThat(g.role()).isEqualTo(GslbRole.MASTER);
+        assertThat(g.exchange().tls()).isEqualTo(new GslbConfig.ExchangeTls("x.pem", "x.key", "hierarchy.pem"));
+        assertThat(g.exchange().snapshotFile()).isEqualTo("/var/lib/spillway/snapshot.json");
+        assertThat(g.exchange().staleAfter()).isEqualTo(Duration.ofMillis(30));
+        assertThat(g.domains().get(0).method()).isEqualTo(GslbMethod.STATICPROXIMITY);
+        assertThat(g.domains().get(0).ttl()).isZero();
+        assertThat(g.domains().get(0).proximity()).containsExactly(
+                new GslbConfig.Proximity("10.0.0.0/8", List.of("branch-a", "branch-b")));
+        assertThat(g.dns()).isEqualTo(new GslbConfig.Dns(new HostPort("127.0.0.1", 5353), List.of("example.com")));
+        assertThat(g.resolve()).isEqualTo(new HostPort("127.0.0.1", 8053));
+        assertThat(front.protocol()).isEqualTo(VServerProtocol.HTTPS);
+    }
+
+    @Test
+    void nestedBlocksReportUnknownKeysAndMissingRequiredOnes() {
+        assertThat(Yaml.errors("""
+                gslb:
+                  site: agg-1
+                  role: aggregator
+                  exchange:
+                    listen: 127.0.0.1:3011
+                    tls: {certificate: x.pem, cert: y}
+                  dns: {zones: [example.com]}
+                """)).containsExactly(
+                "test.yaml:6:10: gslb.exchange.tls.key: required key is missing",
+                "test.yaml:6:31: gslb.exchange.tls.cert: unknown key (did you mean 'certificate'?); valid keys here: certificate, key, ca",
+                "test.yaml:7:8: gslb.dns.listen: required key is missing");
+    }
+
+    @Test
+    void hostsMustBeAddressesOrHostNames() {
+        assertThat(Yaml.errors("admin:\n  listen: \"not a host:80\"\n")).containsExactly(
+                "test.yaml:2:11: admin.listen: 'not a host' is not an IP address or a host name");
+    }
+
+    @Test
+    void durationsAreBoundedAbove() {
+        assertThat(Yaml.errors("monitors:\n  - {name: m, type: tcp, timeout: 400d}\n")).containsExactly(
+                "test.yaml:2:35: monitors[0].timeout: must be at most 365d, got 400d");
+    }
+
+    @Test
+    void readerSpellsEnumsExactlyAsTheModel() {
+        Stream.of(MonitorType.values(), ServiceProtocol.values(), VServerProtocol.values(), LbMethod.values(),
+                        SpilloverMethod.values(), WhenFull.values(), GslbRole.values(), GslbMethod.values())
+                .flatMap(Stream::of)
+                .forEach(e -> assertThat(ReadContext.configName(e)).isEqualTo(configNameOf(e)));
+    }
+
+    private static String configNameOf(Enum<?> e) {
+        try {
+            return (String) e.getClass().getMethod("configName").invoke(e);
+        } catch (ReflectiveOperationException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.spillway.core.model.validate;
+
+import io.spillway.core.model.ServiceConfig;
+import io.spillway.core.model.ServiceProtocol;
+import io.spillway.core.model.SpilloverConfig;
+import io.spillway.core.model.SpilloverMethod;
+import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.model.VServerConfig;
+import io.spillway.core.model.VServerProtocol;
+import io.spillway.core.model.WhenFull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A vServer binds services it can speak to (S1), has a threshold that can be reached (S3),
+ * something sensible to do when its chain is full (S5), and TLS material when it terminates
+ * TLS.
+ */
+final class VServerRules {
+
+    private VServerRules() {
+    }
+
+    static void check(SpillwayConfig c, Findings out) {
+        for (int i = 0; i < c.vservers().size(); i++) {
+            check(c, c.vservers().get(i), Findings.at("vservers", i), out);
+        }
+    }
+
+    private static void check(SpillwayConfig c, VServerConfig v, String at, Findings out) {
+        services(c, v, at, out);
+        VServerProtocol protocol = v.protocol();
+        if (protocol == VServerProtocol.HTTPS) {
+            if (v.tls() == null || v.tls().certificate() == null) {
+                out.add(at + ".tls.certificate", "required for protocol https: the PEM certificate chain");
+            }
+            if (v.tls() == null || v.tls().key() == null) {
+                out.add(at + ".tls.key", "required for protocol https: the PEM private key");
+            }
+        } else if (v.tls() != null && protocol != null) {
+            out.add(at + ".tls", "only protocol https terminates TLS; " + Findings.article(protocol.configName())
+                    + " vserver has no certificate");
+        }
+        spillover(c, v, at + ".spillover", out);
+        if (!v.peers().isEmpty() && c.gslb() == null) {
+            out.add(at + ".peers", "peers are GSLB sites (D2): they need a gslb section");
+        }
+        if (!v.peers().isEmpty() && c.gslb() != null && v.peers().contains(c.gslb().site())) {
+            out.add(at + ".peers", "lists this appliance's own site '" + c.gslb().site() + "'");
+        }
+    }
+
+    private static void services(SpillwayConfig c, VServerConfig v, String at, Findings out) {
+        if (v.services().isEmpty()) {
+            out.add(at + ".services", "a vserver needs at least one service");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int j = 0; j < v.services().size(); j++) {
+            String name = v.services().get(j);
+            String path = Findings.at(at + ".services", j);
+            Optional<ServiceConfig> service = c.service(name);
+            if (service.isEmpty()) {
+                out.add(path, "no service named '" + name + "'" + (c.services().isEmpty()
+                        ? " (the services section is empty)"
+                        : " (services: " + Findings.some(c.services().stream().map(ServiceConfig::name).toList())
+                                + ")"));
+            } else if (!seen.add(name)) {
+                out.add(path, "service '" + name + "' is listed twice");
+            } else if (!speaks(v.protocol(), service.get().protocol())) {
+                out.add(path, Findings.article(v.protocol().configName()) + " vserver cannot bind "
+                        + service.get().protocol().configName() + " service '" + name + "' ("
+                        + allowed(v.protocol()) + ")");
+            }
+        }
+    }
+
+    private static boolean speaks(VServerProtocol vserver, ServiceProtocol service) {
+        if (vserver == null || service == null || service == ServiceProtocol.TLS) {
+            return true;
+        }
+        boolean httpFront = vserver == VServerProtocol.HTTP || vserver == VServerProtocol.HTTPS;
+        return httpFront == (service == ServiceProtocol.HTTP);
+    }
+
+    private static String allowed(VServerProtocol protocol) {
+        return protocol == VServerProtocol.HTTP || protocol == VServerProtocol.HTTPS
+                ? "it binds http or tls services" : "it binds tcp or tls services";
+    }
+
+    private static void spillover(SpillwayConfig c, VServerConfig v, String at, Findings out) {
+        SpilloverConfig s = v.spillover();
+        if (s.method() == SpilloverMethod.CONNECTION && s.threshold() < 1) {
+            out.add(at + ".threshold", "method connection needs a threshold of at least 1");
+        }
+        if (s.method() != SpilloverMethod.CONNECTION && s.threshold() > 0) {
+            out.add(at + ".threshold", "applies only to method connection (the method is "
+                    + s.method().configName() + ")");
+        }
+        if (s.method() == SpilloverMethod.DYNAMICCONNECTION && !hasCapacity(c, v)) {
+            out.add(at + ".method", "dynamicconnection sums the capacities of the UP services (S3), but no"
+                    + " bound service has a capacity: set capacity on a service or use method connection");
+        }
+        if (s.whenFull() == WhenFull.REDIRECT) {
+            if (s.redirectUrl() == null) {
+                out.add(at + ".redirectUrl", "required for whenFull redirect: the URL clients are sent to");
+            } else if (!isHttpUrl(s.redirectUrl())) {
+                out.add(at + ".redirectUrl", "'" + s.redirectUrl() + "' is not an absolute http:// or https:// URL");
+            }
+            if (v.protocol() == VServerProtocol.TCP || v.protocol() == VServerProtocol.TLS_TCP) {
+                out.add(at + ".whenFull", Findings.article(v.protocol().configName()) + " vserver cannot redirect a client:"
+                        + " use drop or accept");
+            }
+        } else if (s.redirectUrl() != null) {
+            out.add(at + ".redirectUrl", "is only used with whenFull redirect (whenFull is "
+                    + s.whenFull().configName() + ")");
+        }
+    }
+
+    private static boolean hasCapacity(SpillwayConfig c, VServerConfig v) {
+        if (v.services().isEmpty()) {
+            return true; // reported as such
+        }
+        for (String name : v.services()) {
+            Optional<ServiceConfig> s = c.service(name);
+            if (s.isPresent() && (s.get().capacity() > 0 || s.get().capacityUrl() != null)) {
+                return true;
+            }
+        }
+        // Unknown services are reported on their own; do not pile a second error on top.
+        return v.services().stream().anyMatch(n -> c.service(n).isEmpty());
+    }
+
+    static boolean isHttpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme();
+            return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+                    && uri.getHost() != null && !uri.getHost().isEmpty();
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}
