@@ -4,7 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spillway.admin.AdminResponse;
 import io.spillway.admin.AdminServer;
-import io.spillway.admin.SpillwayMetrics;
 import io.spillway.config.ConfigDiff;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
@@ -88,7 +87,6 @@ public final class Appliance implements AutoCloseable {
             gslb = GslbParts.start(transport, config.gslb(), graph::get, registry);
         }
         if (config.admin().listen() != null) {
-            SpillwayMetrics.bind(registry, graph::get);
             admin = new AdminServer(transport, config.admin(), graph::get, registry);
             admin.route("POST", "/api/v1/reload", request -> reloadResponse());
             if (gslb != null) {
