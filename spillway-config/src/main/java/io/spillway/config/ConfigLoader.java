@@ -4,6 +4,9 @@ import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.validate.ConfigProblem;
 import io.spillway.core.model.validate.ConfigValidator;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,6 +28,7 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final String TOO_LARGE = "file is larger than " + YamlTree.MAX_CHARS / (1024 * 1024) + " MiB";
 
     private ConfigLoader() {
@@ -59,16 +63,22 @@ public final class ConfigLoader {
 
     /** Parses YAML text; {@code fileName} is only used to name positions in errors. */
     public static LoadResult parse(String fileName, String yaml, Map<String, String> env) {
-        Problems problems = new Problems(fileName);
-        Read read = read(yaml, problems, env);
-        if (read == null || !problems.isEmpty()) {
-            return new LoadResult(null, problems.sorted());
+        try {
+            Problems problems = new Problems(fileName);
+            Read read = read(yaml, problems, env);
+            if (read == null || !problems.isEmpty()) {
+                return new LoadResult(null, problems.sorted());
+            }
+            PathIndex index = new PathIndex(read.root());
+            for (ConfigProblem p : ConfigValidator.validate(read.config())) {
+                problems.add(index.mark(p.path()), p.path(), p.message());
+            }
+            return new LoadResult(problems.isEmpty() ? read.config() : null, problems.sorted());
+        } catch (RuntimeException e) {
+            // A defect of the reader, not of the file: still an answer the CLI and reload can show.
+            LOG.error("reading {} failed", fileName, e);
+            return failure(fileName, "internal error while reading the configuration: " + e);
         }
-        PathIndex index = new PathIndex(read.root());
-        for (ConfigProblem p : ConfigValidator.validate(read.config())) {
-            problems.add(index.mark(p.path()), p.path(), p.message());
-        }
-        return new LoadResult(problems.isEmpty() ? read.config() : null, problems.sorted());
     }
 
     /** The first two passes only (syntax, keys, types, ranges): for tests of the reader alone. */
@@ -90,7 +100,8 @@ public final class ConfigLoader {
         if (root == null) {
             return null;
         }
-        SpillwayConfig config = RootSection.read(root, new ReadContext(problems, new EnvSubstitution(env == null ? Map.of() : env)));
+        EnvSubstitution substitution = new EnvSubstitution(env == null ? Map.of() : env);
+        SpillwayConfig config = RootSection.read(root, new ReadContext(problems, substitution));
         return new Read(root, config);
     }
 

@@ -52,7 +52,7 @@ final class YamlTree {
      * {@code problems} when the text is not well-formed YAML or holds no document.
      */
     static YamlNode parse(String text, Problems problems) {
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(text)) {
+        try (YAMLParser parser = FACTORY.createParser(text)) {
             YamlTree tree = new YamlTree(parser, problems);
             JsonToken first = parser.nextToken();
             if (first == null) {

@@ -56,8 +56,9 @@ final class ChainRules {
         Set<Integer> reported = new HashSet<>();
         for (int start = 0; start < c.vservers().size(); start++) {
             List<Integer> walk = new ArrayList<>();
+            Set<Integer> seen = new HashSet<>();
             Integer at = start;
-            while (at != null && !walk.contains(at)) {
+            while (at != null && seen.add(at)) {
                 walk.add(at);
                 String backup = c.vservers().get(at).spillover().backup();
                 at = backup == null ? null : index.get(backup);

@@ -30,6 +30,16 @@ final class Findings {
         return (vowelSound ? "an " : "a ") + word;
     }
 
+    /** The first item named {@code name}; unlike the model's lookups, tolerates unnamed items. */
+    static <T> java.util.Optional<T> named(List<T> items, java.util.function.Function<T, String> nameOf, String name) {
+        return items.stream().filter(i -> java.util.Objects.equals(nameOf.apply(i), name)).findFirst();
+    }
+
+    /** An enum as the configuration spells it; "unset" for null. */
+    static String spell(Enum<?> e) {
+        return e == null ? "unset" : e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     static String at(String section, int index) {
         return section + "[" + index + "]";
     }

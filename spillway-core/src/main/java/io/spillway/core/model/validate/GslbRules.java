@@ -41,7 +41,7 @@ final class GslbRules {
         }
         for (int i = 0; i < g.publish().size(); i++) {
             GslbConfig.Publish p = g.publish().get(i);
-            if (p.vserver() != null && c.vserver(p.vserver()).isEmpty()) {
+            if (p.vserver() != null && Findings.named(c.vservers(), VServerConfig::name, p.vserver()).isEmpty()) {
                 out.add(Findings.at("gslb.publish", i) + ".vserver", "no vserver named '" + p.vserver() + "' (vservers: "
                         + Findings.some(c.vservers().stream().map(VServerConfig::name).toList()) + ")");
             }
@@ -107,7 +107,7 @@ final class GslbRules {
         }
         if (!proximity && !d.proximity().isEmpty()) {
             out.add(at + ".proximity", "applies only to method staticproximity (the method is "
-                    + (d.method() == null ? "unset" : d.method().configName()) + ")");
+                    + Findings.spell(d.method()) + ")");
         }
         for (int j = 0; j < d.proximity().size(); j++) {
             GslbConfig.Proximity p = d.proximity().get(j);

@@ -27,7 +27,7 @@ final class ServiceRules {
         for (int j = 0; j < s.monitors().size(); j++) {
             String name = s.monitors().get(j);
             String path = Findings.at(at + ".monitors", j);
-            Optional<MonitorConfig> monitor = c.monitor(name);
+            Optional<MonitorConfig> monitor = Findings.named(c.monitors(), MonitorConfig::name, name);
             if (monitor.isEmpty()) {
                 out.add(path, "no monitor named '" + name + "'" + known(c));
             } else if (!seen.add(name)) {

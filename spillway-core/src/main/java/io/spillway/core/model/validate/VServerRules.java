@@ -49,7 +49,7 @@ final class VServerRules {
         if (!v.peers().isEmpty() && c.gslb() == null) {
             out.add(at + ".peers", "peers are GSLB sites (D2): they need a gslb section");
         }
-        if (!v.peers().isEmpty() && c.gslb() != null && v.peers().contains(c.gslb().site())) {
+        if (c.gslb() != null && c.gslb().site() != null && v.peers().contains(c.gslb().site())) {
             out.add(at + ".peers", "lists this appliance's own site '" + c.gslb().site() + "'");
         }
     }
@@ -62,7 +62,7 @@ final class VServerRules {
         for (int j = 0; j < v.services().size(); j++) {
             String name = v.services().get(j);
             String path = Findings.at(at + ".services", j);
-            Optional<ServiceConfig> service = c.service(name);
+            Optional<ServiceConfig> service = Findings.named(c.services(), ServiceConfig::name, name);
             if (service.isEmpty()) {
                 out.add(path, "no service named '" + name + "'" + (c.services().isEmpty()
                         ? " (the services section is empty)"
@@ -98,7 +98,7 @@ final class VServerRules {
         }
         if (s.method() != SpilloverMethod.CONNECTION && s.threshold() > 0) {
             out.add(at + ".threshold", "applies only to method connection (the method is "
-                    + s.method().configName() + ")");
+                    + Findings.spell(s.method()) + ")");
         }
         if (s.method() == SpilloverMethod.DYNAMICCONNECTION && !hasCapacity(c, v)) {
             out.add(at + ".method", "dynamicconnection sums the capacities of the UP services (S3), but no"
@@ -116,7 +116,7 @@ final class VServerRules {
             }
         } else if (s.redirectUrl() != null) {
             out.add(at + ".redirectUrl", "is only used with whenFull redirect (whenFull is "
-                    + s.whenFull().configName() + ")");
+                    + Findings.spell(s.whenFull()) + ")");
         }
     }
 
@@ -125,13 +125,13 @@ final class VServerRules {
             return true; // reported as such
         }
         for (String name : v.services()) {
-            Optional<ServiceConfig> s = c.service(name);
+            Optional<ServiceConfig> s = Findings.named(c.services(), ServiceConfig::name, name);
             if (s.isPresent() && (s.get().capacity() > 0 || s.get().capacityUrl() != null)) {
                 return true;
             }
         }
         // Unknown services are reported on their own; do not pile a second error on top.
-        return v.services().stream().anyMatch(n -> c.service(n).isEmpty());
+        return v.services().stream().anyMatch(n -> Findings.named(c.services(), ServiceConfig::name, n).isEmpty());
     }
 
     static boolean isHttpUrl(String text) {
