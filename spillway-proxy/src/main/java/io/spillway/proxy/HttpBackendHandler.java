@@ -14,6 +14,8 @@ import io.spillway.core.runtime.Service;
  */
 final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpBackendHandler.class);
+
     private final Service service;
     private final UpstreamPool pool;
     private HttpExchange exchange;
@@ -78,6 +80,7 @@ final class HttpBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error", ctx.channel(), cause);
         ctx.close();
     }
 }

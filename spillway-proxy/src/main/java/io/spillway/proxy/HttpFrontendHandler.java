@@ -35,6 +35,8 @@ import java.util.ArrayDeque;
  */
 final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpFrontendHandler.class);
+
     private final Route route;
     private final UpstreamConnector connector;
     private final UpstreamPools pools;
@@ -277,6 +279,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error", ctx.channel(), cause);
         ctx.close();
     }
 }

@@ -8,6 +8,8 @@ import io.netty.util.ReferenceCountUtil;
 /** The backend side of a TCP relay: hands every event of the upstream channel to its {@link TcpRelayHandler}. */
 final class TcpBackendHandler extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TcpBackendHandler.class);
+
     private final TcpRelayHandler relay;
 
     TcpBackendHandler(TcpRelayHandler relay) {
@@ -39,6 +41,7 @@ final class TcpBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error", ctx.channel(), cause);
         ctx.close();
     }
 }

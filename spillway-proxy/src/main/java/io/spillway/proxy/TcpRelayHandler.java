@@ -36,6 +36,8 @@ import java.net.InetSocketAddress;
  */
 final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TcpRelayHandler.class);
+
     private final Route route;
     private final UpstreamConnector connector;
 
@@ -144,6 +146,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error", ctx.channel(), cause);
         ctx.close();
     }
 

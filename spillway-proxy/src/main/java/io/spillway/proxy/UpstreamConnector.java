@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -23,10 +24,10 @@ final class UpstreamConnector {
     /** Name of the TLS handler in an upstream pipeline. */
     static final String TLS = "tls";
 
-    private final Transport transport;
+    private final Bootstrap template;
 
     UpstreamConnector(Transport transport) {
-        this.transport = transport;
+        this.template = transport.clientBootstrap();
     }
 
     /**
@@ -35,8 +36,7 @@ final class UpstreamConnector {
      */
     ChannelFuture connect(Upstream upstream, EventLoop loop, long timeoutMillis, boolean autoRead,
                           Consumer<ChannelPipeline> handlers) {
-        return transport.clientBootstrap()
-                .group(loop)
+        return template.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.AUTO_READ, autoRead)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, !autoRead)
