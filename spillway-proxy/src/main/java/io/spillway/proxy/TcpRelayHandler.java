@@ -75,6 +75,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
         LoadBalancer lb = vserver.loadBalancer();
         Service s = attempts++ < vserver.services().size() ? lb.select(clientHash, excluded) : null;
         if (s == null) {
+            log.debug("{}: no service of vserver {} accepted the connection", client, vserver.name());
             client.close();
             return;
         }
@@ -92,10 +93,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (done.isSuccess()) {
+            log.debug("{}: connected to {}", client, done.channel());
             client.read();
             done.channel().read();
             return;
         }
+        log.debug("{}: connect to {} failed: {}", client, service.name(), done.cause().toString());
         backend = null;
         releaseService();
         connectNext();
@@ -139,6 +142,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
                 client.close();
             }
         } else if (evt instanceof IdleStateEvent) {
+            log.debug("{}: idle timeout", client);
             client.close();
         }
         ReferenceCountUtil.release(evt);
@@ -153,6 +157,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     // ---- events of the backend channel, on the same event loop ----
 
     void backendRead(Channel from, Object msg) {
+        log.debug("{}: backend read {}", client, msg);
         if (from != backend || !client.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
