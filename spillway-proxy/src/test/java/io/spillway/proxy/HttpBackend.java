@@ -135,10 +135,19 @@ final class HttpBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server. JDK 17's {@code HttpServer.stop} closes the listening socket at once but
+     * then waits up to a second for its dispatcher thread; that wait runs on a daemon thread so
+     * that a test does not pay it.
+     */
     @Override
     public void close() {
         hold.countDown();
-        server.stop(0);
-        executor.shutdownNow();
+        Thread stopper = new Thread(() -> {
+            server.stop(0);
+            executor.shutdownNow();
+        }, "stop-backend-" + name);
+        stopper.setDaemon(true);
+        stopper.start();
     }
 }

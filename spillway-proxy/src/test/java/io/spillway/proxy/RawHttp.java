@@ -124,6 +124,15 @@ final class RawHttp implements Closeable {
         }
     }
 
+    /** Everything the peer sends until it closes the connection (fails on the socket timeout). */
+    String readUntilClosed() throws IOException {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (SocketException e) {
+            return "";
+        }
+    }
+
     private String line() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int c = in.read(); c >= 0; c = in.read()) {
