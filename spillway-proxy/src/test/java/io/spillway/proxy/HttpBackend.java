@@ -28,6 +28,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpBackend implements AutoCloseable {
 
+    static {
+        // the JDK server writes a response's head and body separately; without TCP_NODELAY the
+        // body waits for the proxy's delayed ACK (40 ms and more), which would blur response times
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     final String name;
     volatile long delayMillis;
     private final HttpServer server;
