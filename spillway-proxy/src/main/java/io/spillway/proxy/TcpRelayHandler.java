@@ -197,12 +197,13 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     private static void shutdownOutput(Channel ch) {
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls != null) {
-                tls.closeOutbound();
-            } else if (ch instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-            } else {
+            if (!(ch instanceof DuplexChannel duplex)) {
                 ch.close();
+            } else if (tls != null) {
+                // close_notify, then the FIN that a TLS peer waits for before it answers in kind
+                tls.closeOutbound().addListener(done -> duplex.shutdownOutput());
+            } else {
+                duplex.shutdownOutput();
             }
         });
     }

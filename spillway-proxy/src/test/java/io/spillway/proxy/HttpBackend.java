@@ -3,6 +3,10 @@ package io.spillway.proxy;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,8 +50,20 @@ final class HttpBackend implements AutoCloseable {
     private volatile CountDownLatch hold = new CountDownLatch(1);
 
     HttpBackend(String name) throws IOException {
+        this(name, null);
+    }
+
+    /** With {@code tls}, an HTTPS backend. */
+    HttpBackend(String name, SSLContext tls) throws IOException {
         this.name = name;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        InetSocketAddress at = new InetSocketAddress("127.0.0.1", 0);
+        if (tls == null) {
+            this.server = HttpServer.create(at, 256);
+        } else {
+            HttpsServer https = HttpsServer.create(at, 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = https;
+        }
         this.executor = Executors.newFixedThreadPool(48, r -> {
             Thread t = new Thread(r, "backend-" + name);
             t.setDaemon(true);
