@@ -34,7 +34,7 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamConnector connector;
     private final UpstreamPools pools = new UpstreamPools();
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
-    private final Map<HostPort, Listener> listeners = new LinkedHashMap<>();
+    private final Map<ListenKey, Listener> listeners = new LinkedHashMap<>();
     private Map<String, Listener> byVServer = new HashMap<>();
     private RuntimeGraph graph;
     private boolean started;
@@ -96,34 +96,58 @@ public final class ProxyServer implements AutoCloseable {
         pools.retainOnly(newGraph.services());
     }
 
+    /**
+     * Binds the listeners the graph adds first; only when all of them are bound do the kept
+     * listeners switch to their new routes and the removed ones close, so a failed bind leaves
+     * the running configuration as it was.
+     */
     private void apply(GraphResources resources) throws Exception {
-        Map<HostPort, Listener> keep = new LinkedHashMap<>();
+        Map<ListenKey, Listener> next = new LinkedHashMap<>();
+        Map<Listener, Route> reroute = new HashMap<>();
         Map<String, Listener> names = new HashMap<>();
-        for (VirtualServer vs : resources.graph().vservers()) {
-            VServerConfig c = vs.config();
-            if (c.listen() == null) {
-                continue;
+        try {
+            for (VirtualServer vs : resources.graph().vservers()) {
+                VServerConfig c = vs.config();
+                if (c.listen() == null) {
+                    continue;
+                }
+                ListenKey key = ListenKey.of(c);
+                Route route = resources.route(c.name());
+                Listener l = next.containsKey(key) ? null : listeners.get(key);
+                if (l == null) {
+                    l = new Listener(c.listen(), route);
+                    next.put(key, l);
+                    bind(l);
+                } else {
+                    next.put(key, l);
+                    reroute.put(l, route);
+                }
+                names.put(c.name(), l);
             }
-            Route route = resources.route(c.name());
-            Listener l = listeners.get(c.listen());
-            if (l == null || keep.containsKey(c.listen())) {
-                l = new Listener(c.listen(), route);
-                bind(l);
-            } else {
-                l.route(route);
-            }
-            keep.put(c.listen(), l);
-            names.put(c.name(), l);
+        } catch (Exception e) {
+            next.values().stream().filter(l -> !reroute.containsKey(l)).forEach(Listener::close);
+            throw e;
         }
-        for (Map.Entry<HostPort, Listener> e : listeners.entrySet()) {
-            if (keep.get(e.getKey()) != e.getValue()) {
-                log.info("closing listener {}", e.getKey());
+        reroute.forEach(Listener::route);
+        for (Map.Entry<ListenKey, Listener> e : listeners.entrySet()) {
+            if (next.get(e.getKey()) != e.getValue()) {
+                log.info("closing listener {}", e.getKey().address());
                 e.getValue().close();
             }
         }
         listeners.clear();
-        listeners.putAll(keep);
+        listeners.putAll(next);
         byVServer = names;
+    }
+
+    /**
+     * What identifies a listener across reloads: its address; an ephemeral port (0) is only the
+     * same listener for the same vServer.
+     */
+    private record ListenKey(HostPort address, String ephemeralOwner) {
+        static ListenKey of(VServerConfig c) {
+            return new ListenKey(c.listen(), c.listen().port() == 0 ? c.name() : null);
+        }
     }
 
     private void bind(Listener l) throws Exception {

@@ -73,7 +73,7 @@ final class Configs {
                 Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5));
         private VServerConfig.Limits limits = VServerConfig.Limits.DEFAULT;
 
-        private VServer(String name, VServerProtocol protocol, List<String> services) {
+        VServer(String name, VServerProtocol protocol, List<String> services) {
             this.name = name;
             this.protocol = protocol;
             this.services = services;
@@ -123,6 +123,11 @@ final class Configs {
 
         VServer tls(TestCertificate cert) {
             tls = new TlsConfig(cert.certificatePem().toString(), cert.keyPem().toString());
+            return this;
+        }
+
+        VServer tlsFiles(TlsConfig files) {
+            tls = files;
             return this;
         }
 
