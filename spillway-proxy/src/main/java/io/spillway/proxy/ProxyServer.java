@@ -1,0 +1,174 @@
+package io.spillway.proxy;
+
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.spillway.core.model.HostPort;
+import io.spillway.core.model.VServerConfig;
+import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.core.runtime.VirtualServer;
+import io.spillway.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The data plane (SPEC S1, S4-S8): one listener per vServer that has a {@code listen} address,
+ * on the shared event loops of a {@link Transport}. Each accepted connection is admitted by its
+ * vServer's spillover chain, then relayed (tcp, tls-tcp) or proxied as HTTP/1.1 (http, https).
+ *
+ * <p>{@link #swap} applies a reloaded graph (P3): listeners whose address is unchanged stay bound
+ * and take the new route for their next connection; listeners of removed vServers close; new
+ * ones bind. Connections in flight keep the vServers and services they were admitted with until
+ * they close, so every slot is still released on the object that gave it.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Transport transport;
+    private final UpstreamConnector connector;
+    private final UpstreamPools pools = new UpstreamPools();
+    private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
+    private final Map<ListenKey, Listener> listeners = new LinkedHashMap<>();
+    private Map<String, Listener> byVServer = new HashMap<>();
+    private RuntimeGraph graph;
+    private boolean started;
+    private boolean closed;
+
+    public ProxyServer(Transport transport, RuntimeGraph graph) {
+        this.transport = transport;
+        this.connector = new UpstreamConnector(transport);
+        this.graph = graph;
+    }
+
+    /** Binds every vServer that has {@code listen} (port 0 takes an ephemeral port). */
+    public synchronized void start() throws Exception {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "proxy server is closed" : "proxy server already started");
+        }
+        GraphResources resources = GraphResources.build(graph);
+        started = true;
+        try {
+            apply(resources);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Where the named vServer listens, or null when it has no listener. */
+    public synchronized InetSocketAddress boundAddress(String vserverName) {
+        Listener l = byVServer.get(vserverName);
+        return l == null ? null : l.boundAddress();
+    }
+
+    /**
+     * P3 reload: new connections use {@code newGraph}; listeners whose address is unchanged stay
+     * bound, removed ones close, new ones bind; connections in flight keep their old objects.
+     *
+     * @throws IllegalStateException when a TLS context or a new listener cannot be set up; the
+     *                               listeners bound so far stay as they were
+     */
+    public synchronized void swap(RuntimeGraph newGraph) {
+        if (closed) {
+            throw new IllegalStateException("proxy server is closed");
+        }
+        GraphResources resources;
+        try {
+            resources = GraphResources.build(newGraph);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot apply the new configuration: " + e.getMessage(), e);
+        }
+        graph = newGraph;
+        if (!started) {
+            return;
+        }
+        try {
+            apply(resources);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot bind a listener of the new configuration: " + e.getMessage(), e);
+        }
+        pools.retainOnly(newGraph.services());
+    }
+
+    /**
+     * Binds the listeners the graph adds first; only when all of them are bound do the kept
+     * listeners switch to their new routes and the removed ones close, so a failed bind leaves
+     * the running configuration as it was.
+     */
+    private void apply(GraphResources resources) throws Exception {
+        Map<ListenKey, Listener> next = new LinkedHashMap<>();
+        Map<Listener, Route> reroute = new HashMap<>();
+        Map<String, Listener> names = new HashMap<>();
+        try {
+            for (VirtualServer vs : resources.graph().vservers()) {
+                VServerConfig c = vs.config();
+                if (c.listen() == null) {
+                    continue;
+                }
+                ListenKey key = ListenKey.of(c);
+                Route route = resources.route(c.name());
+                Listener l = next.containsKey(key) ? null : listeners.get(key);
+                if (l == null) {
+                    l = new Listener(c.listen(), route);
+                    next.put(key, l);
+                    bind(l);
+                } else {
+                    next.put(key, l);
+                    reroute.put(l, route);
+                }
+                names.put(c.name(), l);
+            }
+        } catch (Exception e) {
+            next.values().stream().filter(l -> !reroute.containsKey(l)).forEach(Listener::close);
+            throw e;
+        }
+        reroute.forEach(Listener::route);
+        for (Map.Entry<ListenKey, Listener> e : listeners.entrySet()) {
+            if (next.get(e.getKey()) != e.getValue()) {
+                log.info("closing listener {}", e.getKey().address());
+                e.getValue().close();
+            }
+        }
+        listeners.clear();
+        listeners.putAll(next);
+        byVServer = names;
+    }
+
+    /**
+     * What identifies a listener across reloads: its address; an ephemeral port (0) is only the
+     * same listener for the same vServer.
+     */
+    private record ListenKey(HostPort address, String ephemeralOwner) {
+        static ListenKey of(VServerConfig c) {
+            return new ListenKey(c.listen(), c.listen().port() == 0 ? c.name() : null);
+        }
+    }
+
+    private void bind(Listener l) throws Exception {
+        InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
+        l.bound(transport.serverBootstrap()
+                .childHandler(new ClientPipeline(l, connector, pools, clients))
+                .bind(at).sync().channel());
+        log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());
+    }
+
+    /** Closes every listener, every client connection and the idle service connections. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listeners.values().forEach(Listener::close);
+        listeners.clear();
+        byVServer = new HashMap<>();
+        clients.close().awaitUninterruptibly();
+        pools.closeAll();
+    }
+}

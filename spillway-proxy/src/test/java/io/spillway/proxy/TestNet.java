@@ -1,0 +1,64 @@
+package io.spillway.proxy;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.transport.Transport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a test class runs on: the proxy's {@link Transport} (2 event loops), a separate event-loop
+ * group for the backends, and everything started through it, closed in reverse order.
+ */
+final class TestNet implements AutoCloseable {
+
+    final Transport transport = Transport.create(2);
+    final EventLoopGroup backendGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    <T extends AutoCloseable> T track(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    TcpBackend tcpBackend(String name) throws InterruptedException {
+        return track(new TcpBackend(backendGroup, name));
+    }
+
+    HttpBackend httpBackend(String name) throws IOException {
+        return track(new HttpBackend(name));
+    }
+
+    ProxyServer proxy(RuntimeGraph graph) throws Exception {
+        ProxyServer p = track(new ProxyServer(transport, graph));
+        p.start();
+        return p;
+    }
+
+    /** A loopback port nothing listens on: connecting to it is refused. */
+    static int refusedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Closes everything started since the last call (per-test cleanup). */
+    void closeStarted() throws Exception {
+        while (!started.isEmpty()) {
+            started.pop().close();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        closeStarted();
+        backendGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        transport.close();
+    }
+}
