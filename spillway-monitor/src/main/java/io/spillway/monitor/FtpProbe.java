@@ -98,6 +98,9 @@ final class FtpProbe implements Probe {
         private Channel controlChannel;
         private boolean transferReplied;
         private boolean dataClosed;
+        private String dataError;
+        private String failure;
+        private long failureNanos;
 
         Control(Bootstrap bootstrap, ProbeAttempt attempt) {
             this.bootstrap = bootstrap;
@@ -116,7 +119,7 @@ final class FtpProbe implements Probe {
             try {
                 reply = reader.feed(line);
             } catch (IllegalArgumentException e) {
-                attempt.failAnswered(e.getMessage());
+                refuse(e.getMessage());
                 return;
             }
             if (reply != null && !attempt.isDone()) {
@@ -143,7 +146,15 @@ final class FtpProbe implements Probe {
                     transferReplied = true;
                     maybeFinishTransfer();
                 });
-                case QUIT -> attempt.succeed();
+                case QUIT -> quitAnswered();
+            }
+        }
+
+        private void quitAnswered() {
+            if (failure == null) {
+                attempt.succeed();
+            } else {
+                attempt.failAnswered(failure, failureNanos);
             }
         }
 
@@ -170,9 +181,9 @@ final class FtpProbe implements Probe {
                 return;
             }
             if (r.code() / 100 != 2) {
-                attempt.failAnswered(command + ": " + r);
+                refuse(command + ": " + r);
             } else if (expectBody != null && !r.text().contains(expectBody)) {
-                attempt.failAnswered(command + " reply did not contain " + ReplyBuffer.quote(expectBody));
+                refuse(command + " reply did not contain " + ReplyBuffer.quote(expectBody));
             } else {
                 send(Step.QUIT, "QUIT");
             }
@@ -182,13 +193,13 @@ final class FtpProbe implements Probe {
             int port;
             Matcher m = r.is(229) ? EPSV.matcher(r.text()) : PASV.matcher(r.text());
             if (!m.find()) {
-                attempt.failAnswered("unreadable passive reply: " + r);
+                refuse("unreadable passive reply: " + r);
                 return;
             }
             port = r.is(229) ? Integer.parseInt(m.group(1))
                     : Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
             if (port <= 0 || port > 65535) {
-                attempt.failAnswered("bad passive port in: " + r);
+                refuse("bad passive port in: " + r);
                 return;
             }
             ChannelFuture f = bootstrap.clone().handler(new DataHandler()).connect(
@@ -204,21 +215,45 @@ final class FtpProbe implements Probe {
         }
 
         private void maybeFinishTransfer() {
-            if (!transferReplied || !dataClosed || attempt.isDone()) {
+            if (!transferReplied || !dataClosed || attempt.isDone() || step == Step.QUIT) {
                 return;
             }
-            if (expect != null && !data.contains(expect)) {
-                attempt.failAnswered(command + " data did not contain " + ReplyBuffer.quote(expectBody));
+            if (dataError != null) {
+                refuse("data connection: " + dataError);
+            } else if (expect != null && !data.contains(expect)) {
+                refuse(command + " data did not contain " + ReplyBuffer.quote(expectBody));
             } else {
                 send(Step.QUIT, "QUIT");
             }
+        }
+
+        /**
+         * Fails the probe on a wrong answer, but says QUIT first: closing a session in the
+         * middle makes many servers log an error for every failed probe.
+         */
+        private void refuse(String reason) {
+            if (attempt.isDone()) {
+                return;
+            }
+            if (controlChannel == null || !controlChannel.isActive()) {
+                attempt.failAnswered(reason);
+                return;
+            }
+            step = Step.QUIT;
+            failure = reason;
+            failureNanos = attempt.elapsedNanos();
+            controlChannel.writeAndFlush("QUIT\r\n").addListener(w -> {
+                if (!w.isSuccess()) {
+                    attempt.failAnswered(reason);
+                }
+            });
         }
 
         private void expect(boolean ok, String what, FtpReplyReader.Reply r, Runnable next) {
             if (ok) {
                 next.run();
             } else {
-                attempt.failAnswered(what + ": " + r);
+                refuse(what + ": " + r);
             }
         }
 
@@ -234,7 +269,7 @@ final class FtpProbe implements Probe {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (step == Step.QUIT) {
-                attempt.succeed();
+                quitAnswered();
             } else {
                 attempt.fail("control connection closed during " + step.name().toLowerCase(Locale.ROOT));
             }
@@ -253,7 +288,7 @@ final class FtpProbe implements Probe {
                 ByteBuf buf = (ByteBuf) msg;
                 try {
                     if (!data.append(buf)) {
-                        attempt.failAnswered(command + " data larger than " + MAX_DATA + " bytes");
+                        refuse(command + " data larger than " + MAX_DATA + " bytes");
                     }
                 } finally {
                     buf.release();
@@ -268,7 +303,12 @@ final class FtpProbe implements Probe {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                attempt.fail("data connection: " + ProbeAttempt.describe(cause));
+                // a server refusing the command may reset the data connection before its
+                // reply arrives: the reply on the control connection says what went wrong
+                if (dataError == null) {
+                    dataError = ProbeAttempt.describe(cause);
+                }
+                ctx.close();
             }
         }
     }

@@ -98,6 +98,17 @@ final class HttpExchange {
         return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
     }
 
+    /** TLS engines wrap the useful reason (an untrusted chain, a wrong name) in generic exceptions. */
+    private static String deepestMessage(Throwable t) {
+        String message = t.getMessage();
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null) {
+                message = c.getMessage();
+            }
+        }
+        return message;
+    }
+
     private static final class ReplyHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
 
         private final ProbeAttempt attempt;
@@ -131,7 +142,7 @@ final class HttpExchange {
             if (t instanceof TooLongFrameException) {
                 attempt.failAnswered("response larger than " + MAX_BODY + " bytes");
             } else if (t instanceof javax.net.ssl.SSLException) {
-                attempt.fail("tls: " + t.getMessage());
+                attempt.fail("tls: " + deepestMessage(t));
             } else {
                 attempt.fail(cause);
             }

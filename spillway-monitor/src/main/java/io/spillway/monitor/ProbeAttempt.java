@@ -64,6 +64,11 @@ final class ProbeAttempt {
         finish(new ProbeOutcome(false, elapsedNanos(), error));
     }
 
+    /** As {@link #failAnswered(String)}, with the response time measured earlier. */
+    void failAnswered(String error, long responseNanos) {
+        finish(new ProbeOutcome(false, responseNanos, error));
+    }
+
     /** Nothing usable answered. */
     void fail(String error) {
         finish(new ProbeOutcome(false, -1, error));

@@ -34,13 +34,17 @@ abstract class TransportExtension {
     /** Waits until the service is DOWN and returns the monitor's last error then. */
     static String awaitDown(MonitorHarness h) {
         awaitState(h, "DOWN");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !h.svc().isUp());
-        return h.events.stream().filter(e -> e.current().equals("DOWN")).reduce((a, b) -> b).orElseThrow().reason();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !h.svc().isUp() && lastEventIs(h, "DOWN"));
+        return h.events.get(h.events.size() - 1).reason();
     }
 
     static void awaitUp(MonitorHarness h) {
         awaitState(h, "UP");
-        await().atMost(Duration.ofSeconds(5)).until(() -> h.svc().isUp());
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.svc().isUp() && lastEventIs(h, "UP"));
+    }
+
+    private static boolean lastEventIs(MonitorHarness h, String state) {
+        return !h.events.isEmpty() && h.events.get(h.events.size() - 1).current().equals(state);
     }
 
     /** Waits for {@code n} more probes than have been seen so far. */
