@@ -94,6 +94,11 @@ public final class TcpPeer implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Connections open now. */
+    public int open() {
+        return open.get();
+    }
+
     /** The most connections that were open at the same time. */
     public int maxOpen() {
         return maxOpen.get();
