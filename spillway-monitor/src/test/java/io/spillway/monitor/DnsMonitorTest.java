@@ -17,8 +17,7 @@ class DnsMonitorTest extends TransportExtension {
     void dnsMonitorExpectsTheKnownAddress() {
         try (DnsPeer peer = new DnsPeer(peers, "192.0.2.10");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), dns().build())) {
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
 
             peer.address("192.0.2.99");
             assertThat(awaitDown(h)).isEqualTo("DNS answer for www.example.test. holds [192.0.2.99], expected 192.0.2.10");
@@ -32,7 +31,7 @@ class DnsMonitorTest extends TransportExtension {
     void dnsMonitorGoesDownOnAnErrorCodeSilenceOrGarbage() {
         try (DnsPeer peer = new DnsPeer(peers, "192.0.2.10");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), dns().build())) {
-            awaitProbes(h, 2);
+            awaitSteadyUp(h);
             peer.mode(DnsPeer.Mode.NXDOMAIN);
             assertThat(awaitDown(h)).isEqualTo("DNS rcode NXDOMAIN for www.example.test.");
             peer.mode(DnsPeer.Mode.ANSWER);
@@ -54,7 +53,7 @@ class DnsMonitorTest extends TransportExtension {
     void dnsMonitorGoesDownWhenTheServerStops() {
         try (DnsPeer peer = new DnsPeer(peers, "192.0.2.10");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), dns().build())) {
-            awaitProbes(h, 2);
+            awaitSteadyUp(h);
             peer.stop();
             assertThat(awaitDown(h)).isEqualTo("port unreachable");
             peer.start();

@@ -17,8 +17,7 @@ class FtpMonitorTest extends TransportExtension {
     void ftpMonitorRetrievesTheFileAndChecksItsContent() {
         try (FtpPeer peer = new FtpPeer("status: healthy\n");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), retr().build())) {
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
             assertThat(h.status().lastError()).isNull();
 
             peer.content("status: broken\n");
@@ -33,8 +32,7 @@ class FtpMonitorTest extends TransportExtension {
     void ftpMonitorGoesDownWhenTheServerStopsAndBackWhenItReturns() {
         try (FtpPeer peer = new FtpPeer("healthy");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), retr().build())) {
-            awaitProbes(h, 2);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
             peer.stop();
             assertThat(awaitDown(h)).isEqualTo("connection refused");
             peer.start();
@@ -59,8 +57,7 @@ class FtpMonitorTest extends TransportExtension {
         try (FtpPeer peer = new FtpPeer("healthy");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      retr().ftp(FtpPeer.USER, FtpPeer.PASSWORD, "PWD").expectBody("/").build())) {
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
             assertThat(h.status().lastError()).isNull();
         }
     }

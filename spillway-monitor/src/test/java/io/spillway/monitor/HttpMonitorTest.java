@@ -12,12 +12,11 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpMonitorGoesDownOnWrongStatusAndComesBack() {
-        try (HttpPeer peer = new HttpPeer(null);
+        try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP).request("GET /healthz").expectStatus(200).build())) {
             peer.answer("/healthz", 200, "ok");
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
 
             peer.answer("/healthz", 503, "maintenance");
             assertThat(awaitDown(h)).isEqualTo("status 503, expected [200]");
@@ -29,12 +28,11 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpEcvGoesDownWhenTheBodyLacksTheExpectedContent() {
-        try (HttpPeer peer = new HttpPeer(null);
+        try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP_ECV).request("/status").expectBody("\"healthy\"").build())) {
             peer.answer("/status", 200, "{\"state\":\"healthy\"}");
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
 
             peer.answer("/status", 200, "{\"state\":\"degraded\"}");
             assertThat(awaitDown(h)).isEqualTo("body did not contain '\"healthy\"'");
@@ -46,12 +44,11 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpMonitorGoesDownWhenThePeerStopsOrHangs() {
-        try (HttpPeer peer = new HttpPeer(null);
+        try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP).request("GET /").timeout(100).build())) {
             peer.answer("/", 204, "");
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).as("any 2xx without expectStatus").isTrue();
+            awaitSteadyUp(h);
 
             peer.answer("/", 200, "slow", 400);
             assertThat(awaitDown(h)).isEqualTo("timeout after 100ms");
@@ -67,12 +64,11 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpsMonitorAcceptsASelfSignedServiceWithoutVerification() {
-        try (HttpPeer peer = new HttpPeer(TestCerts.get().serverContext());
+        try (HttpPeer peer = new HttpPeer(peers, TestCerts.get().serverContext());
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tls", MonitorType.HTTPS).request("GET /healthz").timeout(1000).build())) {
             peer.answer("/healthz", 200, "ok");
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
             assertThat(h.status().lastError()).isNull();
 
             peer.answer("/healthz", 500, "boom");
@@ -90,13 +86,12 @@ class HttpMonitorTest extends TransportExtension {
     @Test
     void httpsEcvTrustsTheGivenCaAndChecksTheBody() {
         ClientTls trustOurCa = new ClientTls(TestCerts.get().certificatePem().toString(), true);
-        try (HttpPeer peer = new HttpPeer(TestCerts.get().serverContext());
+        try (HttpPeer peer = new HttpPeer(peers, TestCerts.get().serverContext());
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tls", MonitorType.HTTPS_ECV).request("GET /").expectBody("alive")
                              .tls(trustOurCa).timeout(1000).build())) {
             peer.answer("/", 200, "I am alive");
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
 
             peer.answer("/", 200, "I am dead");
             assertThat(awaitDown(h)).isEqualTo("body did not contain 'alive'");
@@ -107,7 +102,7 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpsWithVerificationRejectsAnUntrustedCertificate() {
-        try (HttpPeer peer = new HttpPeer(TestCerts.get().serverContext());
+        try (HttpPeer peer = new HttpPeer(peers, TestCerts.get().serverContext());
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tls", MonitorType.HTTPS).tls(new ClientTls(null, true)).timeout(1000).build())) {
             peer.answer("/", 200, "ok");

@@ -13,7 +13,7 @@ final class MonitorSpec {
     private final String name;
     private final MonitorType type;
     private Duration interval = Duration.ofMillis(20);
-    private Duration timeout = Duration.ofMillis(300);
+    private Duration timeout = Duration.ofMillis(1000);
     private int failures = 2;
     private int successes = 2;
     private int weight = 1;

@@ -20,11 +20,11 @@ class ResponseTimeRulesTest extends TransportExtension {
 
     @Test
     void absoluteMaxMarksASlowBackendDown() {
-        try (HttpPeer peer = new HttpPeer(null);
+        try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      http().responseTime(Duration.ofMillis(150), null, null, 10).build())) {
             peer.answer("/", 200, "ok");
-            awaitProbes(h, 5);
+            awaitSteadyUp(h);
             peer.answer("/", 200, "ok", SLOW_MS);
             assertThat(awaitDown(h)).startsWith("responseTime.max: ").endsWith("> 150.000ms");
             assertThat(h.status().lastResponseTimeMs()).isGreaterThan(150);
@@ -35,10 +35,11 @@ class ResponseTimeRulesTest extends TransportExtension {
 
     @Test
     void overAverageMarksASuddenlySlowBackendDown() {
-        try (HttpPeer peer = new HttpPeer(null);
+        try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      http().responseTime(null, 5.0, null, 20).build())) {
             peer.answer("/", 200, "ok", 10);
+            awaitSteadyUp(h);
             awaitProbes(h, 25);
             peer.answer("/", 200, "ok", SLOW_MS);
             assertThat(awaitDown(h)).startsWith("responseTime.overAverage: ");
@@ -47,10 +48,11 @@ class ResponseTimeRulesTest extends TransportExtension {
 
     @Test
     void deviationsMarkASuddenlySlowBackendDown() {
-        try (HttpPeer peer = new HttpPeer(null);
+        try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      http().responseTime(null, null, 6.0, 20).build())) {
             peer.answer("/", 200, "ok", 10);
+            awaitSteadyUp(h);
             awaitProbes(h, 25);
             peer.answer("/", 200, "ok", SLOW_MS);
             assertThat(awaitDown(h)).startsWith("responseTime.deviations: ");

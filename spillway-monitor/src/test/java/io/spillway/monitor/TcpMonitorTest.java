@@ -12,8 +12,7 @@ class TcpMonitorTest extends TransportExtension {
     void tcpMonitorFollowsThePeerDownAndBackUp() {
         try (TcpPeer peer = new TcpPeer(peers);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), MonitorSpec.of("m", MonitorType.TCP).build())) {
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
             assertThat(h.status().lastError()).isNull();
             assertThat(h.status().lastResponseTimeMs()).isGreaterThanOrEqualTo(0);
 
@@ -31,8 +30,7 @@ class TcpMonitorTest extends TransportExtension {
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("m", MonitorType.TCP_ECV).send("PING\r\n").expectBody("PONG").build())) {
             peer.reply(s -> s.startsWith("PING") ? "+PONG\r\n" : "?");
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
 
             peer.reply(s -> "-ERR busy\r\n");
             assertThat(awaitDown(h)).contains("timeout");
@@ -62,7 +60,7 @@ class TcpMonitorTest extends TransportExtension {
         try (TcpPeer peer = new TcpPeer(peers);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("m", MonitorType.TCP_ECV).send("x").expectBody("x").timeout(100).build())) {
-            awaitProbes(h, 2);
+            awaitSteadyUp(h);
             peer.reply(s -> null);
             assertThat(awaitDown(h)).isEqualTo("timeout after 100ms");
             assertThat(h.status().lastError()).isEqualTo("timeout after 100ms");
@@ -75,7 +73,7 @@ class TcpMonitorTest extends TransportExtension {
     void pingWithoutRawSocketsIsATcpConnectAndSaysSo() {
         try (TcpPeer peer = new TcpPeer(peers);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), MonitorSpec.of("p", MonitorType.PING).build())) {
-            awaitProbes(h, 2);
+            awaitSteadyUp(h);
             assertThat(h.status().detail()).isEqualTo("tcp-connect");
             assertThat(h.status().type()).isEqualTo("ping");
             peer.stop();

@@ -41,7 +41,7 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
 
     @Test
     void learntCapacityReplacesTheConfiguredOneAndTheThresholdFollows() {
-        try (HttpPeer peer = new HttpPeer(null)) {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
             peer.answer("/healthz", 200, "ok");
             peer.answer("/capacity", 200, "40\n");
             try (MonitorHarness h = MonitorHarness.builder()
@@ -72,7 +72,7 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
 
     @Test
     void aServiceWithoutMonitorsLearnsItsCapacityAtStart() {
-        try (HttpPeer peer = new HttpPeer(null)) {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
             peer.answer("/cap", 200, "{\"service\": \"x\", \"capacity\": 7}");
             try (MonitorHarness h = MonitorHarness.builder().service("svc", peer.port(), 100, "/cap", null)
                     .start(monitors)) {

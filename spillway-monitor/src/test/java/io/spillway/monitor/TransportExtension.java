@@ -47,6 +47,17 @@ abstract class TransportExtension {
         return !h.events.isEmpty() && h.events.get(h.events.size() - 1).current().equals(state);
     }
 
+    /**
+     * Waits until the service is UP and its last three probes succeeded: a cold JVM on a busy
+     * machine may fail the very first probes, which is not what a test is about.
+     */
+    static void awaitSteadyUp(MonitorHarness h) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            int n = h.probes.size();
+            return n >= 3 && h.svc().isUp() && h.probes.subList(n - 3, n).stream().allMatch(ProbeOutcome::ok);
+        });
+    }
+
     /** Waits for {@code n} more probes than have been seen so far. */
     static void awaitProbes(MonitorHarness h, int n) {
         int target = h.probes.size() + n;

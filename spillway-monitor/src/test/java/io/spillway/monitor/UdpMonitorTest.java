@@ -16,8 +16,7 @@ class UdpMonitorTest extends TransportExtension {
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("u", MonitorType.UDP_ECV).send("status?").expectBody("ready").build())) {
             peer.reply(b -> "ready".getBytes(StandardCharsets.UTF_8));
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).isTrue();
+            awaitSteadyUp(h);
 
             peer.reply(b -> "starting".getBytes(StandardCharsets.UTF_8));
             assertThat(awaitDown(h)).isEqualTo("reply did not contain 'ready'");
@@ -32,8 +31,7 @@ class UdpMonitorTest extends TransportExtension {
         try (UdpPeer peer = new UdpPeer(peers);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("u", MonitorType.UDP_ECV).send("ping").expectBody("ping").timeout(100).build())) {
-            awaitProbes(h, 3);
-            assertThat(h.svc().isUp()).as("the peer echoes").isTrue();
+            awaitSteadyUp(h);
 
             peer.reply(b -> null);
             assertThat(awaitDown(h)).isEqualTo("timeout after 100ms");

@@ -5,6 +5,7 @@ import io.spillway.monitor.peers.HttpPeer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,7 @@ class WeightedMonitorsTest extends TransportExtension {
 
     @Test
     void fourMonitorsOfWeightTenWithThresholdTwentyGoDownWhenMoreThanHalfFail() {
-        try (HttpPeer peer = new HttpPeer(null)) {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
             MonitorHarness.Builder b = MonitorHarness.builder();
             for (int i = 1; i <= 4; i++) {
                 peer.answer("/m" + i, 200, "ok");
@@ -23,7 +24,7 @@ class WeightedMonitorsTest extends TransportExtension {
             }
             try (MonitorHarness h = b.service("svc", peer.port(), 10, null, 20, "m1", "m2", "m3", "m4")
                     .start(monitors)) {
-                awaitProbes(h, 8);
+                awaitSteadyUp(h);
                 peer.answer("/m1", 500, "no");
                 peer.answer("/m2", 500, "no");
                 await().atMost(Duration.ofSeconds(5)).until(() -> h.status("svc", "m1").state().equals("DOWN")
@@ -43,7 +44,7 @@ class WeightedMonitorsTest extends TransportExtension {
 
     @Test
     void fiveMonitorsOfWeightThirtyWithThreeUpSumToNinety() {
-        try (HttpPeer peer = new HttpPeer(null)) {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
             MonitorHarness.Builder b = MonitorHarness.builder();
             String[] names = new String[5];
             for (int i = 0; i < 5; i++) {
@@ -53,9 +54,10 @@ class WeightedMonitorsTest extends TransportExtension {
                         .failures(1).build());
             }
             try (MonitorHarness h = b.service("svc", peer.port(), 10, null, 90, names).start(monitors)) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> h.events.size() >= 2);
+                await().atMost(Duration.ofSeconds(5)).until(() -> h.svc().monitorStatuses().stream()
+                        .map(s -> s.state()).toList().equals(List.of("UP", "UP", "UP", "DOWN", "DOWN")));
                 awaitProbes(h, 10);
-                assertThat(h.svc().isUp()).isTrue();
+                assertThat(h.svc().isUp()).as("three UP of weight 30 sum to 90 >= 90").isTrue();
                 assertThat(h.svc().monitorStatuses()).extracting(s -> s.state())
                         .containsExactly("UP", "UP", "UP", "DOWN", "DOWN");
                 assertThat(h.svc().monitorStatuses()).allSatisfy(s -> assertThat(s.weight()).isEqualTo(30));
@@ -65,14 +67,14 @@ class WeightedMonitorsTest extends TransportExtension {
 
     @Test
     void byDefaultEveryMonitorMustBeUp() {
-        try (HttpPeer peer = new HttpPeer(null)) {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
             peer.answer("/a", 200, "ok");
             peer.answer("/b", 200, "ok");
             try (MonitorHarness h = MonitorHarness.builder()
                     .monitor(MonitorSpec.of("a", MonitorType.HTTP).request("GET /a").failures(1).build())
                     .monitor(MonitorSpec.of("b", MonitorType.HTTP).request("GET /b").failures(1).build())
                     .service("svc", peer.port(), 10, null, null, "a", "b").start(monitors)) {
-                awaitProbes(h, 4);
+                awaitSteadyUp(h);
                 assertThat(h.svc().isUp()).isTrue();
                 peer.answer("/b", 404, "gone");
                 await().atMost(Duration.ofSeconds(5)).until(() -> !h.svc().isUp());

@@ -1,26 +1,37 @@
 package io.spillway.monitor.peers;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.spillway.transport.Transport;
 
-import javax.net.ssl.SSLContext;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The JDK's HTTP(S) server on loopback with answers set per path: status, body and a delay.
- * Can be stopped and started again on the same port.
+ * An HTTP(S) server on loopback (Netty) with answers set per path: status, body and a delay
+ * (scheduled, not slept). Closes each connection after its response. Can be stopped and started
+ * again on the same port.
  */
 public final class HttpPeer implements AutoCloseable {
 
@@ -28,61 +39,62 @@ public final class HttpPeer implements AutoCloseable {
     public record Answer(int status, String body, long delayMs) {
     }
 
-    private final SSLContext tls;
+    private final Transport transport;
+    private final SslContext tls;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
-    private ExecutorService executor;
-    private HttpServer server;
+    private Channel server;
     private int port;
 
     /** @param tls null for plain HTTP */
-    public HttpPeer(SSLContext tls) {
+    public HttpPeer(Transport transport, SslContext tls) {
+        this.transport = transport;
         this.tls = tls;
         start();
     }
 
     public synchronized void start() {
-        try {
-            InetSocketAddress at = new InetSocketAddress("127.0.0.1", port);
-            if (tls != null) {
-                HttpsServer s = HttpsServer.create(at, 64);
-                s.setHttpsConfigurator(new HttpsConfigurator(tls));
-                server = s;
-            } else {
-                server = HttpServer.create(at, 64);
+        server = transport.serverBootstrap().childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                children.add(ch);
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Responder());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        executor = Executors.newCachedThreadPool();
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        port = server.getAddress().getPort();
+        }).bind(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
+        port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        try {
-            Answer a = answers.getOrDefault(exchange.getRequestURI().getPath(), new Answer(404, "not found", 0));
+    private final class Responder extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            requests.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            String path = new QueryStringDecoder(request.uri()).path();
+            Answer a = answers.getOrDefault(path, new Answer(404, "not found", 0));
+            Runnable respond = () -> {
+                inFlight.decrementAndGet();
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(a.status()), Unpooled.copiedBuffer(a.body(), StandardCharsets.UTF_8));
+                response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            };
             if (a.delayMs() > 0) {
-                try {
-                    Thread.sleep(a.delayMs()); // the peer being slow is the point of the test
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                ctx.executor().schedule(respond, a.delayMs(), TimeUnit.MILLISECONDS);
+            } else {
+                respond.run();
             }
-            byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(a.status(), body.length == 0 ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        } finally {
-            inFlight.decrementAndGet();
-            exchange.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 
@@ -107,13 +119,8 @@ public final class HttpPeer implements AutoCloseable {
     }
 
     public synchronized void stop() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close().syncUninterruptibly();
+        children.close().syncUninterruptibly();
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.spillway.monitor.peers;
 
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,17 +14,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for 127.0.0.1 made once per test JVM with the JDK's keytool:
- * the server side as an {@link SSLContext}, the certificate as a PEM file a client can trust.
+ * the server side as a Netty {@link SslContext}, the certificate as a PEM file a client can trust.
  */
 public final class TestCerts {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static TestCerts instance;
 
-    private final SSLContext serverContext;
+    private final SslContext serverContext;
     private final Path certificatePem;
 
-    private TestCerts(SSLContext serverContext, Path certificatePem) {
+    private TestCerts(SslContext serverContext, Path certificatePem) {
         this.serverContext = serverContext;
         this.certificatePem = certificatePem;
     }
@@ -35,7 +36,7 @@ public final class TestCerts {
         return instance;
     }
 
-    public SSLContext serverContext() {
+    public SslContext serverContext() {
         return serverContext;
     }
 
@@ -64,9 +65,7 @@ public final class TestCerts {
             }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, PASSWORD);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return new TestCerts(ctx, pem);
+            return new TestCerts(SslContextBuilder.forServer(kmf).build(), pem);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a test certificate", e);
         }
