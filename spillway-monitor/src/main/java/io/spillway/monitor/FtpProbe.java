@@ -119,7 +119,8 @@ final class FtpProbe implements Probe {
             try {
                 reply = reader.feed(line);
             } catch (IllegalArgumentException e) {
-                refuse(e.getMessage());
+                // not an FTP server: no point in saying QUIT to it
+                attempt.failAnswered(e.getMessage());
                 return;
             }
             if (reply != null && !attempt.isDone()) {
