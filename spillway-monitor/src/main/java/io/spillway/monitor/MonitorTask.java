@@ -1,0 +1,164 @@
+package io.spillway.monitor;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.spillway.core.health.ProbeCounter;
+import io.spillway.core.health.ResponseTimeCheck;
+import io.spillway.core.model.Durations;
+import io.spillway.core.model.MonitorConfig;
+import io.spillway.core.runtime.MonitorStatus;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One monitor watching one service (SPEC M2): probes it every {@code interval}, fails a probe
+ * that has not answered within {@code timeout}, applies the response-time rules (M3) and the
+ * failures/successes hysteresis, and reports state changes to its {@link ServiceHealth}.
+ *
+ * <p><b>Scheduling.</b> The task lives on one event loop, chosen at start: its timer, its
+ * probe's channels and its counters are all confined there, so nothing in it needs a lock.
+ * The first probe starts at a random point of the first interval, so thousands of monitors
+ * configured together do not fire in the same millisecond. Each later probe is planned one
+ * interval after the previous one started, and never before the previous one has finished:
+ * probes of one monitor never overlap; a probe slower than the interval delays the next one
+ * instead of stacking up. How late a probe starts against its plan is its scheduling lag.
+ */
+final class MonitorTask {
+
+    private final ServiceHealth owner;
+    private final int index;
+    private final MonitorConfig config;
+    private final Probe probe;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final List<MonitorListener> listeners;
+    private final ResponseTimeCheck responseTimeCheck;
+    private final ProbeCounter counter;
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final String timeoutText;
+
+    private volatile MonitorStatus status;
+    private volatile boolean closed;
+    private ScheduledFuture<?> pending;
+    private ProbeAttempt inFlight;
+    private long plannedNanos;
+
+    MonitorTask(ServiceHealth owner, int index, MonitorConfig config, Probe probe, EventLoop loop,
+                Bootstrap bootstrap, List<MonitorListener> listeners) {
+        this.owner = owner;
+        this.index = index;
+        this.config = config;
+        this.probe = probe;
+        this.loop = loop;
+        this.bootstrap = bootstrap;
+        this.listeners = listeners;
+        this.responseTimeCheck = new ResponseTimeCheck(config.responseTime());
+        this.counter = new ProbeCounter(config.failures(), config.successes());
+        this.intervalNanos = Math.max(1, config.interval().toNanos());
+        this.timeoutNanos = Math.max(1, config.timeout().toNanos());
+        this.timeoutText = "timeout after " + Durations.format(config.timeout());
+        this.status = new MonitorStatus(config.name(), config.type().configName(), "UP", config.weight(),
+                -1, null, probe.detail());
+    }
+
+    int index() {
+        return index;
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    MonitorStatus status() {
+        return status;
+    }
+
+    void start() {
+        long jitter = ThreadLocalRandom.current().nextLong(intervalNanos);
+        loop.execute(() -> plan(System.nanoTime() + jitter));
+    }
+
+    private void plan(long atNanos) {
+        if (closed) {
+            return;
+        }
+        plannedNanos = atNanos;
+        pending = loop.schedule(this::fire, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void fire() {
+        if (closed) {
+            return;
+        }
+        long started = System.nanoTime();
+        long lag = Math.max(0, started - plannedNanos);
+        ProbeAttempt attempt = new ProbeAttempt(loop);
+        inFlight = attempt;
+        ScheduledFuture<?> timeout = loop.schedule(() -> attempt.fail(timeoutText), timeoutNanos, TimeUnit.NANOSECONDS);
+        attempt.promise().addListener(f -> {
+            timeout.cancel(false);
+            completed(attempt.promise().getNow(), lag, started);
+        });
+        try {
+            probe.start(bootstrap, attempt);
+        } catch (RuntimeException e) {
+            attempt.fail(e);
+        }
+    }
+
+    private void completed(ProbeOutcome raw, long lag, long started) {
+        inFlight = null;
+        if (closed) {
+            return;
+        }
+        ProbeOutcome outcome = raw;
+        if (outcome.ok()) {
+            owner.service().responseTime().record(outcome.responseNanos());
+            String broken = responseTimeCheck.check(outcome.responseNanos());
+            if (broken != null) {
+                outcome = new ProbeOutcome(false, outcome.responseNanos(), broken);
+            }
+        }
+        String before = counter.isUp() ? "UP" : "DOWN";
+        boolean changed = counter.record(outcome.ok());
+        String after = counter.isUp() ? "UP" : "DOWN";
+        MonitorStatus previous = status;
+        status = new MonitorStatus(config.name(), previous.type(), after, config.weight(),
+                outcome.answered() ? outcome.responseTimeMs() : previous.lastResponseTimeMs(),
+                outcome.error(), probe.detail());
+        for (MonitorListener l : listeners) {
+            l.onProbe(owner.service().name(), config.name(), lag, outcome);
+        }
+        if (changed) {
+            owner.monitorChanged(this, before, after, outcome);
+        }
+        plan(Math.max(started + intervalNanos, System.nanoTime()));
+    }
+
+    /** Stops the task: no further probe starts, the one in flight is abandoned and its channels closed. */
+    void close() {
+        closed = true;
+        if (loop.inEventLoop()) {
+            abandon();
+        } else {
+            loop.execute(this::abandon);
+        }
+    }
+
+    private void abandon() {
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        if (inFlight != null) {
+            inFlight.fail("monitor stopped");
+        }
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+}

@@ -1,0 +1,101 @@
+package io.spillway.monitor;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.spillway.core.model.MonitorType;
+import io.spillway.monitor.peers.HttpPeer;
+import io.spillway.monitor.peers.TcpPeer;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class MonitorRuntimeTest extends TransportExtension {
+
+    @Test
+    void probesOfOneMonitorNeverOverlapEvenWhenSlowerThanTheInterval() {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
+            peer.answer("/", 200, "ok", 60);
+            try (MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                    MonitorSpec.of("web", MonitorType.HTTP).interval(10).timeout(1000).build())) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> peer.requests() >= 6);
+                assertThat(peer.maxInFlight()).isEqualTo(1);
+                assertThat(h.svc().isUp()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void closeStopsEveryProbeAndClosesTheConnectionsInFlight() {
+        try (TcpPeer peer = new TcpPeer(peers)) {
+            peer.reply(s -> null);
+            MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                    MonitorSpec.of("ecv", MonitorType.TCP_ECV).send("hello").expectBody("world").timeout(60_000).build());
+            await().atMost(Duration.ofSeconds(5)).until(() -> peer.accepted() == 1);
+            h.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> peer.maxOpen() == 1 && openConnections(peer) == 0);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> peer.accepted() == 1);
+            assertThat(h.probes).as("an abandoned probe is not reported").isEmpty();
+        }
+    }
+
+    private static int openConnections(TcpPeer peer) {
+        return peer.open();
+    }
+
+    @Test
+    void eachStatusChangeIsOneStructuredLogLine() {
+        Logger events = (Logger) LoggerFactory.getLogger("spillway.events");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        events.addAppender(lines);
+        try (TcpPeer peer = new TcpPeer(peers);
+             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                     MonitorSpec.of("tcp", MonitorType.TCP).failures(1).build())) {
+            awaitSteadyUp(h);
+            peer.stop();
+            awaitDown(h);
+            await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().startsWith("service.state service=svc")));
+            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(m -> m.equals("monitor.state service=svc monitor=tcp old=UP new=DOWN "
+                            + "reason=\"connection refused\" responseTimeMs=-1 serviceUp=false"))
+                    .anyMatch(m -> m.equals("service.state service=svc old=UP new=DOWN reason=\"monitor tcp DOWN: "
+                            + "connection refused; up weight 0 < threshold 1\" upWeight=0 threshold=1"));
+        } finally {
+            events.detachAppender(lines);
+        }
+    }
+
+    @Test
+    void theMonitorViewShowsStateWeightTimesAndErrors() {
+        try (HttpPeer peer = new HttpPeer(peers, null)) {
+            peer.answer("/", 200, "ok");
+            try (MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                    MonitorSpec.of("web", MonitorType.HTTP_ECV).weight(7).expectBody("ok").build())) {
+                awaitSteadyUp(h);
+                assertThat(h.status()).satisfies(s -> {
+                    assertThat(s.monitor()).isEqualTo("web");
+                    assertThat(s.type()).isEqualTo("http-ecv");
+                    assertThat(s.state()).isEqualTo("UP");
+                    assertThat(s.weight()).isEqualTo(7);
+                    assertThat(s.lastResponseTimeMs()).isGreaterThan(0);
+                    assertThat(s.lastError()).isNull();
+                });
+                assertThat(h.svc().responseTime().hasSamples()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aRuntimeStartsOnce() {
+        try (MonitorHarness h = MonitorHarness.builder().service("svc", 9, 1, null, null).start(monitors)) {
+            assertThatThrownBy(h.runtime::start).isInstanceOf(IllegalStateException.class);
+        }
+    }
+}

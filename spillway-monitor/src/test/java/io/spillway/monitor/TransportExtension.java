@@ -1,0 +1,66 @@
+package io.spillway.monitor;
+
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/** Event loops for the monitors and, apart, for the peers they probe; one pair per test class. */
+abstract class TransportExtension {
+
+    static Transport monitors;
+    static Transport peers;
+
+    @BeforeAll
+    static void startTransports() {
+        monitors = Transport.create(2);
+        peers = Transport.create(1);
+    }
+
+    @AfterAll
+    static void stopTransports() {
+        monitors.close();
+        peers.close();
+    }
+
+    static void awaitState(MonitorHarness h, String state) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> h.status().state().equals(state));
+    }
+
+    /** Waits until the service is DOWN and returns the monitor's last error then. */
+    static String awaitDown(MonitorHarness h) {
+        awaitState(h, "DOWN");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !h.svc().isUp() && lastEventIs(h, "DOWN"));
+        return h.events.get(h.events.size() - 1).reason();
+    }
+
+    static void awaitUp(MonitorHarness h) {
+        awaitState(h, "UP");
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.svc().isUp() && lastEventIs(h, "UP"));
+    }
+
+    private static boolean lastEventIs(MonitorHarness h, String state) {
+        return !h.events.isEmpty() && h.events.get(h.events.size() - 1).current().equals(state);
+    }
+
+    /**
+     * Waits until the service is UP and its last three probes succeeded: a cold JVM on a busy
+     * machine may fail the very first probes, which is not what a test is about.
+     */
+    static void awaitSteadyUp(MonitorHarness h) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+            int n = h.probes.size();
+            return n >= 3 && h.svc().isUp() && h.probes.subList(n - 3, n).stream().allMatch(ProbeOutcome::ok);
+        });
+    }
+
+    /** Waits for {@code n} more probes than have been seen so far. */
+    static void awaitProbes(MonitorHarness h, int n) {
+        int target = h.probes.size() + n;
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.probes.size() >= target);
+    }
+}
