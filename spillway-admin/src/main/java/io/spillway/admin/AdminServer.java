@@ -147,6 +147,11 @@ public final class AdminServer implements AutoCloseable {
         return AdminResponse.text(200, PROMETHEUS_TEXT, registry.scrape());
     }
 
+    /** Requests waiting for the worker thread (for tests of the bound on that queue). */
+    int queuedWork() {
+        return worker.getQueue().size();
+    }
+
     /** The address actually bound; null before {@link #start()}. */
     public InetSocketAddress boundAddress() {
         Channel ch = server;
