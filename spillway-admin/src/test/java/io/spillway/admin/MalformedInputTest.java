@@ -246,6 +246,17 @@ class MalformedInputTest {
         }
     }
 
+    @Test
+    void requestsPipelinedAfterConnectionCloseAreNotAnswered() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+            String replies = exchange(admin, ascii("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "POST /api/v1/services/web-1/disable HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                    + "Content-Length: 0\r\n\r\n"));
+            assertThat(replies).startsWith("HTTP/1.1 200").containsOnlyOnce("HTTP/1.1");
+            assertThat(admin.graph.get().service("web-1").isUp()).isTrue();
+        }
+    }
+
     private static Socket send(AdminFixture admin, String request) throws IOException {
         Socket socket = new Socket("127.0.0.1", admin.port());
         socket.setSoTimeout(READ_TIMEOUT_MS);
