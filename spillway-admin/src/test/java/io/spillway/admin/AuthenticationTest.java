@@ -47,7 +47,7 @@ class AuthenticationTest {
         // 0.0.0.0 is not a loopback address; the test still connects through 127.0.0.1.
         try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
             for (String path : new String[] {"/api/v1/vservers", "/api/v1/vservers/shop", "/api/v1/services",
-                    "/api/v1/services/web-1", "/metrics"}) {
+                    "/api/v1/services/web-1", "/api/v1/events", "/metrics"}) {
                 assertThat(admin.send("GET", path, null).statusCode()).as(path).isEqualTo(401);
                 assertThat(admin.send("GET", path, "wrong").statusCode()).as(path).isEqualTo(401);
                 assertThat(admin.send("GET", path, "s3cret").statusCode()).as(path).isEqualTo(200);
