@@ -2,6 +2,7 @@ package io.spillway.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -16,6 +17,7 @@ import io.spillway.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
@@ -122,14 +124,19 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalArgumentException("admin.listen host '" + listen.host() + "' does not resolve");
         }
         access = new AccessPolicy(config.token(), address.getAddress().isLoopbackAddress());
-        server = transport.serverBootstrap()
+        ChannelFuture bound = transport.serverBootstrap()
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accept(ch);
                     }
                 })
-                .bind(address).sync().channel();
+                .bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on admin.listen " + listen + ": " + bound.cause().getMessage(),
+                    bound.cause());
+        }
+        server = bound.channel();
         // Follow a reloaded graph's services promptly even when nobody is calling the API.
         eventTracking = transport.group().next().scheduleAtFixedRate(
                 () -> events.track(graph.get()), EVENT_TRACKING_MS, EVENT_TRACKING_MS, TimeUnit.MILLISECONDS);

@@ -1,13 +1,19 @@
 package io.spillway.admin;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spillway.core.model.AdminConfig;
+import io.spillway.core.model.HostPort;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The token rules over real sockets (CONTRACT.md, "Management API"). */
 class AuthenticationTest {
@@ -74,6 +80,21 @@ class AuthenticationTest {
             assertThat(admin.get("/api/v1/services").statusCode()).isEqualTo(403);
             assertThat(admin.get("/healthz").statusCode()).isEqualTo(200);
             assertThat(admin.graph.get().service("web-2").isUp()).isTrue();
+        }
+    }
+    @Test
+    void aListenAddressInUseFailsStartWithTheAddress() throws Exception {
+        try (AdminFixture first = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+            HostPort taken = new HostPort("127.0.0.1", first.port());
+            AdminServer second = new AdminServer(transport, new AdminConfig(taken, "s3cret"), TestGraphs::shop,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            try {
+                assertThatThrownBy(second::start).isInstanceOf(IOException.class)
+                        .hasMessageContaining("admin.listen " + taken);
+            } finally {
+                second.close();
+            }
+            assertThat(first.get("/healthz").statusCode()).isEqualTo(200);
         }
     }
 }
