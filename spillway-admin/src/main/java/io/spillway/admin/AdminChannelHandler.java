@@ -49,6 +49,8 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final int maxQueued;
     private final ArrayDeque<Incoming> queue = new ArrayDeque<>();
     private boolean busy;
+    /** A response said {@code Connection: close}: requests read after it are not answered. */
+    private boolean closing;
 
     AdminChannelHandler(RouteTable routes, Supplier<AccessPolicy> access, Executor worker,
                         RequestDeadlineHandler deadline, int maxQueued) {
@@ -62,6 +64,9 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         deadline.requestComplete();
+        if (closing) {
+            return;
+        }
         Incoming in = read(ctx, msg);
         if (busy) {
             if (queue.size() >= maxQueued) {
@@ -156,7 +161,7 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         ctx.channel().config().setAutoRead(true);
-        while (!busy && !queue.isEmpty() && ctx.channel().isActive()) {
+        while (!busy && !closing && !queue.isEmpty() && ctx.channel().isActive()) {
             serve(ctx, queue.poll());
         }
     }
@@ -184,8 +189,9 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return sb.toString();
     }
 
-    private static void respond(ChannelHandlerContext ctx, Incoming in, AdminResponse response, String allow) {
+    private void respond(ChannelHandlerContext ctx, Incoming in, AdminResponse response, String allow) {
         boolean keepAlive = in.keepAlive() && in.rejection() == null;
+        closing |= !keepAlive;
         FullHttpResponse res = HttpResponses.of(response, keepAlive, in.head());
         if (allow != null) {
             res.headers().set(HttpHeaderNames.ALLOW, allow);

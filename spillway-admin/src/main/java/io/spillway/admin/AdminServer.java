@@ -2,6 +2,7 @@ package io.spillway.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -16,9 +17,12 @@ import io.spillway.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +48,7 @@ public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final long EVENT_TRACKING_MS = 100;
 
     private final Transport transport;
     private final AdminConfig config;
@@ -53,6 +58,9 @@ public final class AdminServer implements AutoCloseable {
     private final ThreadPoolExecutor worker;
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup children = new DefaultChannelGroup("spillway-admin", GlobalEventExecutor.INSTANCE);
+    private final Supplier<RuntimeGraph> graph;
+    private final ServiceEventLog events = new ServiceEventLog(ManagementApi.MAX_EVENTS, Clock.systemUTC());
+    private volatile ScheduledFuture<?> eventTracking;
     private volatile AccessPolicy access;
     private volatile Channel server;
 
@@ -67,14 +75,15 @@ public final class AdminServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.limits = limits;
-        Objects.requireNonNull(graph, "graph");
+        this.graph = Objects.requireNonNull(graph, "graph");
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
             Thread t = new Thread(r, "spillway-admin-worker");
             t.setDaemon(true);
             return t;
         });
         SpillwayMetrics.bind(registry, graph);
-        ManagementApi api = new ManagementApi(graph);
+        events.track(graph.get());
+        ManagementApi api = new ManagementApi(graph, events);
         Dashboard dashboard = new Dashboard();
         builtIn("GET", "/healthz", true, Access.PUBLIC, api::health);
         builtIn("GET", "/", true, Access.PUBLIC, dashboard::page);
@@ -82,6 +91,7 @@ public final class AdminServer implements AutoCloseable {
         builtIn("GET", ManagementApi.VSERVERS, false, Access.READ, api::vservers);
         builtIn("GET", ManagementApi.SERVICES, false, Access.READ, api::services);
         builtIn("POST", ManagementApi.SERVICES, false, Access.WRITE, api::serviceAction);
+        builtIn("GET", ManagementApi.EVENTS, true, Access.READ, api::events);
     }
 
     private void builtIn(String method, String path, boolean exact, Access access, AdminHandler handler) {
@@ -114,14 +124,22 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalArgumentException("admin.listen host '" + listen.host() + "' does not resolve");
         }
         access = new AccessPolicy(config.token(), address.getAddress().isLoopbackAddress());
-        server = transport.serverBootstrap()
+        ChannelFuture bound = transport.serverBootstrap()
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accept(ch);
                     }
                 })
-                .bind(address).sync().channel();
+                .bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on admin.listen " + listen + ": " + bound.cause().getMessage(),
+                    bound.cause());
+        }
+        server = bound.channel();
+        // Follow a reloaded graph's services promptly even when nobody is calling the API.
+        eventTracking = transport.group().next().scheduleAtFixedRate(
+                () -> events.track(graph.get()), EVENT_TRACKING_MS, EVENT_TRACKING_MS, TimeUnit.MILLISECONDS);
         log.info("admin interface listening on {}", server.localAddress());
     }
 
@@ -147,6 +165,11 @@ public final class AdminServer implements AutoCloseable {
         return AdminResponse.text(200, PROMETHEUS_TEXT, registry.scrape());
     }
 
+    /** Requests waiting for the worker thread (for tests of the bound on that queue). */
+    int queuedWork() {
+        return worker.getQueue().size();
+    }
+
     /** The address actually bound; null before {@link #start()}. */
     public InetSocketAddress boundAddress() {
         Channel ch = server;
@@ -156,6 +179,11 @@ public final class AdminServer implements AutoCloseable {
     /** Stops listening, closes open admin connections and the worker. Idempotent. */
     @Override
     public void close() {
+        ScheduledFuture<?> tracking = eventTracking;
+        if (tracking != null) {
+            tracking.cancel(false);
+        }
+        events.close();
         Channel ch = server;
         if (ch != null && ch.eventLoop().inEventLoop()) {
             // closing from an event loop (a handler's own thread) must not wait on itself

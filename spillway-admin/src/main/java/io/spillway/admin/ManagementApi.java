@@ -23,11 +23,40 @@ final class ManagementApi {
 
     static final String VSERVERS = "/api/v1/vservers";
     static final String SERVICES = "/api/v1/services";
+    static final String EVENTS = "/api/v1/events";
+    static final int MAX_EVENTS = 256;
 
     private final Supplier<RuntimeGraph> graph;
+    private final ServiceEventLog events;
 
-    ManagementApi(Supplier<RuntimeGraph> graph) {
+    ManagementApi(Supplier<RuntimeGraph> graph, ServiceEventLog events) {
         this.graph = graph;
+        this.events = events;
+    }
+
+    /** The current graph, with the event log following it. */
+    private RuntimeGraph current() {
+        RuntimeGraph g = graph.get();
+        events.track(g);
+        return g;
+    }
+
+    /** {@code GET /api/v1/events?limit=N}: recent service status changes, newest first. */
+    AdminResponse events(AdminRequest request) {
+        current();
+        String limitText = request.queryParam("limit");
+        int limit = MAX_EVENTS;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_EVENTS) {
+                return AdminResponse.error(400, "limit must be a number from 1 to " + MAX_EVENTS);
+            }
+        }
+        return AdminResponse.json(200, events.recent(limit));
     }
 
     AdminResponse health(AdminRequest request) {
@@ -35,7 +64,7 @@ final class ManagementApi {
     }
 
     AdminResponse vservers(AdminRequest request) {
-        RuntimeGraph g = graph.get();
+        RuntimeGraph g = current();
         String[] rest = rest(request.path(), VSERVERS);
         if (rest.length == 0) {
             return AdminResponse.json(200, g.vservers().stream().map(vs -> VServerStatus.of(g, vs)).toList());
@@ -49,7 +78,7 @@ final class ManagementApi {
     }
 
     AdminResponse services(AdminRequest request) {
-        RuntimeGraph g = graph.get();
+        RuntimeGraph g = current();
         String[] rest = rest(request.path(), SERVICES);
         if (rest.length == 0) {
             return AdminResponse.json(200, g.services().stream().map(ServiceStatus::of).toList());
@@ -70,7 +99,7 @@ final class ManagementApi {
         if (rest.length != 2 || !isAction(rest[1])) {
             return rest.length <= 1 ? AdminResponse.error(405, request.path() + " takes GET") : notFound(request);
         }
-        Service s = graph.get().service(rest[0]);
+        Service s = current().service(rest[0]);
         if (s == null) {
             return unknownService(rest[0]);
         }

@@ -1,13 +1,19 @@
 package io.spillway.admin;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spillway.core.model.AdminConfig;
+import io.spillway.core.model.HostPort;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The token rules over real sockets (CONTRACT.md, "Management API"). */
 class AuthenticationTest {
@@ -47,7 +53,7 @@ class AuthenticationTest {
         // 0.0.0.0 is not a loopback address; the test still connects through 127.0.0.1.
         try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
             for (String path : new String[] {"/api/v1/vservers", "/api/v1/vservers/shop", "/api/v1/services",
-                    "/api/v1/services/web-1", "/metrics"}) {
+                    "/api/v1/services/web-1", "/api/v1/events", "/metrics"}) {
                 assertThat(admin.send("GET", path, null).statusCode()).as(path).isEqualTo(401);
                 assertThat(admin.send("GET", path, "wrong").statusCode()).as(path).isEqualTo(401);
                 assertThat(admin.send("GET", path, "s3cret").statusCode()).as(path).isEqualTo(200);
@@ -74,6 +80,21 @@ class AuthenticationTest {
             assertThat(admin.get("/api/v1/services").statusCode()).isEqualTo(403);
             assertThat(admin.get("/healthz").statusCode()).isEqualTo(200);
             assertThat(admin.graph.get().service("web-2").isUp()).isTrue();
+        }
+    }
+    @Test
+    void aListenAddressInUseFailsStartWithTheAddress() throws Exception {
+        try (AdminFixture first = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+            HostPort taken = new HostPort("127.0.0.1", first.port());
+            AdminServer second = new AdminServer(transport, new AdminConfig(taken, "s3cret"), TestGraphs::shop,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            try {
+                assertThatThrownBy(second::start).isInstanceOf(IOException.class)
+                        .hasMessageContaining("admin.listen " + taken);
+            } finally {
+                second.close();
+            }
+            assertThat(first.get("/healthz").statusCode()).isEqualTo(200);
         }
     }
 }

@@ -103,6 +103,8 @@ class DashboardScriptTest {
             assertThat(page.get("services")).hasSize(3);
             assertThat(page.get("services").get(1).toString()).contains("web-2", "DISABLED", "enable");
             assertThat(page.get("services").get(0).toString()).contains("web-1", "UP", "0 / 10", "disable");
+            assertThat(page.get("events")).hasSize(1);
+            assertThat(page.get("events").get(0).toString()).contains("web-2", "UP → DISABLED", "disabled by administrator");
             assertThat(page.get("gslbHidden").asBoolean()).isFalse();
             assertThat(page.get("sites").get(0).toString()).contains("branch-a", "agg-1", "120 ms ago",
                     "app.example.com → 127.0.0.1:8080");
@@ -119,6 +121,7 @@ class DashboardScriptTest {
             assertThat(page.get("statusClass").asText()).isEqualTo("status");
             assertThat(page.get("gslbHidden").asBoolean()).isTrue();
             assertThat(page.get("chains")).hasSize(2);
+            assertThat(page.get("events").toString()).contains("none since the appliance started");
         }
     }
 

@@ -32,7 +32,7 @@ class DashboardTest {
             assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
             String html = res.body();
             assertThat(html).startsWith("<!DOCTYPE html>")
-                    .contains("/api/v1/vservers", "/api/v1/services", "/api/v1/gslb/sites")
+                    .contains("/api/v1/vservers", "/api/v1/services", "/api/v1/gslb/sites", "/api/v1/events")
                     .contains("setInterval(refresh, 1000)")
                     .contains("\"Authorization\": \"Bearer \" + token")
                     .contains("get(\"token\")");

@@ -13,6 +13,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -200,5 +202,65 @@ class MalformedInputTest {
                 assertThat(shop).isGreaterThan(ok);
             }
         }
+    }
+    @Test
+    void anIdleConnectionIsClosed() throws Exception {
+        AdminLimits idle = new AdminLimits(1 << 20, 4096, 8192, Duration.ofSeconds(10), Duration.ofMillis(300), 4, 2);
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), idle);
+             Socket socket = new Socket("127.0.0.1", admin.port())) {
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aFullWorkerQueueAnswers503AndRecovers() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop())) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(1);
+            admin.server.route("GET", "/api/v1/slow", req -> {
+                running.countDown();
+                release.await(20, TimeUnit.SECONDS);
+                return AdminResponse.json(200, Map.of("n", "slow"));
+            });
+            List<Socket> waiting = new ArrayList<>();
+            try {
+                Socket first = send(admin, "GET /api/v1/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                waiting.add(first);
+                assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
+                for (int i = 0; i < 64; i++) { // the worker's queue holds 64
+                    waiting.add(send(admin, "GET /api/v1/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> admin.server.queuedWork() == 64);
+                assertThat(exchange(admin, ascii("GET /api/v1/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
+                        .startsWith("HTTP/1.1 503").contains("busy");
+                assertStillServing(admin); // built-in handlers do not wait for the worker
+                release.countDown();
+                assertThat(readToClose(first.getInputStream())).startsWith("HTTP/1.1 200");
+            } finally {
+                release.countDown();
+                for (Socket s : waiting) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void requestsPipelinedAfterConnectionCloseAreNotAnswered() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+            String replies = exchange(admin, ascii("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "POST /api/v1/services/web-1/disable HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                    + "Content-Length: 0\r\n\r\n"));
+            assertThat(replies).startsWith("HTTP/1.1 200").containsOnlyOnce("HTTP/1.1");
+            assertThat(admin.graph.get().service("web-1").isUp()).isTrue();
+        }
+    }
+
+    private static Socket send(AdminFixture admin, String request) throws IOException {
+        Socket socket = new Socket("127.0.0.1", admin.port());
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        socket.getOutputStream().write(ascii(request));
+        return socket;
     }
 }

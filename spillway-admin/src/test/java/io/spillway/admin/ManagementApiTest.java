@@ -13,9 +13,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -217,6 +221,29 @@ class ManagementApiTest {
         assertThat(names(AdminFixture.json(admin.get("/api/v1/vservers")))).containsExactly("shop", "api");
         assertThat(names(AdminFixture.json(admin.get("/api/v1/services")))).containsExactly("web-1", "api-1");
         assertThat(admin.get("/api/v1/vservers/plain").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void answersConcurrentClientsWhileServicesFlip() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // bounded: 200 requests over the client's pooled connections
+            String path = switch (i % 4) {
+                case 0 -> "/api/v1/services/web-1/" + (i % 8 == 0 ? "disable" : "enable");
+                case 1 -> "/api/v1/vservers";
+                case 2 -> "/metrics";
+                default -> "/api/v1/services/web-1";
+            };
+            HttpRequest.Builder b = HttpRequest.newBuilder(admin.uri(path)).timeout(Duration.ofSeconds(30));
+            if (path.endsWith("able")) {
+                b.header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.noBody());
+            }
+            pending.add(admin.client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : pending) {
+            assertThat(f.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        admin.send("POST", "/api/v1/services/web-1/enable", "s3cret");
+        assertThat(AdminFixture.json(admin.get("/api/v1/vservers/shop")).get("threshold").asInt()).isEqualTo(15);
     }
 
     static List<String> names(JsonNode array) {

@@ -29,7 +29,7 @@ class Element {
 global.Node = Object;
 const ids = {};
 for (const [id, cls] of [["status", "status"], ["token-button", ""], ["chains", ""], ["services", ""],
-                         ["gslb-section", "hidden"], ["sites", ""]]) {
+                         ["gslb-section", "hidden"], ["sites", ""], ["events", ""]]) {
   ids[id] = new Element("div"); ids[id].className = cls;
 }
 ids["status"].textContent = "connecting…";
@@ -57,9 +57,10 @@ const timer = nodeSetInterval(() => {
   const cards = ids["chains"].findAll(e => e.className === "vs").map(c => c.textContent);
   const bars = ids["chains"].findAll(e => e.className.startsWith("bar")).map(b => ({
       full: b.className.includes("full"), style: b.children[0].attributes.style }));
+  const events = ids["events"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const sites = ids["sites"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   console.log(JSON.stringify({ status: ids["status"].textContent, statusClass: ids["status"].className,
-      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites,
+      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites, events,
       requests }));
   process.exit(0); // do not wait for keep-alive connections to time out
 }, 50);
