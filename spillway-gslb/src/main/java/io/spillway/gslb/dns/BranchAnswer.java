@@ -52,6 +52,15 @@ final class BranchAnswer {
         return Optional.empty();
     }
 
+    /** The branch's address when it is an IP literal of the family asked for, else null. */
+    InetAddress address(Resolution resolution, boolean v6) {
+        Object target = target(resolution.address().host());
+        if (target instanceof InetAddress a && (a instanceof Inet4Address) != v6) {
+            return a;
+        }
+        return null;
+    }
+
     private Object target(String host) {
         Object cached = hosts.get(host);
         if (cached != null) {

@@ -64,17 +64,31 @@ final class DnsResponder {
 
     private final DnsZones zones;
     private final Map<Name, Domain> domains;
+    private final Map<String, Domain> domainsByText;
+    private final boolean fastPath;
     private final Resolver resolver;
     private final DnsQueryCounts counts;
     private final BranchAnswer branchAnswer = new BranchAnswer();
 
     DnsResponder(DnsZones zones, List<GslbConfig.Domain> domains, Resolver resolver, DnsQueryCounts counts) {
+        this(zones, domains, resolver, counts, true);
+    }
+
+    /** @param fastPath whether {@link SimpleQuery} answers the common queries (false: tests compare) */
+    DnsResponder(DnsZones zones, List<GslbConfig.Domain> domains, Resolver resolver, DnsQueryCounts counts,
+                 boolean fastPath) {
         this.zones = zones;
         Map<Name, Domain> map = new HashMap<>();
+        Map<String, Domain> byText = new HashMap<>();
         for (GslbConfig.Domain d : domains) {
-            map.put(DnsZones.name(d.name()), new Domain(d, GslbResolver.answerDependsOnClient(d)));
+            Domain domain = new Domain(d, GslbResolver.answerDependsOnClient(d));
+            Name name = DnsZones.name(d.name());
+            map.put(name, domain);
+            byText.put(name.toString(true).toLowerCase(java.util.Locale.ROOT), domain);
         }
         this.domains = Map.copyOf(map);
+        this.domainsByText = Map.copyOf(byText);
+        this.fastPath = fastPath;
         this.resolver = resolver;
         this.counts = counts;
     }
@@ -90,7 +104,14 @@ final class DnsResponder {
             return null;
         }
         try {
-            return answer(wire, source, udp);
+            if (fastPath) {
+                SimpleQuery simple = SimpleQuery.scan(wire);
+                Domain domain = simple == null ? null : domainsByText.get(simple.name());
+                if (domain != null) {
+                    return answerSimple(wire, simple, domain, source, udp);
+                }
+            }
+            return answer(wire, source, udp, null);
         } catch (RuntimeException e) {
             // a bug here must cost one answer, not the listener
             log.warn("failed to answer a DNS query", e);
@@ -99,7 +120,29 @@ final class DnsResponder {
         }
     }
 
-    private byte[] answer(byte[] wire, InetAddress source, boolean udp) {
+    /**
+     * The fast path: resolves, and writes an A/AAAA answer or SERVFAIL straight into bytes; a
+     * branch published by host name or of the other family goes to the general path with the
+     * resolution already made, so that the selection is not run twice.
+     */
+    private byte[] answerSimple(byte[] wire, SimpleQuery q, Domain domain, InetAddress source, boolean udp) {
+        String label = domain.config().name();
+        InetAddress client = q.ecsAddress() != null ? q.ecsAddress() : source;
+        int scope = q.ecsWire() != null && domain.clientScoped() ? q.ecsSource() : 0;
+        Optional<Resolution> resolution = resolver.resolve(label, client);
+        if (resolution.isEmpty()) {
+            counts.count(label, "SERVFAIL");
+            return q.answer(wire, null, 0, scope);
+        }
+        InetAddress address = branchAnswer.address(resolution.get(), q.type() == SimpleQuery.TYPE_AAAA);
+        if (address == null) {
+            return answer(wire, source, udp, resolution);
+        }
+        counts.count(label, "NOERROR");
+        return q.answer(wire, address, Math.max(0, resolution.get().ttl().toSeconds()), scope);
+    }
+
+    private byte[] answer(byte[] wire, InetAddress source, boolean udp, Optional<Resolution> resolved) {
         Message query;
         try {
             query = new Message(wire);
@@ -149,7 +192,7 @@ final class DnsResponder {
             return finish(response, Rcode.NOERROR, label, opt, 0, udp);
         }
         if (domain != null) {
-            return answerGslb(response, z, domain, qname, qtype, client, ecs, opt, udp);
+            return answerGslb(response, z, domain, qname, qtype, client, ecs, opt, udp, resolved);
         }
         if (zones.isNameServer(qname)) {
             zones.nameServerAddress(qname, qtype).ifPresentOrElse(
@@ -166,16 +209,16 @@ final class DnsResponder {
     }
 
     private byte[] answerGslb(Message response, DnsZones.Zone z, Domain domain, Name qname, int qtype,
-                              InetAddress client, ClientSubnetOption ecs, OPTRecord opt, boolean udp) {
+                              InetAddress client, ClientSubnetOption ecs, OPTRecord opt, boolean udp,
+                              Optional<Resolution> resolved) {
         String label = domain.config().name();
         int scope = ecs != null && domain.clientScoped() ? ecs.getSourcePrefixLength() : 0;
         if (qtype != Type.A && qtype != Type.AAAA && qtype != Type.CNAME && qtype != Type.ANY) {
             response.addRecord(z.negativeSoa(), Section.AUTHORITY);
             return finish(response, Rcode.NOERROR, label, opt, 0, udp);
         }
-        Optional<Resolution> resolution = resolver.resolve(label, client);
+        Optional<Resolution> resolution = resolved != null ? resolved : resolver.resolve(label, client);
         if (resolution.isEmpty()) {
-            response.getHeader().unsetFlag(Flags.AA);
             return finish(response, Rcode.SERVFAIL, label, opt, scope, udp);
         }
         Optional<Record> record = branchAnswer.record(qname, qtype, resolution.get());
