@@ -2,7 +2,7 @@
 # GSLB DNS answers: Spillway's authoritative DNS server (least load over three branches)
 # against gdnsd serving the same names from a static zone, measured with dnsperf.
 # The two run alternately (S G S G ...) for ROUNDS rounds of SECS seconds each, after one
-# unmeasured warm-up round each (the JVM compiles its hot paths); the figure is the
+# unmeasured warm-up (two rounds for Spillway: the JVM compiles its hot paths first); the figure is the
 # median of the per-round ratios Spillway/gdnsd, with its min and max (BENCHMARKS.md).
 #
 # Environment: ROUNDS (default 5), SECS (5), THREADS (server threads; default: cores),
@@ -144,7 +144,8 @@ perf() { # port -> queries per second (0 on failure)
   echo "${qps:-0} ${lost:-?}"
 }
 
-log "warm-up (not measured): Spillway on $SPORT (epoll=$EPOLL), gdnsd on $GPORT, ${SECS}s each"
+log "warm-up (not measured): Spillway on $SPORT (epoll=$EPOLL) 2x${SECS}s, gdnsd on $GPORT ${SECS}s"
+perf "$SPORT" >/dev/null
 perf "$SPORT" >/dev/null
 perf "$GPORT" >/dev/null
 

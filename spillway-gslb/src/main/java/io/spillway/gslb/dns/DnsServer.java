@@ -49,6 +49,8 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_MESSAGE = 4096;
     static final int MAX_TCP_CONNECTIONS = 1024;
     static final int TCP_IDLE_SECONDS = 10;
+    /** Datagrams read per recvmmsg call with epoll. */
+    static final int RECV_BATCH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
@@ -99,11 +101,17 @@ public final class DnsServer implements AutoCloseable {
             InetSocketAddress address = requested;
             for (int i = 0; i < sockets; i++) {
                 Bootstrap b = transport.datagramBootstrap()
-                        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_MESSAGE + 1))
                         .option(ChannelOption.SO_RCVBUF, 1 << 20)
                         .handler(new DnsUdpHandler(responder, counts));
                 if (reusePort) {
-                    b.option(EpollChannelOption.SO_REUSEPORT, true);
+                    // recvmmsg: up to RECV_BATCH datagrams per system call, each cut at MAX_MESSAGE + 1
+                    // bytes so that an oversized one is still seen as oversized
+                    b.option(EpollChannelOption.SO_REUSEPORT, true)
+                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_MESSAGE + 1)
+                            .option(ChannelOption.RECVBUF_ALLOCATOR,
+                                    new FixedRecvByteBufAllocator((MAX_MESSAGE + 1) * RECV_BATCH));
+                } else {
+                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_MESSAGE + 1));
                 }
                 Channel ch = b.bind(address).sync().channel();
                 out.add(ch);
