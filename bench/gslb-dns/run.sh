@@ -176,7 +176,8 @@ doc = {
     "dnsperfOutstanding": int(outstanding), "spillwayEpoll": epoll == "true",
     "names": ["app1.example.com", "app2.example.com", "app3.example.com", "app4.example.com"],
     "rounds": [{"round": i + 1, "spillwayQps": s[i], "gdnsdQps": g[i], "ratio": r[i],
-                "spillwayLost": sl[i], "gdnsdLost": gl[i]} for i in range(len(r))],
+                "spillwayLost": int(sl[i]) if sl[i].isdigit() else None,
+                "gdnsdLost": int(gl[i]) if gl[i].isdigit() else None} for i in range(len(r))],
     "medianRatio": statistics.median(r), "minRatio": min(r), "maxRatio": max(r),
     "spillwayMedianQps": statistics.median(s), "gdnsdMedianQps": statistics.median(g),
 }
