@@ -36,6 +36,7 @@ final class DnsFixture implements AutoCloseable {
                 domain("empty.example.com", GslbMethod.LEASTLOAD, null),
                 domain("deep.sub.example.com", GslbMethod.LEASTLOAD, null),
                 domain("hash.example.com", GslbMethod.SOURCEIPHASH, null),
+                domain("sticky.example.com", GslbMethod.LEASTLOAD, Duration.ofMinutes(10)),
                 domain(LONG_DOMAIN, GslbMethod.LEASTLOAD, null),
                 new GslbConfig.Domain("near.example.com", GslbMethod.STATICPROXIMITY, Duration.ofSeconds(5), null, List.of(
                         new GslbConfig.Proximity("10.1.0.0/16", List.of("east")),
@@ -45,6 +46,8 @@ final class DnsFixture implements AutoCloseable {
         server.start();
         report("east", "10.0.0.1:80", 100, "app.example.com", "hash.example.com", "near.example.com", "deep.sub.example.com");
         report("west", "10.0.0.2:80", 10, "app.example.com", "hash.example.com", "near.example.com");
+        report("s-east", "10.0.1.1:80", 100, "sticky.example.com");
+        report("s-west", "10.0.1.2:80", 10, "sticky.example.com");
         report("six", "[2001:db8::6]:443", 10, "v6.example.com");
         report("named", "branch-c.example.net:80", 10, "named.example.com");
         report("long", LONG_TARGET + ":80", 10, LONG_DOMAIN);
@@ -55,9 +58,13 @@ final class DnsFixture implements AutoCloseable {
     }
 
     void report(String site, String address, int capacity, String... domains) {
+        report(site, address, true, capacity, domains);
+    }
+
+    void report(String site, String address, boolean up, int capacity, String... domains) {
         List<DomainReport> reports = new ArrayList<>();
         for (String d : domains) {
-            reports.add(new DomainReport(d, "vs", HostPort.parse(address), true, capacity, capacity, 0,
+            reports.add(new DomainReport(d, "vs", HostPort.parse(address), up, capacity, capacity, 0,
                     0, 0, 1, 1, 0, 0, 1, 1));
         }
         table.apply(new SiteReport(site, "agg", 1, sequence.incrementAndGet(), System.currentTimeMillis(), reports));

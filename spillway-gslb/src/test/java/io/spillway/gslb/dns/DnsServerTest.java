@@ -229,6 +229,24 @@ class DnsServerTest {
     }
 
     @Test
+    void persistenceKeepsAClientSubnetOnItsBranchUntilTheBranchGoesDown() throws Exception {
+        assertThat(address(DnsWire.udp(udp, DnsWire.withSubnet(DnsWire.query("sticky.example.com", Type.A, 130), "10.5.0.0", 24))))
+                .isEqualTo("10.0.1.1");
+        fixture.report("s-west", "10.0.1.2:80", 1000, "sticky.example.com");
+        Message pinned = DnsWire.udp(udp, DnsWire.withSubnet(DnsWire.query("sticky.example.com", Type.A, 131), "10.5.0.0", 24));
+        assertThat(address(pinned)).as("the subnet stays").isEqualTo("10.0.1.1");
+        assertThat(subnet(pinned).getScopePrefixLength()).as("a persistent answer is scoped").isEqualTo(24);
+        assertThat(address(DnsWire.udp(udp, DnsWire.withSubnet(DnsWire.query("sticky.example.com", Type.A, 132), "10.6.0.0", 24))))
+                .as("another subnet chooses afresh").isEqualTo("10.0.1.2");
+        fixture.report("s-east", "10.0.1.1:80", false, 100, "sticky.example.com");
+        assertThat(address(DnsWire.udp(udp, DnsWire.withSubnet(DnsWire.query("sticky.example.com", Type.A, 133), "10.5.0.0", 24))))
+                .as("its branch went DOWN").isEqualTo("10.0.1.2");
+        fixture.report("s-east", "10.0.1.1:80", true, 10_000, "sticky.example.com");
+        assertThat(address(DnsWire.udp(udp, DnsWire.withSubnet(DnsWire.query("sticky.example.com", Type.A, 134), "10.5.0.0", 24))))
+                .as("now pinned to the new branch").isEqualTo("10.0.1.2");
+    }
+
+    @Test
     void answerValidForEveryoneHasScopeZero() throws Exception {
         Message r = DnsWire.udp(udp, DnsWire.withSubnet(DnsWire.query("app.example.com", Type.A, 125), "10.2.7.0", 24));
         assertThat(subnet(r).getScopePrefixLength()).isZero();
