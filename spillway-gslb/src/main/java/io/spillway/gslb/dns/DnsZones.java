@@ -56,7 +56,8 @@ final class DnsZones {
             gslbNames.add(n);
             boolean covered = apexes.stream().anyMatch(n::subdomain);
             if (!covered || configured.isEmpty()) {
-                apexes.add(n.labels() > 2 ? new Name(n, 1) : n);
+                // labels() counts the root: a name of three or more labels has its parent as zone
+                apexes.add(n.labels() > 3 ? new Name(n, 1) : n);
             }
         }
         List<Zone> list = new ArrayList<>();
