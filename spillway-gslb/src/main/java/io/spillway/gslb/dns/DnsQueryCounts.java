@@ -21,9 +21,13 @@ final class DnsQueryCounts {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> counts = new ConcurrentHashMap<>();
 
     void count(String domain, String rcode) {
-        counts.computeIfAbsent(domain, d -> new ConcurrentHashMap<>())
-                .computeIfAbsent(rcode, r -> new LongAdder())
-                .increment();
+        counter(domain, rcode).increment();
+    }
+
+    /** The counter itself, for a caller that counts the same pair often. */
+    LongAdder counter(String domain, String rcode) {
+        return counts.computeIfAbsent(domain, d -> new ConcurrentHashMap<>())
+                .computeIfAbsent(rcode, r -> new LongAdder());
     }
 
     void dropped() {

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Answers one DNS query for the GSLB domains (SPEC G5): wire bytes in, wire bytes out, no I/O,
@@ -59,7 +60,7 @@ final class DnsResponder {
 
     private static final Logger log = LoggerFactory.getLogger(DnsResponder.class);
 
-    private record Domain(GslbConfig.Domain config, boolean clientScoped) {
+    private record Domain(GslbConfig.Domain config, boolean clientScoped, LongAdder noError, LongAdder serverFailure) {
     }
 
     private final DnsZones zones;
@@ -81,7 +82,8 @@ final class DnsResponder {
         Map<Name, Domain> map = new HashMap<>();
         Map<String, Domain> byText = new HashMap<>();
         for (GslbConfig.Domain d : domains) {
-            Domain domain = new Domain(d, GslbResolver.answerDependsOnClient(d));
+            Domain domain = new Domain(d, GslbResolver.answerDependsOnClient(d),
+                    counts.counter(d.name(), "NOERROR"), counts.counter(d.name(), "SERVFAIL"));
             Name name = DnsZones.name(d.name());
             map.put(name, domain);
             byText.put(name.toString(true).toLowerCase(java.util.Locale.ROOT), domain);
@@ -131,14 +133,14 @@ final class DnsResponder {
         int scope = q.ecsWire() != null && domain.clientScoped() ? q.ecsSource() : 0;
         Optional<Resolution> resolution = resolver.resolve(label, client);
         if (resolution.isEmpty()) {
-            counts.count(label, "SERVFAIL");
+            domain.serverFailure().increment();
             return q.answer(wire, null, 0, scope);
         }
         InetAddress address = branchAnswer.address(resolution.get(), q.type() == SimpleQuery.TYPE_AAAA);
         if (address == null) {
             return answer(wire, source, udp, resolution);
         }
-        counts.count(label, "NOERROR");
+        domain.noError().increment();
         return q.answer(wire, address, Math.max(0, resolution.get().ttl().toSeconds()), scope);
     }
 

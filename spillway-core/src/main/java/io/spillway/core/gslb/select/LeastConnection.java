@@ -19,6 +19,6 @@ final class LeastConnection implements SelectionMethod {
 
     @Override
     public Candidate choose(List<Candidate> candidates, InetAddress client) {
-        return candidates.stream().min(ORDER).orElseThrow();
+        return SelectionMethod.min(candidates, ORDER);
     }
 }

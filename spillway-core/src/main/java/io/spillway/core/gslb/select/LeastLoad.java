@@ -21,6 +21,6 @@ final class LeastLoad implements SelectionMethod {
 
     @Override
     public Candidate choose(List<Candidate> candidates, InetAddress client) {
-        return candidates.stream().min(ORDER).orElseThrow();
+        return SelectionMethod.min(candidates, ORDER);
     }
 }

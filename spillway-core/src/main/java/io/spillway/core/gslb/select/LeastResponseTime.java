@@ -25,6 +25,6 @@ final class LeastResponseTime implements SelectionMethod {
 
     @Override
     public Candidate choose(List<Candidate> candidates, InetAddress client) {
-        return candidates.stream().min(ORDER).orElseThrow();
+        return SelectionMethod.min(candidates, ORDER);
     }
 }

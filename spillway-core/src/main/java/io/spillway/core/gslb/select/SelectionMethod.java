@@ -20,6 +20,18 @@ interface SelectionMethod {
         return false;
     }
 
+    /** The least candidate by {@code order}: a plain loop, as this runs for every DNS answer. */
+    static Candidate min(List<Candidate> candidates, java.util.Comparator<Candidate> order) {
+        Candidate best = candidates.get(0);
+        for (int i = 1; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            if (order.compare(c, best) < 0) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     static SelectionMethod of(GslbConfig.Domain domain) {
         return switch (domain.method()) {
             case LEASTLOAD -> new LeastLoad();
