@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,8 @@ import java.util.stream.StreamSupport;
  *   TCP ──► IdleStateHandler ──► LengthFieldBasedFrameDecoder ──► DnsTcpHandler ──┘
  * </pre>
  *
- * <p>With epoll, one UDP socket per event loop shares the port (SO_REUSEPORT), so the kernel
- * spreads queries over every loop. Limits: messages of at most {@value #MAX_MESSAGE} bytes,
+ * <p>With epoll, {@value #SOCKETS_PER_LOOP} UDP sockets per event loop share the port
+ * (SO_REUSEPORT), so the kernel spreads queries over every loop. Limits: messages of at most {@value #MAX_MESSAGE} bytes,
  * {@value #MAX_TCP_CONNECTIONS} TCP connections, closed after {@value #TCP_IDLE_SECONDS}s idle.
  * When the configured port is 0, UDP and TCP take the same ephemeral port.
  */
@@ -49,6 +50,12 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_MESSAGE = 4096;
     static final int MAX_TCP_CONNECTIONS = 1024;
     static final int TCP_IDLE_SECONDS = 10;
+    /**
+     * UDP sockets per event loop with epoll. The kernel spreads clients over the sockets by a
+     * hash of their address and port; several sockets per loop even out the share of each loop
+     * when there are few clients (a recursive resolver is one client).
+     */
+    static final int SOCKETS_PER_LOOP = 4;
     /** Datagrams read per recvmmsg call with epoll. */
     static final int RECV_BATCH = 16;
 
@@ -61,9 +68,16 @@ public final class DnsServer implements AutoCloseable {
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final List<Channel> udpChannels = new ArrayList<>();
     private final ChannelGroup tcpClients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final long tcpIdleMillis;
     private Channel tcpChannel;
 
     public DnsServer(Transport transport, GslbConfig.Dns config, List<GslbConfig.Domain> domains, Resolver resolver) {
+        this(transport, config, domains, resolver, Duration.ofSeconds(TCP_IDLE_SECONDS));
+    }
+
+    DnsServer(Transport transport, GslbConfig.Dns config, List<GslbConfig.Domain> domains, Resolver resolver,
+              Duration tcpIdle) {
+        this.tcpIdleMillis = tcpIdle.toMillis();
         this.transport = transport;
         this.listen = config.listen();
         DnsZones zones = new DnsZones(config.zones(), domains, listen, System.currentTimeMillis() / 1000);
@@ -95,7 +109,8 @@ public final class DnsServer implements AutoCloseable {
 
     private List<Channel> bindUdp(InetSocketAddress requested) throws InterruptedException {
         boolean reusePort = transport.isEpoll();
-        int sockets = reusePort ? (int) StreamSupport.stream(transport.group().spliterator(), false).count() : 1;
+        int loops = (int) StreamSupport.stream(transport.group().spliterator(), false).count();
+        int sockets = reusePort ? loops * SOCKETS_PER_LOOP : 1;
         List<Channel> out = new ArrayList<>();
         try {
             InetSocketAddress address = requested;
@@ -136,7 +151,7 @@ public final class DnsServer implements AutoCloseable {
                 ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                 tcpClients.add(ch);
                 ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new IdleStateHandler(0, 0, tcpIdleMillis, TimeUnit.MILLISECONDS))
                         .addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE, 0, 2, 0, 2, true))
                         .addLast(new DnsTcpHandler(responder));
             }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,9 +47,15 @@ public final class ResolveServer implements AutoCloseable {
     private final ResolveHandler handler;
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final long idleMillis;
     private Channel server;
 
     public ResolveServer(Transport transport, HostPort listen, Resolver resolver) {
+        this(transport, listen, resolver, Duration.ofSeconds(IDLE_SECONDS));
+    }
+
+    ResolveServer(Transport transport, HostPort listen, Resolver resolver, Duration idle) {
+        this.idleMillis = idle.toMillis();
         this.transport = transport;
         this.listen = listen;
         this.handler = new ResolveHandler(resolver);
@@ -69,7 +76,7 @@ public final class ResolveServer implements AutoCloseable {
                 ch.closeFuture().addListener(f -> connections.decrementAndGet());
                 clients.add(ch);
                 ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, MAX_BODY))
                         .addLast(new HttpObjectAggregator(MAX_BODY))
                         .addLast(handler);
