@@ -1,0 +1,99 @@
+package io.spillway.gslb.resolve;
+
+import io.spillway.core.gslb.DomainReport;
+import io.spillway.core.gslb.Resolution;
+import io.spillway.core.gslb.Resolver;
+import io.spillway.core.gslb.SiteEntry;
+import io.spillway.core.gslb.SiteTable;
+import io.spillway.core.gslb.select.IpLiteral;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JSON-ready views of the GSLB state for the management API (CONTRACT.md): plain maps and
+ * lists that Jackson writes as they are.
+ */
+public final class GslbViews {
+
+    private GslbViews() {
+    }
+
+    /**
+     * {@code GET /api/v1/gslb/sites}: every site known here, by name: {@code site, aggregator,
+     * state (UP: report fresh, DOWN: stale), lastReportAgeMs, recovered, domains:[{domain,
+     * vserver, address, up, capacity, availableCapacity, activeConnections, responseTimeMs}]}.
+     */
+    public static List<Map<String, Object>> sites(SiteTable table) {
+        long now = table.nowMillis();
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<SiteEntry> entries = new ArrayList<>(table.sites());
+        entries.sort(Comparator.comparing(SiteEntry::site));
+        for (SiteEntry e : entries) {
+            Map<String, Object> site = new LinkedHashMap<>();
+            site.put("site", e.site());
+            site.put("aggregator", e.report().aggregator());
+            site.put("state", table.isAvailable(e) ? "UP" : "DOWN");
+            site.put("lastReportAgeMs", e.ageMillis(now));
+            site.put("recovered", e.recovered());
+            List<Map<String, Object>> domains = new ArrayList<>();
+            for (DomainReport d : e.report().domains()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("domain", d.domain());
+                m.put("vserver", d.vserver());
+                m.put("address", d.address() == null ? null : d.address().toString());
+                m.put("up", d.up());
+                m.put("capacity", d.capacity());
+                m.put("availableCapacity", d.availableCapacity());
+                m.put("activeConnections", d.activeConnections());
+                m.put("responseTimeMs", d.averageResponseTimeMs());
+                domains.add(m);
+            }
+            site.put("domains", domains);
+            out.add(site);
+        }
+        return out;
+    }
+
+    /**
+     * {@code GET /api/v1/gslb/resolve?domain=D&client=IP}: the branch this appliance would choose
+     * now: {@code {domain, client, site, address, ttlSeconds}}; or, when it cannot say,
+     * {@code {domain, client, error}} with {@code status} 400 (bad client address), 404 (domain not
+     * served here) or 503 (no branch available), for the caller to use as the HTTP status.
+     *
+     * @param client an IP address, or null/blank for no client (methods that hash the client see none)
+     */
+    public static Map<String, Object> resolve(Resolver resolver, String domain, String client) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("domain", domain);
+        out.put("client", client == null || client.isBlank() ? null : client);
+        InetAddress address = null;
+        if (client != null && !client.isBlank()) {
+            Optional<InetAddress> parsed = IpLiteral.parse(client.trim());
+            if (parsed.isEmpty()) {
+                return failure(out, 400, "client must be an IP address");
+            }
+            address = parsed.get();
+        }
+        if (domain == null || !resolver.serves(domain)) {
+            return failure(out, 404, "unknown domain " + domain);
+        }
+        Optional<Resolution> r = resolver.resolve(domain, address);
+        if (r.isEmpty()) {
+            return failure(out, 503, "no branch is available for " + domain);
+        }
+        out.putAll(ResolveHandler.body(r.get()));
+        return out;
+    }
+
+    private static Map<String, Object> failure(Map<String, Object> out, int status, String error) {
+        out.put("status", status);
+        out.put("error", error);
+        return out;
+    }
+}
