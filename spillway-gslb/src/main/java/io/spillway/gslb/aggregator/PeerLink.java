@@ -1,0 +1,102 @@
+package io.spillway.gslb.aggregator;
+
+import io.spillway.core.gslb.SiteEntry;
+import io.spillway.core.gslb.SiteTable;
+import io.spillway.gslb.exchange.ExchangeMessage;
+import io.spillway.gslb.exchange.Link;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The outgoing side of a link to another aggregator or the master (G3): a full snapshot once,
+ * then deltas. Changed sites are queued by name and sent in one delta on the link's event loop
+ * as soon as it runs, so a burst of changes costs one frame; at send time each site's current
+ * entry is read from the table, and a site whose current report came in over this very link is
+ * not sent back on it. Frames are cut so that none approaches the frame size limit.
+ */
+final class PeerLink {
+
+    /** Domain reports per frame: a few hundred bytes each keeps a frame far below 1 MiB. */
+    static final int DOMAINS_PER_FRAME = 512;
+
+    private final Link link;
+    private final SiteTable table;
+    private final Map<String, Link> sourceOf;
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+    PeerLink(Link link, SiteTable table, Map<String, Link> sourceOf) {
+        this.link = link;
+        this.table = table;
+        this.sourceOf = sourceOf;
+    }
+
+    Link link() {
+        return link;
+    }
+
+    void sendSnapshot() {
+        List<List<ExchangeMessage.WireEntry>> chunks = chunks(table.sites());
+        if (chunks.isEmpty()) {
+            link.send(new ExchangeMessage.Snapshot(List.of(), true));
+            return;
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            link.send(new ExchangeMessage.Snapshot(chunks.get(i), i == chunks.size() - 1));
+        }
+    }
+
+    void changed(String site) {
+        dirty.add(site);
+        if (flushScheduled.compareAndSet(false, true)) {
+            link.eventLoop().execute(this::flush);
+        }
+    }
+
+    private void flush() {
+        flushScheduled.set(false);
+        if (!link.isOpen()) {
+            dirty.clear();
+            return;
+        }
+        List<SiteEntry> entries = new ArrayList<>();
+        for (var it = dirty.iterator(); it.hasNext(); ) {
+            String site = it.next();
+            it.remove();
+            if (sourceOf.get(site) == link) {
+                continue;
+            }
+            table.site(site).ifPresent(entries::add);
+        }
+        for (List<ExchangeMessage.WireEntry> chunk : chunks(entries)) {
+            link.send(new ExchangeMessage.Delta(chunk));
+        }
+    }
+
+    private List<List<ExchangeMessage.WireEntry>> chunks(Collection<SiteEntry> entries) {
+        long now = table.nowMillis();
+        List<List<ExchangeMessage.WireEntry>> out = new ArrayList<>();
+        List<ExchangeMessage.WireEntry> current = new ArrayList<>();
+        int domains = 0;
+        for (SiteEntry e : entries) {
+            int d = Math.max(1, e.report().domains().size());
+            if (!current.isEmpty() && domains + d > DOMAINS_PER_FRAME) {
+                out.add(current);
+                current = new ArrayList<>();
+                domains = 0;
+            }
+            current.add(new ExchangeMessage.WireEntry(e.report(), e.ageMillis(now), e.recovered()));
+            domains += d;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+}
