@@ -150,7 +150,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         PeerLink p = new PeerLink(link, table, sourceOf);
         peers.put(link, p);
         log.info("aggregator {}: {} {} connected", config.site(), link.peerRole().configName(), link.peerSite());
-        p.sendSnapshot();
+        p.sendSnapshot(config.role() == GslbRole.MASTER);
         peerEvents.forEach(e -> e.peerUp(link));
     }
 

@@ -41,8 +41,12 @@ final class PeerLink {
         return link;
     }
 
-    void sendSnapshot() {
-        List<List<ExchangeMessage.WireEntry>> chunks = chunks(table.sites());
+    /**
+     * @param asRecovered mark every entry recovered: the master serves its table as the durable
+     *                    picture (G4), which live reports then supersede
+     */
+    void sendSnapshot(boolean asRecovered) {
+        List<List<ExchangeMessage.WireEntry>> chunks = chunks(table.sites(), asRecovered);
         if (chunks.isEmpty()) {
             link.send(new ExchangeMessage.Snapshot(List.of(), true));
             return;
@@ -74,12 +78,12 @@ final class PeerLink {
             }
             table.site(site).ifPresent(entries::add);
         }
-        for (List<ExchangeMessage.WireEntry> chunk : chunks(entries)) {
+        for (List<ExchangeMessage.WireEntry> chunk : chunks(entries, false)) {
             link.send(new ExchangeMessage.Delta(chunk));
         }
     }
 
-    private List<List<ExchangeMessage.WireEntry>> chunks(Collection<SiteEntry> entries) {
+    private List<List<ExchangeMessage.WireEntry>> chunks(Collection<SiteEntry> entries, boolean asRecovered) {
         long now = table.nowMillis();
         List<List<ExchangeMessage.WireEntry>> out = new ArrayList<>();
         List<ExchangeMessage.WireEntry> current = new ArrayList<>();
@@ -91,7 +95,7 @@ final class PeerLink {
                 current = new ArrayList<>();
                 domains = 0;
             }
-            current.add(new ExchangeMessage.WireEntry(e.report(), e.ageMillis(now), e.recovered()));
+            current.add(new ExchangeMessage.WireEntry(e.report(), e.ageMillis(now), asRecovered || e.recovered()));
             domains += d;
         }
         if (!current.isEmpty()) {

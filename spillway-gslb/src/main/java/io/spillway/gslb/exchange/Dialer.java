@@ -1,5 +1,7 @@
 package io.spillway.gslb.exchange;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -78,8 +80,12 @@ public final class Dialer implements AutoCloseable {
         if (closed) {
             return;
         }
-        ChannelFuture f = transport.clientBootstrap()
+        // the transport's client bootstrap, but pinned to this dialer's event loop
+        ChannelFuture f = new Bootstrap()
                 .group(loop)
+                .channel(transport.socketChannelClass())
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.max(100, local.settings().handshakeTimeout().toMillis()))
                 .option(ChannelOption.SO_KEEPALIVE, true)

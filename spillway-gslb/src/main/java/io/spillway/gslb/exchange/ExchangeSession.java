@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Before ESTABLISHED only hello and auth are accepted; anything else is a protocol error. A
- * connection not established within the handshake timeout is closed. Once established, the
+ * connection not established within the handshake timeout is closed (the read-idle rule applies
+ * only afterwards). Once established, the
  * session answers heartbeats itself, sends one when nothing was written for an interval, closes
  * the link when nothing was read for the read-idle time, and hands every other message to the
  * role's {@link LinkListener}. Every protocol error is answered with an error frame and a close.
@@ -176,7 +177,7 @@ public final class ExchangeSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE) {
+            if (idle.state() == IdleState.READER_IDLE && state == State.ESTABLISHED) {
                 fail(ctx.channel(), "idle-timeout", "nothing received for " + local.settings().readIdle().toMillis() + " ms");
             } else if (idle.state() == IdleState.WRITER_IDLE && state == State.ESTABLISHED) {
                 ctx.writeAndFlush(new ExchangeMessage.Heartbeat());
