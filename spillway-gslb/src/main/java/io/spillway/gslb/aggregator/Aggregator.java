@@ -61,6 +61,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     private final List<Dialer> dialers = new CopyOnWriteArrayList<>();
     private final Map<String, Dialer> learnt = new ConcurrentHashMap<>();
     private final List<PeerEvents> peerEvents = new CopyOnWriteArrayList<>();
+    private volatile Set<String> meshSites = Set.of();
     private volatile boolean closed;
 
     public Aggregator(Transport transport, GslbConfig config, LocalEnd local, ExchangeTlsContexts tls,
@@ -210,8 +211,33 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     private void changed(String site, Link source) {
         sourceOf.put(site, source);
         for (PeerLink p : peers.values()) {
-            p.changed(site);
+            if (relays(source, p.link())) {
+                p.changed(site);
+            }
         }
+    }
+
+    /**
+     * Whether a report that changed the table, having come in over {@code source}, goes on to
+     * {@code target}. A master reflects everything to everyone. An aggregator passes on its own
+     * branches' reports and what it learnt over a configured peer link to every link (flooding,
+     * which serves any configured topology); what it learnt from the master or from an aggregator
+     * the master announced (the mesh) it passes on only to links outside that mesh, because the
+     * origin aggregator sends it to the master and the whole mesh itself. In a hierarchy of N
+     * aggregators around a master a report thus costs about 2N frames instead of N squared.
+     */
+    private boolean relays(Link source, Link target) {
+        if (config.role() == GslbRole.MASTER || source.peerRole() == GslbRole.BRANCH) {
+            return true;
+        }
+        if (!inMesh(source)) {
+            return true;
+        }
+        return !inMesh(target);
+    }
+
+    private boolean inMesh(Link link) {
+        return link.peerRole() == GslbRole.MASTER || meshSites.contains(link.peerSite());
     }
 
     private ExchangeMessage.ResolveAnswer answer(ExchangeMessage.ResolveRequest q) {
@@ -229,6 +255,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
      */
     private void learn(List<ExchangeMessage.PeerAddress> announced) {
         Set<String> listed = announced.stream().map(ExchangeMessage.PeerAddress::site).collect(Collectors.toSet());
+        meshSites = Set.copyOf(listed);
         for (ExchangeMessage.PeerAddress a : announced) {
             Dialer existing = learnt.get(a.site());
             if (existing != null && !existing.target().equals(a.address())) {

@@ -33,6 +33,7 @@ public record ExchangeTlsContexts(SslContext server, SslContext client) {
                 .sslProvider(Tls.provider())
                 .keyManager(cert, key)
                 .trustManager(ca)
+                .endpointIdentificationAlgorithm(null)
                 .build();
         return new ExchangeTlsContexts(server, client);
     }

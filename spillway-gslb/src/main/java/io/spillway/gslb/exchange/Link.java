@@ -5,12 +5,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An authenticated exchange connection to one peer: who it is, and a way to send to it. Sending
  * is safe from any thread (Netty hands the write to the channel's event loop).
  */
 public final class Link {
+
+    private static final Logger log = LoggerFactory.getLogger(Link.class);
 
     private final Channel channel;
     private final String peerSite;
@@ -53,7 +57,12 @@ public final class Link {
     }
 
     public void send(ExchangeMessage message) {
-        channel.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && f.channel().isActive()) {
+                // not a closed link (its close is handled elsewhere): e.g. a frame over the size limit
+                log.warn("cannot send {} to {}: {}", message.getClass().getSimpleName(), this, f.cause().toString());
+            }
+        });
     }
 
     /** Sends an error frame and closes. */
