@@ -3,6 +3,7 @@ package io.spillway.gslb.aggregator;
 import io.netty.util.NetUtil;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
+import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteReport;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.GslbConfig;
@@ -150,6 +151,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         }
         PeerLink p = new PeerLink(link, table, sourceOf);
         peers.put(link, p);
+        p.startRefresh(refreshPeriodMillis());
         log.info("aggregator {}: {} {} connected", config.site(), link.peerRole().configName(), link.peerSite());
         p.sendSnapshot(config.role() == GslbRole.MASTER);
         peerEvents.forEach(e -> e.peerUp(link));
@@ -173,8 +175,9 @@ public final class Aggregator implements LinkListener, AutoCloseable {
             }
             SiteReport stamped = new SiteReport(report.site(), config.site(), report.epoch(), report.sequence(),
                     report.generatedAtMillis(), report.domains());
+            SiteEntry previous = table.site(report.site()).orElse(null);
             if (table.apply(stamped, table.nowMillis(), false)) {
-                changed(report.site(), link);
+                changed(report.site(), link, ReportChange.significant(previous, stamped, false));
             }
         } else if (message instanceof ExchangeMessage.ResolveRequest q) {
             link.send(answer(q));
@@ -202,17 +205,26 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     private void applyEntries(Link link, List<ExchangeMessage.WireEntry> entries) {
         long now = table.nowMillis();
         for (ExchangeMessage.WireEntry e : entries) {
+            SiteEntry previous = table.site(e.report().site()).orElse(null);
             if (table.apply(e.report(), now - e.ageMillis(), e.recovered())) {
-                changed(e.report().site(), link);
+                changed(e.report().site(), link, ReportChange.significant(previous, e.report(), e.recovered()));
             }
         }
     }
 
-    private void changed(String site, Link source) {
+    /**
+     * Queues a site whose report changed the table for the peers it goes to: at once when it says
+     * something new, with the next periodic delta when it only refreshes the site's age.
+     */
+    private void changed(String site, Link source, boolean significant) {
         sourceOf.put(site, source);
         for (PeerLink p : peers.values()) {
             if (relays(source, p.link())) {
-                p.changed(site);
+                if (significant) {
+                    p.changed(site);
+                } else {
+                    p.refreshed(site);
+                }
             }
         }
     }
@@ -234,6 +246,16 @@ public final class Aggregator implements LinkListener, AutoCloseable {
             return true;
         }
         return !inMesh(target);
+    }
+
+    /**
+     * How often refreshes go out: a quarter of staleAfter, so that a site stays available
+     * everywhere while its branch reports, but not more often than the exchange interval.
+     */
+    long refreshPeriodMillis() {
+        long interval = config.exchange().interval().toMillis();
+        long quarter = table.staleAfter().toMillis() / 4;
+        return Math.max(1, Math.max(interval, quarter));
     }
 
     private boolean inMesh(Link link) {

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -49,11 +49,21 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
         out.add(decode(frame));
     }
 
-    /** The JSON bytes of a frame body (without the length prefix). */
+    private static final byte[] VERSION_MEMBER =
+            ("\"v\":" + ExchangeMessage.VERSION + ",").getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The JSON bytes of a frame body (without the length prefix): the message object with the
+     * version spliced in as its first member, which saves building a tree for every frame.
+     */
     public static byte[] encode(ExchangeMessage msg) throws JsonProcessingException {
-        ObjectNode node = JSON.valueToTree(msg);
-        node.put("v", ExchangeMessage.VERSION);
-        return JSON.writeValueAsBytes(node);
+        byte[] body = JSON.writeValueAsBytes(msg);
+        // body is a JSON object that starts with '{' and always holds at least "type"
+        byte[] out = new byte[body.length + VERSION_MEMBER.length];
+        out[0] = '{';
+        System.arraycopy(VERSION_MEMBER, 0, out, 1, VERSION_MEMBER.length);
+        System.arraycopy(body, 1, out, 1 + VERSION_MEMBER.length, body.length - 1);
+        return out;
     }
 
     static ExchangeMessage decode(ByteBuf frame) {

@@ -221,6 +221,6 @@ class ExchangeBadInputTest {
             assertError(p.readUntilClosed(), "bad-frame");
         }
         assertThat(new String(FrameCodec.encode(new ExchangeMessage.Heartbeat()), StandardCharsets.UTF_8))
-                .isEqualTo("{\"type\":\"heartbeat\",\"v\":1}");
+                .isEqualTo("{\"v\":1,\"type\":\"heartbeat\"}");
     }
 }
