@@ -1,0 +1,108 @@
+package io.spillway.gslb.exchange;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageCodec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * JSON body of one exchange frame, after the 4-byte length prefix has been taken off by the
+ * frame decoder. Every frame is an object with the protocol version {@code v} and the message
+ * {@code type}; a frame of another version, of an unknown type, or that is not JSON fails with a
+ * {@link ProtocolException}. Unknown fields are ignored so that a later minor addition does not
+ * break an older peer.
+ */
+public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMessage> {
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final int maxFrameBytes;
+
+    public FrameCodec(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, ExchangeMessage msg, List<Object> out) throws IOException {
+        byte[] bytes = encode(msg);
+        if (bytes.length > maxFrameBytes) {
+            throw new IOException("refusing to send a " + bytes.length + "-byte " + msg.getClass().getSimpleName()
+                    + " frame (limit " + maxFrameBytes + ")");
+        }
+        out.add(ctx.alloc().buffer(bytes.length).writeBytes(bytes));
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+        out.add(decode(frame));
+    }
+
+    private static final byte[] VERSION_MEMBER =
+            ("\"v\":" + ExchangeMessage.VERSION + ",").getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The JSON bytes of a frame body (without the length prefix): the message object with the
+     * version spliced in as its first member, which saves building a tree for every frame.
+     */
+    public static byte[] encode(ExchangeMessage msg) throws JsonProcessingException {
+        byte[] body = JSON.writeValueAsBytes(msg);
+        // body is a JSON object that starts with '{' and always holds at least "type"
+        byte[] out = new byte[body.length + VERSION_MEMBER.length];
+        out[0] = '{';
+        System.arraycopy(VERSION_MEMBER, 0, out, 1, VERSION_MEMBER.length);
+        System.arraycopy(body, 1, out, 1 + VERSION_MEMBER.length, body.length - 1);
+        return out;
+    }
+
+    static ExchangeMessage decode(ByteBuf frame) {
+        JsonNode node;
+        try {
+            node = JSON.readTree((java.io.InputStream) new ByteBufInputStream(frame.duplicate()));
+        } catch (IOException e) {
+            throw new ProtocolException("bad-frame", "frame is not JSON: " + firstLine(e));
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolException("bad-frame", "frame is not a JSON object");
+        }
+        JsonNode v = node.get("v");
+        if (v == null || !v.canConvertToInt()) {
+            throw new ProtocolException("bad-frame", "frame has no protocol version 'v'");
+        }
+        if (v.asInt() != ExchangeMessage.VERSION) {
+            throw new ProtocolException("unsupported-version",
+                    "protocol version " + v.asInt() + " is not supported (this side speaks " + ExchangeMessage.VERSION + ")");
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ProtocolException("bad-frame", "frame has no message 'type'");
+        }
+        try {
+            return JSON.treeToValue(node, ExchangeMessage.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ProtocolException("bad-frame", "bad '" + type.asText() + "' message: " + firstLine(e));
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl);
+        return m.length() > 200 ? m.substring(0, 200) : m;
+    }
+}

@@ -1,0 +1,79 @@
+package io.spillway.gslb.hierarchy;
+
+import io.spillway.core.gslb.SiteTable;
+import io.spillway.gslb.GslbNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * G1, G2: a branch whose report interval is far longer than the test still reports at once when
+ * a service changes, and when its aggregator polls it.
+ */
+class BranchReportingTest {
+
+    static final Duration LONG = Duration.ofSeconds(60);
+
+    Hierarchy h;
+    GslbNode agg;
+    Hierarchy.BranchUnderTest branch;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new Hierarchy(Duration.ofMillis(50), Duration.ofMinutes(5));
+        agg = h.aggregator("agg", null, List.of());
+        branch = h.branch("slow", Hierarchy.addressOf(agg), Hierarchy.SECRET, LONG);
+        await().atMost(Duration.ofSeconds(10)).until(() -> agg.table().site("slow").isPresent());
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    long sequence() {
+        return agg.table().site("slow").orElseThrow().report().sequence();
+    }
+
+    @Test
+    void serviceGoingDownIsReportedAtOnceNotAtTheNextInterval() {
+        long before = sequence();
+        branch.graph().service("slow-web").disable();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sequence() > before);
+        assertThat(agg.table().candidates(Hierarchy.DOMAIN)).isEmpty();
+        assertThat(agg.table().site("slow").orElseThrow().report().domain(Hierarchy.DOMAIN).orElseThrow()
+                .availableServices()).isZero();
+    }
+
+    @Test
+    void capacityChangeIsReportedAtOnce() {
+        branch.graph().service("slow-web").setCapacity(25);
+        await().atMost(Duration.ofSeconds(10)).until(() -> agg.table().site("slow").orElseThrow().report()
+                .domain(Hierarchy.DOMAIN).orElseThrow().capacity() == 25);
+    }
+
+    @Test
+    void aggregatorPollMakesTheBranchReportNow() {
+        long before = sequence();
+        assertThat(agg.aggregator().poll("slow")).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sequence() == before + 1);
+        assertThat(agg.aggregator().poll("nobody")).isFalse();
+    }
+
+    @Test
+    void reportsCarryTheBranchEpochAndIncreasingSequence() {
+        long epoch = branch.node().branch().epoch();
+        assertThat(agg.table().site("slow").orElseThrow().report().epoch()).isEqualTo(epoch);
+        agg.aggregator().pollAll();
+        agg.aggregator().pollAll();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sequence() >= 3);
+        SiteTable t = agg.table();
+        assertThat(t.isAvailable("slow")).isTrue();
+    }
+}
