@@ -83,9 +83,10 @@ public final class Demo implements AutoCloseable {
         resolvingAggregator = add(DemoTopology.aggregator("aggregator-a", aggA, List.of(aggB), masterEx, dns, resolve));
         add(DemoTopology.aggregator("aggregator-b", aggB, List.of(aggA), masterEx, null, null));
         int branchPort = DemoTopology.freePort("127.0.0.11");
-        add(DemoTopology.branch("branch-1", new HostPort("127.0.0.11", branchPort), backendPorts[0], aggA));
-        add(DemoTopology.branch("branch-2", new HostPort("127.0.0.12", branchPort), backendPorts[1], aggB));
-        add(DemoTopology.branch("branch-3", new HostPort("127.0.0.13", branchPort), backendPorts[2], aggB));
+        // branch-2 has the most capacity and wins leastload until its backend (web-2) flaps DOWN
+        add(DemoTopology.branch("branch-1", new HostPort("127.0.0.11", branchPort), backendPorts[0], 3, aggA));
+        add(DemoTopology.branch("branch-2", new HostPort("127.0.0.12", branchPort), backendPorts[1], 6, aggB));
+        add(DemoTopology.branch("branch-3", new HostPort("127.0.0.13", branchPort), backendPorts[2], 4, aggB));
     }
 
     private Appliance add(io.spillway.core.model.SpillwayConfig config) throws Exception {
@@ -126,7 +127,8 @@ public final class Demo implements AutoCloseable {
             out.println("  HTTP resolve    curl 'http://" + hostPort(resolve) + "/resolve?domain=" + DemoTopology.DOMAIN + "'");
         }
         out.println();
-        out.println("Every 20 s web-2 fails its health check for 8 s: watch shop's threshold drop from 8 to 4.");
+        out.println("Every 20 s web-2 fails its health check for 8 s: watch shop's threshold drop from 8 to 4,");
+        out.println("and the GSLB answer move from branch-2 (most available capacity) to branch-3.");
         out.println();
     }
 

@@ -90,8 +90,9 @@ final class DemoTopology {
     }
 
     /** A branch: one vServer on its own loopback address, fronting one demo backend. */
-    static SpillwayConfig branch(String site, HostPort vserverListen, int backendPort, HostPort aggregator) {
-        ServiceConfig svc = service(site + "-web", backendPort, 3);
+    static SpillwayConfig branch(String site, HostPort vserverListen, int backendPort, int capacity,
+                                 HostPort aggregator) {
+        ServiceConfig svc = service(site + "-web", backendPort, capacity);
         SpilloverConfig spill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null,
                 Duration.ZERO, 32, 100_000, WhenFull.DROP, null);
         VServerConfig vs = new VServerConfig(site + "-app", vserverListen, VServerProtocol.HTTP, null,
