@@ -51,6 +51,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       anything unparseable, several questions or several OPT records give FORMERR; opcodes
  *       other than QUERY give NOTIMP.</li>
  * </ul>
+ *
+ * <p>The common query (one A/AAAA question, optional EDNS0 with Client Subnet) is recognized and
+ * answered straight from the wire by {@link SimpleQuery}, without building dnsjava messages;
+ * everything else, and every answer that is not a plain address or SERVFAIL, is made here with
+ * dnsjava. Both paths give the same bytes for the same query.
  */
 final class DnsResponder {
 

@@ -49,6 +49,13 @@ final class DnsTcpHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
+    /** A client that sends queries but does not read the answers is not read from either. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * DNS over UDP: one datagram, one answer to its sender. Answers are written as they are made
  * and flushed once per read burst. A datagram larger than {@link DnsServer#MAX_MESSAGE} is
- * dropped unanswered; an error never closes the socket, which serves every client.
+ * dropped unanswered, and so is a query that arrives while the socket cannot take more answers
+ * (its outbound buffer above the high water mark), so a flood cannot grow memory; an error never
+ * closes the socket, which serves every client.
  */
 @ChannelHandler.Sharable
 final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -31,7 +33,8 @@ final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
-        if (content.readableBytes() > DnsServer.MAX_MESSAGE) {
+        // a full send buffer under a flood: drop rather than queue answers without bound
+        if (content.readableBytes() > DnsServer.MAX_MESSAGE || !ctx.channel().isWritable()) {
             counts.dropped();
             return;
         }

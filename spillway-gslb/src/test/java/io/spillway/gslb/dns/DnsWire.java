@@ -48,7 +48,7 @@ final class DnsWire {
         }
     }
 
-    /** Sends one datagram and returns the first datagram that comes back (2 s at most). */
+    /** Sends one datagram and returns the first datagram that comes back (5 s at most: the machine may be loaded). */
     static byte[] udp(InetSocketAddress server, byte[] query) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             return udp(socket, server, query);
@@ -56,13 +56,13 @@ final class DnsWire {
     }
 
     static byte[] udp(DatagramSocket socket, InetSocketAddress server, byte[] query) throws IOException {
-        socket.setSoTimeout(2000);
+        socket.setSoTimeout(5000);
         socket.send(new DatagramPacket(query, query.length, server));
         return receive(socket);
     }
 
     static byte[] receive(DatagramSocket socket) throws IOException {
-        socket.setSoTimeout(2000);
+        socket.setSoTimeout(5000);
         byte[] buf = new byte[65535];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.receive(p);
@@ -76,7 +76,7 @@ final class DnsWire {
     static Message tcp(InetSocketAddress server, Message query) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(server, 2000);
-            s.setSoTimeout(2000);
+            s.setSoTimeout(5000);
             writeFramed(s.getOutputStream(), query.toWire());
             return new Message(readFramed(new DataInputStream(s.getInputStream())));
         }
