@@ -114,7 +114,9 @@ public final class GslbParts implements AutoCloseable {
             if (domain == null || domain.isBlank()) {
                 return AdminResponse.error(400, "query parameter 'domain' is required");
             }
-            return AdminResponse.json(200, GslbViews.resolve(resolver, domain, first(request.query(), "client")));
+            Map<String, Object> answer = GslbViews.resolve(resolver, domain, first(request.query(), "client"));
+            Object status = answer.get("status");
+            return AdminResponse.json(status instanceof Integer code ? code : 200, answer);
         });
     }
 
