@@ -231,8 +231,9 @@ final class HttpExchange {
                 c.release();
                 backendBroken("the service sent an invalid body");
             } else if (informational) {
+                // the empty end of a 1xx response: the client's encoder expects it before the final response
                 informational = !(c instanceof LastHttpContent);
-                c.release();
+                client.writeAndFlush(c);
             } else if (!responseStarted) {
                 c.release();
             } else if (c instanceof LastHttpContent) {
