@@ -118,14 +118,14 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         backend.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (backend.isWritable()) {
+        if (backend.isWritable() && !clientDone) {
             client.read();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable() && backend != null && backend.isActive()) {
+        if (client.isWritable() && backend != null && backend.isActive() && !backendDone) {
             backend.read();
         }
         ctx.fireChannelWritabilityChanged();
@@ -163,13 +163,13 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         client.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (client.isWritable()) {
+        if (client.isWritable() && !backendDone) {
             from.read();
         }
     }
 
     void backendWritabilityChanged(Channel from) {
-        if (from == backend && from.isWritable() && client.isActive()) {
+        if (from == backend && from.isWritable() && client.isActive() && !clientDone) {
             client.read();
         }
     }

@@ -193,6 +193,18 @@ class HttpProxyTest {
     }
 
     @Test
+    void clientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
+        Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a"));
+        RawHttp c = client(s.address());
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        c.socket.shutdownOutput();
+        assertThat(c.read(false).body()).isEqualTo("a");
+        assertThat(c.read(false).body()).isEqualTo("a");
+        assertThat(c.closedByPeer()).isTrue();
+        awaitAllReleased(s.graph());
+    }
+
+    @Test
     void requestsStillSucceedWhenOneServiceRefusesConnections() throws Exception {
         HttpBackend a = net.httpBackend("a");
         RuntimeGraph graph = Configs.create()
@@ -286,6 +298,7 @@ class HttpProxyTest {
         RawHttp c = client(s.address());
         c.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
         org.awaitility.Awaitility.await().until(() -> s.graph().service("a").activeConnections() == 1);
+        c.socket.setSoLinger(true, 0); // gone for good: a reset, not a half-close
         c.close();
         awaitAllReleased(s.graph());
         s.a().releaseHeld();
