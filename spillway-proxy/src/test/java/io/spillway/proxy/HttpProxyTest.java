@@ -205,6 +205,25 @@ class HttpProxyTest {
     }
 
     @Test
+    void pooledConnectionClosedByTheServiceIsReplacedWithoutFailingTheRequest() throws Exception {
+        OneShotHttpBackend oneShot = net.track(new OneShotHttpBackend());
+        RuntimeGraph graph = Configs.create()
+                .service("s", oneShot.port(), 100)
+                .vserver(vs("front", VServerProtocol.HTTP, "s"))
+                .graph();
+        ProxyServer proxy = net.proxy(graph);
+        RawHttp c = client(proxy.boundAddress("front"));
+        for (int i = 0; i < 5; i++) {
+            RawHttp.Response r = c.get("/");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok");
+        }
+        assertThat(oneShot.connections.get()).isEqualTo(5);
+        c.close();
+        awaitAllReleased(graph);
+    }
+
+    @Test
     void requestsStillSucceedWhenOneServiceRefusesConnections() throws Exception {
         HttpBackend a = net.httpBackend("a");
         RuntimeGraph graph = Configs.create()
