@@ -93,7 +93,6 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (done.isSuccess()) {
-            log.debug("{}: connected to {}", client, done.channel());
             client.read();
             done.channel().read();
             return;
@@ -157,7 +156,6 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     // ---- events of the backend channel, on the same event loop ----
 
     void backendRead(Channel from, Object msg) {
-        log.debug("{}: backend read {}", client, msg);
         if (from != backend || !client.isActive()) {
             ReferenceCountUtil.release(msg);
             return;

@@ -243,6 +243,25 @@ class HttpProxyTest {
     }
 
     @Test
+    void serviceThatDoesNotAnswerWithinTheConnectTimeoutIsGivenUpForAnother() throws Exception {
+        UnansweredPort stuck = net.track(new UnansweredPort());
+        HttpBackend a = net.httpBackend("a");
+        RuntimeGraph graph = Configs.create()
+                .service("stuck", stuck.port(), 100)
+                .service("a", a.port(), 100)
+                .vserver(vs("front", VServerProtocol.HTTP, "stuck", "a")
+                        .timeouts(Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5)))
+                .graph();
+        ProxyServer proxy = net.proxy(graph);
+        RawHttp c = client(proxy.boundAddress("front"));
+        for (int i = 0; i < 4; i++) {
+            assertThat(c.get("/").body()).isEqualTo("a");
+        }
+        c.close();
+        awaitAllReleased(graph);
+    }
+
+    @Test
     void answers502WhenNoServiceCanBeReachedAnd503WhenNoneIsUp() throws Exception {
         RuntimeGraph graph = Configs.create()
                 .service("dead1", TestNet.refusedPort(), 100)

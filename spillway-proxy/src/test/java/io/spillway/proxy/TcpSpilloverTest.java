@@ -275,6 +275,27 @@ class TcpSpilloverTest {
     }
 
     @Test
+    void serviceThatDoesNotAnswerWithinTheConnectTimeoutIsGivenUpForAnother() throws Exception {
+        UnansweredPort stuck = net.track(new UnansweredPort());
+        TcpBackend a = net.tcpBackend("a");
+        RuntimeGraph graph = Configs.create()
+                .service("stuck", stuck.port(), ServiceProtocol.TCP, 10, 1)
+                .service("a", a.port(), ServiceProtocol.TCP, 10, 1)
+                .vserver(vs("front", VServerProtocol.TCP, "stuck", "a")
+                        .timeouts(Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5)))
+                .graph();
+        ProxyServer proxy = net.proxy(graph);
+        for (int i = 0; i < 2; i++) {
+            assertThat(land(proxy)).as("connection %d", i).isEqualTo("a");
+        }
+        assertThat(graph.service("stuck").activeConnections()).isZero();
+        for (TcpClient c : clients) {
+            c.close();
+        }
+        awaitAllReleased(graph);
+    }
+
+    @Test
     void clientIsClosedWhenNoServiceAcceptsTheConnection() throws Exception {
         RuntimeGraph graph = Configs.create()
                 .service("dead1", TestNet.refusedPort(), ServiceProtocol.TCP, 10, 1)
