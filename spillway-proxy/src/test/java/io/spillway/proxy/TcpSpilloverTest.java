@@ -350,12 +350,14 @@ class TcpSpilloverTest {
         TcpBackend a = net.tcpBackend("a");
         RuntimeGraph graph = Configs.create()
                 .service("a", a.port(), ServiceProtocol.TCP, 10, 1)
+                .service("warm", a.port(), ServiceProtocol.TCP, 10, 1)
                 .vserver(vs("front", VServerProtocol.TCP, "a")
                         .timeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(5)))
+                .vserver(vs("warm", VServerProtocol.TCP, "warm"))
                 .graph();
         ProxyServer proxy = net.proxy(graph);
-        try (TcpClient warm = TcpClient.connect(new InetSocketAddress("127.0.0.1", a.port()))) {
-            assertThat(warm.greeting()).as("backend warmed up, directly").isEqualTo("a");
+        try (TcpClient warm = TcpClient.connect(proxy.boundAddress("warm"))) {
+            assertThat(warm.greeting()).as("the whole path warmed up, without the short idle timeout").isEqualTo("a");
         }
         TcpClient c = client(proxy, null);
         assertThat(c.greeting()).isEqualTo("a");
@@ -365,5 +367,4 @@ class TcpSpilloverTest {
         awaitAllReleased(graph);
         assertThat(a.current()).isZero();
     }
-
 }
