@@ -271,7 +271,11 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
             }
         } else if (evt instanceof IdleStateEvent) {
-            ctx.close();
+            // while a request is in flight the service connection's own idle timer decides
+            // (a 504 when the service never answered), so the client learns what happened
+            if (exchange == null) {
+                ctx.close();
+            }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // the client sent FIN: answer what it asked for, then close (a truncated request is dropped)
             inputShutdown = true;
