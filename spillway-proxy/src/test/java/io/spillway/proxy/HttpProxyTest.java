@@ -315,8 +315,10 @@ class HttpProxyTest {
             "GET /" + "x".repeat(400) + " HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(2000) + "\r\n\r\n",
             "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+            "GET / HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n",
         };
-        int[] expected = {400, 400, 400, 414, 431, 400};
+        int[] expected = {400, 400, 400, 414, 431, 400, 400, 400};
         for (int i = 0; i < bad.length; i++) {
             RawHttp c = client(s.address());
             c.send(bad[i]);
