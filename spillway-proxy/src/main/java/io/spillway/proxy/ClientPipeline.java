@@ -53,6 +53,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 p.addLast("relay", new TcpRelayHandler(route, connector));
             }
             case HTTP, HTTPS -> {
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {
                     SslHandler tls = route.serverTls().newHandler(ch.alloc());
                     tls.setHandshakeTimeoutMillis(route.headerTimeoutMillis());

@@ -42,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpExchange {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpExchange.class);
+
     private final HttpFrontendHandler front;
     private final Channel client;
     private final HttpRequest request;
@@ -139,6 +141,7 @@ final class HttpExchange {
         } else if (f.isSuccess()) {
             attach(f.channel(), false);
         } else {
+            log.debug("{}: connect to {} failed: {}", client, service.name(), f.cause().toString());
             releaseService();
             selectService();
         }
@@ -231,8 +234,9 @@ final class HttpExchange {
                 c.release();
                 backendBroken("the service sent an invalid body");
             } else if (informational) {
+                // the empty end of a 1xx response: the client's encoder expects it before the final response
                 informational = !(c instanceof LastHttpContent);
-                c.release();
+                client.writeAndFlush(c);
             } else if (!responseStarted) {
                 c.release();
             } else if (c instanceof LastHttpContent) {
@@ -312,6 +316,7 @@ final class HttpExchange {
         if (finished || from != backend) {
             return;
         }
+        log.debug("{}: {} (response started: {}, reused: {})", client, why, responseStarted, reused);
         if (!responseStarted && reused && !retriedStale && bodyBytesSent == 0) {
             // a pooled connection the service had already closed: one fresh connect, same service
             retriedStale = true;
@@ -345,6 +350,7 @@ final class HttpExchange {
     }
 
     private void fail(HttpResponseStatus status, String detail) {
+        log.debug("{}: {} {}", client, status, detail);
         abort();
         front.exchangeFailed(status, detail);
     }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -51,6 +52,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private int clientHash;
     private HttpExchange exchange;
     private boolean closing;
+    private boolean inputShutdown;
 
     HttpFrontendHandler(Route route, UpstreamConnector connector, UpstreamPools pools,
                         RequestHeadTimer headTimer, String scheme) {
@@ -192,7 +194,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         if (client == null || !client.isActive()) {
             return;
         }
-        boolean read = !closing && pending.isEmpty() && (exchange == null || exchange.acceptsClientData());
+        boolean read = !closing && !inputShutdown && pending.isEmpty() && (exchange == null || exchange.acceptsClientData());
         if (client.config().isAutoRead() != read) {
             client.config().setAutoRead(read);
         }
@@ -214,7 +216,16 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             pending.poll();
             dispatch(m);
         }
+        closeIfClientIsDone();
         updateReading();
+    }
+
+    /** A client that half-closed after its last request is closed once that request is answered. */
+    private void closeIfClientIsDone() {
+        if (inputShutdown && exchange == null && pending.isEmpty() && !closing) {
+            closing = true;
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** The exchange ended without a response of the service's. */
@@ -260,7 +271,21 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
             }
         } else if (evt instanceof IdleStateEvent) {
-            ctx.close();
+            // while a request is in flight the service connection's own idle timer decides
+            // (a 504 when the service never answered), so the client learns what happened
+            if (exchange == null) {
+                ctx.close();
+            }
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // the client sent FIN: answer what it asked for, then close (a truncated request is dropped)
+            inputShutdown = true;
+            if (exchange != null && !exchange.requestComplete()) {
+                exchange.abort();
+                exchange = null;
+                ctx.close();
+            } else {
+                closeIfClientIsDone();
+            }
         }
         ReferenceCountUtil.release(evt);
     }

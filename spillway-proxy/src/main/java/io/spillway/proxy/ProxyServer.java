@@ -25,6 +25,10 @@ import java.util.Map;
  * and take the new route for their next connection; listeners of removed vServers close; new
  * ones bind. Connections in flight keep the vServers and services they were admitted with until
  * they close, so every slot is still released on the object that gave it.
+ *
+ * <p>{@link #start}, {@link #swap} and {@link #close} wait for sockets to bind and close: call
+ * them from an ordinary thread, never from an event loop (a handler that triggers a reload
+ * should hand it to an executor). {@link #boundAddress} may be called from anywhere.
  */
 public final class ProxyServer implements AutoCloseable {
 

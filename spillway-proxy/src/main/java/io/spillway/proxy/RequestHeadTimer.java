@@ -28,6 +28,7 @@ final class RequestHeadTimer extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private boolean awaitingHead = true;
+    private boolean bytesAhead;
 
     RequestHeadTimer(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
@@ -48,6 +49,8 @@ final class RequestHeadTimer extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (awaitingHead && timer == null) {
             arm();
+        } else if (!awaitingHead) {
+            bytesAhead = true; // part of a pipelined request
         }
         ctx.fireChannelRead(msg);
     }
@@ -66,12 +69,20 @@ final class RequestHeadTimer extends ChannelInboundHandlerAdapter {
     /** A complete request head arrived. */
     void headReceived() {
         awaitingHead = false;
+        bytesAhead = false;
         cancel();
     }
 
-    /** The previous exchange is over; the clock starts again at the next request's first byte. */
+    /**
+     * The previous exchange is over; the clock starts again at the next request's first byte,
+     * or now when bytes of it came in while the previous one was being answered.
+     */
     void awaitNextHead() {
         awaitingHead = true;
+        if (bytesAhead) {
+            bytesAhead = false;
+            arm();
+        }
     }
 
     private void arm() {

@@ -93,7 +93,6 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (done.isSuccess()) {
-            log.debug("{}: connected to {}", client, done.channel());
             client.read();
             done.channel().read();
             return;
@@ -118,14 +117,14 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         backend.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (backend.isWritable()) {
+        if (backend.isWritable() && !clientDone) {
             client.read();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable() && backend != null && backend.isActive()) {
+        if (client.isWritable() && backend != null && backend.isActive() && !backendDone) {
             backend.read();
         }
         ctx.fireChannelWritabilityChanged();
@@ -157,19 +156,18 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     // ---- events of the backend channel, on the same event loop ----
 
     void backendRead(Channel from, Object msg) {
-        log.debug("{}: backend read {}", client, msg);
         if (from != backend || !client.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
         }
         client.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (client.isWritable()) {
+        if (client.isWritable() && !backendDone) {
             from.read();
         }
     }
 
     void backendWritabilityChanged(Channel from) {
-        if (from == backend && from.isWritable() && client.isActive()) {
+        if (from == backend && from.isWritable() && client.isActive() && !clientDone) {
             client.read();
         }
     }

@@ -208,14 +208,14 @@ class HttpSpilloverTest {
     void racingClientsNeverPushAVServerOrAServicePastItsLimit() throws Exception {
         RuntimeGraph graph = primaryAndBackup(5, 20, WhenFull.REDIRECT, Duration.ZERO);
         ProxyServer proxy = net.proxy(graph);
-        int n = 100;
+        int n = 200;
         CountDownLatch go = new CountDownLatch(1);
         ConcurrentHashMap<String, AtomicInteger> answers = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<Future<?>> done = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                String source = "127.0.2." + (1 + i);
+                String source = "127.0." + (2 + i / 200) + "." + (1 + i % 200);
                 done.add(pool.submit(() -> {
                     go.await();
                     try (RawHttp c = RawHttp.connect(proxy.boundAddress("front"), source)) {
@@ -228,7 +228,7 @@ class HttpSpilloverTest {
             }
             go.countDown();
             await().atMost(Duration.ofSeconds(20)).until(() ->
-                    answers.getOrDefault("redirected", new AtomicInteger()).get() == 70
+                    answers.getOrDefault("redirected", new AtomicInteger()).get() == 170
                             && graph.service("b1").activeConnections() == 20
                             && graph.service("a1").activeConnections() + graph.service("a2").activeConnections() == 10);
             assertThat(graph.vserver("front").activeConnections()).isEqualTo(10);

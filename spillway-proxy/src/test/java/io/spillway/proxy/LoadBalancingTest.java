@@ -120,7 +120,7 @@ class LoadBalancingTest {
                 c.get("/");
             }
         }
-        b.delayMillis = 150;
+        b.delayMillis = 300;
         Map<String, Integer> counts = spread(proxy, 20, null);
         assertThat(counts.getOrDefault("a", 0)).isGreaterThanOrEqualTo(18);
         assertThat(graph.service("b").responseTime().millis()).isGreaterThan(graph.service("a").responseTime().millis());

@@ -275,6 +275,27 @@ class TcpSpilloverTest {
     }
 
     @Test
+    void serviceThatDoesNotAnswerWithinTheConnectTimeoutIsGivenUpForAnother() throws Exception {
+        UnansweredPort stuck = net.track(new UnansweredPort());
+        TcpBackend a = net.tcpBackend("a");
+        RuntimeGraph graph = Configs.create()
+                .service("stuck", stuck.port(), ServiceProtocol.TCP, 10, 1)
+                .service("a", a.port(), ServiceProtocol.TCP, 10, 1)
+                .vserver(vs("front", VServerProtocol.TCP, "stuck", "a")
+                        .timeouts(Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5)))
+                .graph();
+        ProxyServer proxy = net.proxy(graph);
+        for (int i = 0; i < 2; i++) {
+            assertThat(land(proxy)).as("connection %d", i).isEqualTo("a");
+        }
+        assertThat(graph.service("stuck").activeConnections()).isZero();
+        for (TcpClient c : clients) {
+            c.close();
+        }
+        awaitAllReleased(graph);
+    }
+
+    @Test
     void clientIsClosedWhenNoServiceAcceptsTheConnection() throws Exception {
         RuntimeGraph graph = Configs.create()
                 .service("dead1", TestNet.refusedPort(), ServiceProtocol.TCP, 10, 1)
@@ -329,12 +350,14 @@ class TcpSpilloverTest {
         TcpBackend a = net.tcpBackend("a");
         RuntimeGraph graph = Configs.create()
                 .service("a", a.port(), ServiceProtocol.TCP, 10, 1)
+                .service("warm", a.port(), ServiceProtocol.TCP, 10, 1)
                 .vserver(vs("front", VServerProtocol.TCP, "a")
                         .timeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(5)))
+                .vserver(vs("warm", VServerProtocol.TCP, "warm"))
                 .graph();
         ProxyServer proxy = net.proxy(graph);
-        try (TcpClient warm = TcpClient.connect(new InetSocketAddress("127.0.0.1", a.port()))) {
-            assertThat(warm.greeting()).as("backend warmed up, directly").isEqualTo("a");
+        try (TcpClient warm = TcpClient.connect(proxy.boundAddress("warm"))) {
+            assertThat(warm.greeting()).as("the whole path warmed up, without the short idle timeout").isEqualTo("a");
         }
         TcpClient c = client(proxy, null);
         assertThat(c.greeting()).isEqualTo("a");
@@ -344,5 +367,4 @@ class TcpSpilloverTest {
         awaitAllReleased(graph);
         assertThat(a.current()).isZero();
     }
-
 }

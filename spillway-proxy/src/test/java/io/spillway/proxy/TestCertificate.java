@@ -60,8 +60,8 @@ record TestCertificate(Path certificatePem, Path keyPem, Path keyStore) {
         dir.toFile().deleteOnExit();
         Path ks = dir.resolve("test.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "spillway", "-keyalg", "RSA",
-                "-keysize", "2048", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "spillway", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-validity", "3", "-storetype", "PKCS12", "-keystore", ks.toString(),
                 "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
                 .redirectErrorStream(true).start();
