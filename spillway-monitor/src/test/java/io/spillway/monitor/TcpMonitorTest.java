@@ -82,4 +82,15 @@ class TcpMonitorTest extends TransportExtension {
             awaitUp(h);
         }
     }
+
+    @Test
+    void pingByIcmpWhenEnabledRunsOffTheEventLoopsAndSaysSo() {
+        System.setProperty(IcmpPinger.PROPERTY, "true");
+        try (MonitorHarness h = MonitorHarness.single(monitors, 9, MonitorSpec.of("p", MonitorType.PING).build())) {
+            awaitSteadyUp(h);
+            assertThat(h.status().detail()).startsWith("icmp");
+        } finally {
+            System.clearProperty(IcmpPinger.PROPERTY);
+        }
+    }
 }
