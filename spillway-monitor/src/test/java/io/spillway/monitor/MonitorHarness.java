@@ -85,6 +85,13 @@ final class MonitorHarness implements AutoCloseable {
         private final List<MonitorConfig> monitors = new ArrayList<>();
         private final List<ServiceConfig> services = new ArrayList<>();
         private final List<VServerConfig> vservers = new ArrayList<>();
+        private final List<MonitorListener> listeners = new ArrayList<>();
+
+        /** A listener registered before the runtime starts, so it sees the very first probes. */
+        Builder listener(MonitorListener l) {
+            listeners.add(l);
+            return this;
+        }
 
         Builder monitor(MonitorConfig m) {
             monitors.add(m);
@@ -117,6 +124,7 @@ final class MonitorHarness implements AutoCloseable {
                     : vservers;
             RuntimeGraph graph = RuntimeGraph.build(new SpillwayConfig(null, monitors, services, vs, null));
             MonitorHarness h = new MonitorHarness(graph, transport);
+            listeners.forEach(h.runtime::addListener);
             h.runtime.start();
             return h;
         }
