@@ -102,16 +102,22 @@ public final class MonitorRuntime implements AutoCloseable {
                 }
             }
         } catch (SSLException e) {
-            close();
+            abortStart();
             throw new IllegalArgumentException("monitor TLS context: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close();
+            abortStart();
             throw e;
         }
         tasks.forEach(MonitorTask::start);
         learners.forEach(CapacityLearner::start);
         LOG.info("monitors started: {} probes on {} services, {} capacity learners", tasks.size(), healths.size(),
                 learners.size());
+    }
+
+    /** Undoes a start that failed half-way: nothing was scheduled yet. */
+    private void abortStart() {
+        healths.forEach(h -> h.service().setMonitorView(null));
+        close();
     }
 
     private List<MonitorTask> monitorsOf(Service service, ServiceConfig sc, InetSocketAddress remote,
