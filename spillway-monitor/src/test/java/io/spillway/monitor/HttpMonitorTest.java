@@ -124,4 +124,16 @@ class HttpMonitorTest extends TransportExtension {
                     r -> assertThat(r).startsWith("status"));
         }
     }
+
+    @Test
+    void anOversizedResponseFailsTheProbeInsteadOfFillingMemory() {
+        try (HttpPeer peer = new HttpPeer(peers, null);
+             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                     MonitorSpec.of("web", MonitorType.HTTP_ECV).expectBody("ok").build())) {
+            peer.answer("/", 200, "ok");
+            awaitSteadyUp(h);
+            peer.answer("/", 200, "x".repeat(HttpExchange.MAX_BODY + 1));
+            assertThat(awaitDown(h)).isEqualTo("response larger than " + HttpExchange.MAX_BODY + " bytes");
+        }
+    }
 }

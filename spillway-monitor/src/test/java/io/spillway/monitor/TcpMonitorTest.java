@@ -93,4 +93,16 @@ class TcpMonitorTest extends TransportExtension {
             System.clearProperty(IcmpPinger.PROPERTY);
         }
     }
+
+    @Test
+    void aTcpEcvReplyBeyondTheLimitFailsWithoutTheExpectedContent() {
+        try (TcpPeer peer = new TcpPeer(peers);
+             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                     MonitorSpec.of("m", MonitorType.TCP_ECV).send("x").expectBody("END").build())) {
+            peer.reply(s -> "END");
+            awaitSteadyUp(h);
+            peer.reply(s -> "y".repeat(TcpProbe.MAX_REPLY + 10));
+            assertThat(awaitDown(h)).isEqualTo("reply larger than " + TcpProbe.MAX_REPLY + " bytes without 'END'");
+        }
+    }
 }
