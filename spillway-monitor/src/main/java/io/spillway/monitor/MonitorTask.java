@@ -129,7 +129,7 @@ final class MonitorTask {
         MonitorStatus previous = status;
         status = new MonitorStatus(config.name(), previous.type(), after, config.weight(),
                 outcome.answered() ? outcome.responseTimeMs() : previous.lastResponseTimeMs(),
-                outcome.error(), probe.detail());
+                outcome.error() != null ? outcome.error() : previous.lastError(), probe.detail());
         for (MonitorListener l : listeners) {
             l.onProbe(owner.service().name(), config.name(), lag, outcome);
         }

@@ -69,7 +69,7 @@ class HttpMonitorTest extends TransportExtension {
                      MonitorSpec.of("tls", MonitorType.HTTPS).request("GET /healthz").timeout(1000).build())) {
             peer.answer("/healthz", 200, "ok");
             awaitSteadyUp(h);
-            assertThat(h.status().lastError()).isNull();
+            assertThat(h.status().state()).isEqualTo("UP");
 
             peer.answer("/healthz", 500, "boom");
             assertThat(awaitDown(h)).startsWith("status 500");
