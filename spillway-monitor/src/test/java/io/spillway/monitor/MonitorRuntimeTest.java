@@ -122,6 +122,20 @@ class MonitorRuntimeTest extends TransportExtension {
     }
 
     @Test
+    void closingAfterTheTransportIsGoneIsHarmless() {
+        io.spillway.transport.Transport own = io.spillway.transport.Transport.create(1);
+        MonitorHarness h = MonitorHarness.builder()
+                .monitor(MonitorSpec.of("tcp", MonitorType.TCP).build())
+                .service("svc", 9, 1, "/capacity", null, "tcp")
+                .start(own);
+        own.close();
+        h.close();
+        h.svc().disable();
+        h.svc().enable();
+        assertThat(h.svc().isUp()).isTrue();
+    }
+
+    @Test
     void aRuntimeStartsOnce() {
         try (MonitorHarness h = MonitorHarness.builder().service("svc", 9, 1, null, null).start(monitors)) {
             assertThatThrownBy(h.runtime::start).isInstanceOf(IllegalStateException.class);
