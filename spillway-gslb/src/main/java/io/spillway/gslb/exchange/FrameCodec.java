@@ -67,6 +67,15 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
     }
 
     static ExchangeMessage decode(ByteBuf frame) {
+        if (startsWithVersion(frame)) {
+            // the shape this codec writes: bind directly, without building a tree first
+            try {
+                return JSON.readValue((java.io.InputStream) new ByteBufInputStream(frame.duplicate()),
+                        ExchangeMessage.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ProtocolException("bad-frame", "bad frame: " + firstLine(e));
+            }
+        }
         JsonNode node;
         try {
             node = JSON.readTree((java.io.InputStream) new ByteBufInputStream(frame.duplicate()));
@@ -93,6 +102,19 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
         } catch (IOException | IllegalArgumentException e) {
             throw new ProtocolException("bad-frame", "bad '" + type.asText() + "' message: " + firstLine(e));
         }
+    }
+
+    private static boolean startsWithVersion(ByteBuf frame) {
+        int n = VERSION_MEMBER.length;
+        if (frame.readableBytes() < n + 2 || frame.getByte(frame.readerIndex()) != '{') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (frame.getByte(frame.readerIndex() + 1 + i) != VERSION_MEMBER[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String firstLine(Exception e) {
