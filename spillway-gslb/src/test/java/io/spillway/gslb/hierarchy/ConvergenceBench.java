@@ -52,7 +52,7 @@ public final class ConvergenceBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         Duration stale = interval.multipliedBy(3);
 
-        Path dir = Files.createTempDirectory("gslb-convergence");
+        Path dir = Hierarchy.scratchDir();
         Transport transport = Transport.create(0);
         try (Hierarchy h = new Hierarchy(transport, true, interval, stale)) {
             long t0 = System.nanoTime();

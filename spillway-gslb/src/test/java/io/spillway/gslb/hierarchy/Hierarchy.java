@@ -128,6 +128,27 @@ public final class Hierarchy implements AutoCloseable {
         return new SpillwayConfig(null, List.of(), List.of(service), List.of(shop), null);
     }
 
+    /**
+     * A fresh directory for snapshot files, on tmpfs where the machine has one: the snapshot is
+     * forced to disk on every write, which on a disk shared with busy builds can take seconds.
+     */
+    public static Path scratchDir() throws java.io.IOException {
+        Path shm = Path.of("/dev/shm");
+        if (java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm)) {
+            return java.nio.file.Files.createTempDirectory(shm, "spillway-gslb-test");
+        }
+        return java.nio.file.Files.createTempDirectory("spillway-gslb-test");
+    }
+
+    public static void deleteTree(Path dir) throws java.io.IOException {
+        if (dir == null || !java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var s = java.nio.file.Files.walk(dir)) {
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** Stops one node (as if its process died) and forgets it. */
     public void kill(GslbNode node) {
         nodes.remove(node);

@@ -9,7 +9,6 @@ import io.spillway.gslb.GslbNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +30,8 @@ class HierarchyTest {
     static final Duration STALE = Duration.ofMillis(1000);
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
     Path dir;
+
 
     Hierarchy h;
     GslbNode master;
@@ -45,6 +44,7 @@ class HierarchyTest {
 
     @BeforeEach
     void build() throws Exception {
+        dir = Hierarchy.scratchDir();
         h = new Hierarchy(INTERVAL, STALE);
         master = h.master("master", dir.resolve("snapshot.json"));
         HostPort m = Hierarchy.addressOf(master);
@@ -59,8 +59,9 @@ class HierarchyTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         h.close();
+        Hierarchy.deleteTree(dir);
     }
 
     static Set<String> availableSites(SiteTable table) {
