@@ -82,8 +82,14 @@ public final class Hierarchy implements AutoCloseable {
     }
 
     public GslbNode aggregator(String site, HostPort master, List<HostPort> peers, SiteTable table) throws Exception {
+        return aggregatorAt(new HostPort("127.0.0.1", 0), site, master, peers, table);
+    }
+
+    /** An aggregator listening on a given address (a restart on the port its branches know). */
+    public GslbNode aggregatorAt(HostPort listen, String site, HostPort master, List<HostPort> peers, SiteTable table)
+            throws Exception {
         GslbConfig c = new GslbConfig(site, GslbRole.AGGREGATOR,
-                exchange(new HostPort("127.0.0.1", 0), null, peers, master, SECRET, null),
+                exchange(listen, null, peers, master, SECRET, null),
                 List.of(), domains(), null, null);
         return start(c, null, table);
     }
