@@ -99,13 +99,18 @@ public final class GslbNode implements AutoCloseable {
     /**
      * Branch: asks its aggregator to choose a branch for {@code client} (G5, G6). Empty when the
      * hierarchy has no available branch for the domain; fails when the aggregator cannot be asked
-     * (no link, or no answer within the request timeout).
+     * (no link, or no answer within the request timeout). On an aggregator or master the local
+     * resolver answers.
      */
     public CompletableFuture<Optional<Resolution>> resolveViaAggregator(String domain, InetAddress client) {
-        if (branch == null) {
-            return CompletableFuture.failedFuture(new IOException("only a started branch forwards resolve requests"));
+        if (branch != null) {
+            return branch.resolve(domain, client);
         }
-        return branch.resolve(domain, client);
+        if (aggregator != null && resolver != null) {
+            // an aggregator is its own aggregator: it answers from its table
+            return CompletableFuture.completedFuture(resolver.resolve(domain, client));
+        }
+        return CompletableFuture.failedFuture(new IOException("GSLB node " + config.site() + " is not started"));
     }
 
     public GslbConfig config() {

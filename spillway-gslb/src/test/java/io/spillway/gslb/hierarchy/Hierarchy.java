@@ -124,7 +124,8 @@ public final class Hierarchy implements AutoCloseable {
                 Duration.ofSeconds(5), Duration.ZERO, List.of()));
     }
 
-    static SpillwayConfig appliance(String site) {
+    /** An appliance with one service of {@link #CAPACITY} behind the vServer {@code shop}. */
+    public static SpillwayConfig appliance(String site) {
         ServiceConfig service = new ServiceConfig(site + "-web", new HostPort("127.0.0.1", 9), ServiceProtocol.HTTP,
                 CAPACITY, null, 2, List.of(), null, null);
         SpilloverConfig spill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null, Duration.ZERO, 32,

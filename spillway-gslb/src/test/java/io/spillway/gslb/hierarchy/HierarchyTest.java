@@ -204,5 +204,8 @@ class HierarchyTest {
         Optional<io.spillway.core.gslb.Resolution> none = b1.node()
                 .resolveViaAggregator("other.example.com", null).get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(none).isEmpty();
+        Optional<io.spillway.core.gslb.Resolution> local = b.resolveViaAggregator(Hierarchy.DOMAIN, null)
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(local.map(io.spillway.core.gslb.Resolution::site)).contains("branch-a1");
     }
 }
