@@ -88,6 +88,10 @@ class HierarchyTest {
         await().atMost(WAIT).until(() -> a.aggregator().connectedPeers().contains("agg-b")
                 && b.aggregator().connectedPeers().contains("agg-a"));
         assertThat(a.aggregator().connectedPeers()).containsExactlyInAnyOrder("master", "agg-b");
+        // agg-b leaves: the master's next announcement stops agg-a's dialer (from an event loop)
+        h.kill(b);
+        await().atMost(WAIT).until(() -> a.aggregator().connectedPeers().equals(Set.of("master")));
+        assertThat(a.table().isAvailable("branch-a1")).isTrue();
     }
 
     @Test
