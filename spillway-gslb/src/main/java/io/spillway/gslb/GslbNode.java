@@ -11,6 +11,7 @@ import io.spillway.gslb.aggregator.Aggregator;
 import io.spillway.gslb.branch.Branch;
 import io.spillway.gslb.exchange.ExchangeSettings;
 import io.spillway.gslb.exchange.ExchangeTlsContexts;
+import io.spillway.gslb.exchange.FrameCodec;
 import io.spillway.gslb.exchange.HmacAuth;
 import io.spillway.gslb.exchange.LocalEnd;
 import io.spillway.gslb.master.Master;
@@ -68,6 +69,7 @@ public final class GslbNode implements AutoCloseable {
         LocalEnd local = new LocalEnd(config.site(), config.role(), this::advertised, new HmacAuth(ex.secret()),
                 ExchangeSettings.from(ex));
         ExchangeTlsContexts tls = ExchangeTlsContexts.from(ex.tls());
+        FrameCodec.prepare();
         if (config.role() == GslbRole.BRANCH) {
             branch = new Branch(transport, config, local, tls, graph);
             branch.start();
