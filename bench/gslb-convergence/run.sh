@@ -5,8 +5,8 @@
 # after 240 s; this script kills it after 300 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-INTERVAL_MS="${1:-100}"
-CHANGES="${2:-30}"
+INTERVAL_MS="${1:-500}"
+CHANGES="${2:-20}"
 RECOVERIES="${3:-3}"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 

@@ -11,6 +11,7 @@ import io.spillway.gslb.aggregator.Aggregator;
 import io.spillway.gslb.branch.Branch;
 import io.spillway.gslb.exchange.ExchangeSettings;
 import io.spillway.gslb.exchange.ExchangeTlsContexts;
+import io.spillway.gslb.exchange.FrameCodec;
 import io.spillway.gslb.exchange.HmacAuth;
 import io.spillway.gslb.exchange.LocalEnd;
 import io.spillway.gslb.master.Master;
@@ -68,6 +69,7 @@ public final class GslbNode implements AutoCloseable {
         LocalEnd local = new LocalEnd(config.site(), config.role(), this::advertised, new HmacAuth(ex.secret()),
                 ExchangeSettings.from(ex));
         ExchangeTlsContexts tls = ExchangeTlsContexts.from(ex.tls());
+        FrameCodec.prepare();
         if (config.role() == GslbRole.BRANCH) {
             branch = new Branch(transport, config, local, tls, graph);
             branch.start();
@@ -99,13 +101,18 @@ public final class GslbNode implements AutoCloseable {
     /**
      * Branch: asks its aggregator to choose a branch for {@code client} (G5, G6). Empty when the
      * hierarchy has no available branch for the domain; fails when the aggregator cannot be asked
-     * (no link, or no answer within the request timeout).
+     * (no link, or no answer within the request timeout). On an aggregator or master the local
+     * resolver answers.
      */
     public CompletableFuture<Optional<Resolution>> resolveViaAggregator(String domain, InetAddress client) {
-        if (branch == null) {
-            return CompletableFuture.failedFuture(new IOException("only a started branch forwards resolve requests"));
+        if (branch != null) {
+            return branch.resolve(domain, client);
         }
-        return branch.resolve(domain, client);
+        if (aggregator != null && resolver != null) {
+            // an aggregator is its own aggregator: it answers from its table
+            return CompletableFuture.completedFuture(resolver.resolve(domain, client));
+        }
+        return CompletableFuture.failedFuture(new IOException("GSLB node " + config.site() + " is not started"));
     }
 
     public GslbConfig config() {

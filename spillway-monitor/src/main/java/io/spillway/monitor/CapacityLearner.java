@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -72,7 +73,7 @@ final class CapacityLearner implements ServiceListener {
     @Override
     public void onStateChange(Service s, ServiceState previous, ServiceState current, String reason) {
         if (current == ServiceState.UP && !closed) {
-            loop.execute(this::fetch);
+            runOnLoop(this::fetch);
         }
     }
 
@@ -119,10 +120,19 @@ final class CapacityLearner implements ServiceListener {
     void close() {
         closed = true;
         service.removeListener(this);
-        loop.execute(() -> {
+        runOnLoop(() -> {
             if (periodic != null) {
                 periodic.cancel(false);
             }
         });
+    }
+
+    /** The caller may be any thread; a loop already shut down has nothing left to do. */
+    private void runOnLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("event loop of service {} already shut down", service.name());
+        }
     }
 }

@@ -58,6 +58,7 @@ public final class MonitorRuntime implements AutoCloseable {
     private final List<MonitorListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ServiceHealth> healths = new ArrayList<>();
     private final List<CapacityLearner> learners = new ArrayList<>();
+    private final Map<String, MonitorConfig> monitorConfigs = new HashMap<>();
     private IcmpPinger icmp;
     private boolean started;
     private boolean closed;
@@ -85,9 +86,12 @@ public final class MonitorRuntime implements AutoCloseable {
         started = true;
         Map<String, SslContext> contexts = new HashMap<>();
         List<MonitorTask> tasks = new ArrayList<>();
+        Map<String, ServiceConfig> serviceConfigs = new HashMap<>();
+        graph.config().services().forEach(sc -> serviceConfigs.put(sc.name(), sc));
+        graph.config().monitors().forEach(m -> monitorConfigs.put(m.name(), m));
         try {
             for (Service service : graph.services()) {
-                ServiceConfig sc = graph.config().service(service.name()).orElseThrow();
+                ServiceConfig sc = serviceConfigs.get(service.name());
                 InetSocketAddress remote = new InetSocketAddress(service.address().host(), service.address().port());
                 String hostHeader = service.address().toString();
                 if (!sc.monitors().isEmpty()) {
@@ -98,10 +102,10 @@ public final class MonitorRuntime implements AutoCloseable {
                 }
             }
         } catch (SSLException e) {
-            close();
+            abortStart();
             throw new IllegalArgumentException("monitor TLS context: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close();
+            abortStart();
             throw e;
         }
         tasks.forEach(MonitorTask::start);
@@ -110,12 +114,21 @@ public final class MonitorRuntime implements AutoCloseable {
                 learners.size());
     }
 
+    /** Undoes a start that failed half-way: nothing was scheduled yet. */
+    private void abortStart() {
+        healths.forEach(h -> h.service().setMonitorView(null));
+        close();
+    }
+
     private List<MonitorTask> monitorsOf(Service service, ServiceConfig sc, InetSocketAddress remote,
                                          String hostHeader, Map<String, SslContext> contexts) throws SSLException {
         List<MonitorConfig> monitors = new ArrayList<>();
         for (String name : sc.monitors()) {
-            monitors.add(graph.config().monitor(name).orElseThrow(() -> new IllegalArgumentException(
-                    "service '" + sc.name() + "' binds unknown monitor '" + name + "'")));
+            MonitorConfig m = monitorConfigs.get(name);
+            if (m == null) {
+                throw new IllegalArgumentException("service '" + sc.name() + "' binds unknown monitor '" + name + "'");
+            }
+            monitors.add(m);
         }
         int[] weights = monitors.stream().mapToInt(MonitorConfig::weight).toArray();
         ServiceHealth health = new ServiceHealth(service, new WeightedHealth(weights, sc.monitorThreshold()), listeners);
@@ -149,8 +162,7 @@ public final class MonitorRuntime implements AutoCloseable {
 
     private CapacityLearner learner(Service service, ServiceConfig sc, InetSocketAddress remote, String hostHeader)
             throws SSLException {
-        MonitorConfig first = sc.monitors().isEmpty() ? null
-                : graph.config().monitor(sc.monitors().get(0)).orElse(null);
+        MonitorConfig first = sc.monitors().isEmpty() ? null : monitorConfigs.get(sc.monitors().get(0));
         Duration interval = first == null ? CAPACITY_INTERVAL : first.interval();
         Duration timeout = first == null ? CAPACITY_TIMEOUT : first.timeout();
         SslContext ssl = sc.protocol() == ServiceProtocol.TLS

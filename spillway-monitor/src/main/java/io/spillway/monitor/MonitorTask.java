@@ -10,6 +10,7 @@ import io.spillway.core.model.MonitorConfig;
 import io.spillway.core.runtime.MonitorStatus;
 
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -129,7 +130,7 @@ final class MonitorTask {
         MonitorStatus previous = status;
         status = new MonitorStatus(config.name(), previous.type(), after, config.weight(),
                 outcome.answered() ? outcome.responseTimeMs() : previous.lastResponseTimeMs(),
-                outcome.error(), probe.detail());
+                outcome.error() != null ? outcome.error() : previous.lastError(), probe.detail());
         for (MonitorListener l : listeners) {
             l.onProbe(owner.service().name(), config.name(), lag, outcome);
         }
@@ -145,7 +146,11 @@ final class MonitorTask {
         if (loop.inEventLoop()) {
             abandon();
         } else {
-            loop.execute(this::abandon);
+            try {
+                loop.execute(this::abandon);
+            } catch (RejectedExecutionException e) {
+                // the loop is shut down: its timers and channels went with it
+            }
         }
     }
 

@@ -42,6 +42,11 @@ class DnsMonitorTest extends TransportExtension {
             peer.mode(DnsPeer.Mode.ANSWER);
             awaitUp(h);
 
+            peer.mode(DnsPeer.Mode.WRONG_ID);
+            assertThat(awaitDown(h)).startsWith("DNS reply does not answer the query");
+            peer.mode(DnsPeer.Mode.ANSWER);
+            awaitUp(h);
+
             peer.mode(DnsPeer.Mode.GARBAGE);
             assertThat(awaitDown(h)).startsWith("malformed DNS reply");
             peer.mode(DnsPeer.Mode.ANSWER);

@@ -69,7 +69,7 @@ class HttpMonitorTest extends TransportExtension {
                      MonitorSpec.of("tls", MonitorType.HTTPS).request("GET /healthz").timeout(1000).build())) {
             peer.answer("/healthz", 200, "ok");
             awaitSteadyUp(h);
-            assertThat(h.status().lastError()).isNull();
+            assertThat(h.status().state()).isEqualTo("UP");
 
             peer.answer("/healthz", 500, "boom");
             assertThat(awaitDown(h)).startsWith("status 500");
@@ -122,6 +122,18 @@ class HttpMonitorTest extends TransportExtension {
             assertThat(reason).satisfiesAnyOf(
                     r -> assertThat(r).startsWith("malformed HTTP response"),
                     r -> assertThat(r).startsWith("status"));
+        }
+    }
+
+    @Test
+    void anOversizedResponseFailsTheProbeInsteadOfFillingMemory() {
+        try (HttpPeer peer = new HttpPeer(peers, null);
+             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                     MonitorSpec.of("web", MonitorType.HTTP_ECV).expectBody("ok").build())) {
+            peer.answer("/", 200, "ok");
+            awaitSteadyUp(h);
+            peer.answer("/", 200, "x".repeat(HttpExchange.MAX_BODY + 1));
+            assertThat(awaitDown(h)).isEqualTo("response larger than " + HttpExchange.MAX_BODY + " bytes");
         }
     }
 }

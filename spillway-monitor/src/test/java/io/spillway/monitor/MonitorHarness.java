@@ -84,6 +84,14 @@ final class MonitorHarness implements AutoCloseable {
     static final class Builder {
         private final List<MonitorConfig> monitors = new ArrayList<>();
         private final List<ServiceConfig> services = new ArrayList<>();
+        private final List<VServerConfig> vservers = new ArrayList<>();
+        private final List<MonitorListener> listeners = new ArrayList<>();
+
+        /** A listener registered before the runtime starts, so it sees the very first probes. */
+        Builder listener(MonitorListener l) {
+            listeners.add(l);
+            return this;
+        }
 
         Builder monitor(MonitorConfig m) {
             monitors.add(m);
@@ -97,14 +105,26 @@ final class MonitorHarness implements AutoCloseable {
             return this;
         }
 
-        MonitorHarness start(Transport transport) {
-            List<String> names = services.stream().map(ServiceConfig::name).toList();
-            SpilloverConfig spill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null, Duration.ZERO, 32,
+        /** A vServer with dynamic spillover to {@code backup} (or none); without any, one "vs" binds every service. */
+        Builder vserver(String name, String backup, String... serviceNames) {
+            vservers.add(vserver0(name, backup, List.of(serviceNames)));
+            return this;
+        }
+
+        private static VServerConfig vserver0(String name, String backup, List<String> serviceNames) {
+            SpilloverConfig spill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, backup, Duration.ZERO, 32,
                     1000, WhenFull.DROP, null);
-            VServerConfig vs = new VServerConfig("vs", null, VServerProtocol.HTTP, null, LbMethod.ROUNDROBIN, names,
+            return new VServerConfig(name, null, VServerProtocol.HTTP, null, LbMethod.ROUNDROBIN, serviceNames,
                     spill, null, null, null);
-            RuntimeGraph graph = RuntimeGraph.build(new SpillwayConfig(null, monitors, services, List.of(vs), null));
+        }
+
+        MonitorHarness start(Transport transport) {
+            List<VServerConfig> vs = vservers.isEmpty()
+                    ? List.of(vserver0("vs", null, services.stream().map(ServiceConfig::name).toList()))
+                    : vservers;
+            RuntimeGraph graph = RuntimeGraph.build(new SpillwayConfig(null, monitors, services, vs, null));
             MonitorHarness h = new MonitorHarness(graph, transport);
+            listeners.forEach(h.runtime::addListener);
             h.runtime.start();
             return h;
         }

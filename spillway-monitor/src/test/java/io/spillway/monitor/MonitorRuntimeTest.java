@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,11 +88,51 @@ class MonitorRuntimeTest extends TransportExtension {
                     assertThat(s.state()).isEqualTo("UP");
                     assertThat(s.weight()).isEqualTo(7);
                     assertThat(s.lastResponseTimeMs()).isGreaterThan(0);
-                    assertThat(s.lastError()).isNull();
                 });
                 assertThat(h.svc().responseTime().hasSamples()).isTrue();
             }
         }
+    }
+
+    @Test
+    void firstProbesAreSpreadOverTheFirstInterval() {
+        try (TcpPeer peer = new TcpPeer(peers)) {
+            MonitorHarness.Builder b = MonitorHarness.builder()
+                    .monitor(MonitorSpec.of("tcp", MonitorType.TCP).interval(1000).build());
+            for (int i = 0; i < 100; i++) {
+                b.service("s" + i, peer.port(), 1, null, null, "tcp");
+            }
+            Map<String, Long> firstProbe = new ConcurrentHashMap<>();
+            MonitorHarness h = b.listener(new MonitorListener() {
+                @Override
+                public void onProbe(String service, String monitor, long lag, ProbeOutcome outcome) {
+                    firstProbe.putIfAbsent(service, System.nanoTime());
+                }
+            }).start(monitors);
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> firstProbe.size() >= 90);
+                LongSummaryStatistics spread = firstProbe.values().stream().mapToLong(Long::longValue).summaryStatistics();
+                assertThat(spread.getMax() - spread.getMin())
+                        .as("90 first probes jittered over a 1s interval do not fire together")
+                        .isGreaterThan(Duration.ofMillis(300).toNanos());
+            } finally {
+                h.close();
+            }
+        }
+    }
+
+    @Test
+    void closingAfterTheTransportIsGoneIsHarmless() {
+        io.spillway.transport.Transport own = io.spillway.transport.Transport.create(1);
+        MonitorHarness h = MonitorHarness.builder()
+                .monitor(MonitorSpec.of("tcp", MonitorType.TCP).build())
+                .service("svc", 9, 1, "/capacity", null, "tcp")
+                .start(own);
+        own.close();
+        h.close();
+        h.svc().disable();
+        h.svc().enable();
+        assertThat(h.svc().isUp()).isTrue();
     }
 
     @Test

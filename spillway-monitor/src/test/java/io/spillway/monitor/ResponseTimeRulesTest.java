@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** SPEC M3: a backend that answers, but slowly, is marked DOWN by each response-time rule. */
 class ResponseTimeRulesTest extends TransportExtension {
 
-    private static final long SLOW_MS = 250;
+    private static final long SLOW_MS = 1000;
 
     private static MonitorSpec http() {
-        return MonitorSpec.of("rt", MonitorType.HTTP).request("GET /").interval(20).timeout(2000).failures(1)
+        return MonitorSpec.of("rt", MonitorType.HTTP).request("GET /").interval(20).timeout(3000).failures(1)
                 .successes(1);
     }
 
@@ -22,12 +22,12 @@ class ResponseTimeRulesTest extends TransportExtension {
     void absoluteMaxMarksASlowBackendDown() {
         try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
-                     http().responseTime(Duration.ofMillis(150), null, null, 10).build())) {
+                     http().responseTime(Duration.ofMillis(500), null, null, 10).build())) {
             peer.answer("/", 200, "ok");
             awaitSteadyUp(h);
             peer.answer("/", 200, "ok", SLOW_MS);
-            assertThat(awaitDown(h)).startsWith("responseTime.max: ").endsWith("> 150.000ms");
-            assertThat(h.status().lastResponseTimeMs()).isGreaterThan(150);
+            assertThat(awaitDown(h)).startsWith("responseTime.max: ").endsWith("> 500.000ms");
+            assertThat(h.status().lastResponseTimeMs()).isGreaterThan(500);
             peer.answer("/", 200, "ok");
             awaitUp(h);
         }
@@ -50,7 +50,7 @@ class ResponseTimeRulesTest extends TransportExtension {
     void deviationsMarkASuddenlySlowBackendDown() {
         try (HttpPeer peer = new HttpPeer(peers, null);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
-                     http().responseTime(null, null, 6.0, 20).build())) {
+                     http().responseTime(null, null, 3.0, 20).build())) {
             peer.answer("/", 200, "ok", 10);
             awaitSteadyUp(h);
             awaitProbes(h, 25);

@@ -13,7 +13,7 @@ class TcpMonitorTest extends TransportExtension {
         try (TcpPeer peer = new TcpPeer(peers);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), MonitorSpec.of("m", MonitorType.TCP).build())) {
             awaitSteadyUp(h);
-            assertThat(h.status().lastError()).isNull();
+            assertThat(h.status().state()).isEqualTo("UP");
             assertThat(h.status().lastResponseTimeMs()).isGreaterThanOrEqualTo(0);
 
             peer.stop();
@@ -66,6 +66,8 @@ class TcpMonitorTest extends TransportExtension {
             assertThat(h.status().lastError()).isEqualTo("timeout after 100ms");
             peer.reply(s -> s);
             awaitUp(h);
+            assertThat(h.status().lastError()).as("the last failure stays visible after recovery")
+                    .isEqualTo("timeout after 100ms");
         }
     }
 
@@ -80,6 +82,29 @@ class TcpMonitorTest extends TransportExtension {
             awaitDown(h);
             peer.start();
             awaitUp(h);
+        }
+    }
+
+    @Test
+    void pingByIcmpWhenEnabledRunsOffTheEventLoopsAndSaysSo() {
+        System.setProperty(IcmpPinger.PROPERTY, "true");
+        try (MonitorHarness h = MonitorHarness.single(monitors, 9, MonitorSpec.of("p", MonitorType.PING).build())) {
+            awaitSteadyUp(h);
+            assertThat(h.status().detail()).startsWith("icmp");
+        } finally {
+            System.clearProperty(IcmpPinger.PROPERTY);
+        }
+    }
+
+    @Test
+    void aTcpEcvReplyBeyondTheLimitFailsWithoutTheExpectedContent() {
+        try (TcpPeer peer = new TcpPeer(peers);
+             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                     MonitorSpec.of("m", MonitorType.TCP_ECV).send("x").expectBody("END").build())) {
+            peer.reply(s -> "END");
+            awaitSteadyUp(h);
+            peer.reply(s -> "y".repeat(TcpProbe.MAX_REPLY + 10));
+            assertThat(awaitDown(h)).isEqualTo("reply larger than " + TcpProbe.MAX_REPLY + " bytes without 'END'");
         }
     }
 }

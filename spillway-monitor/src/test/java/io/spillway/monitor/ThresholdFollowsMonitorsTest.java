@@ -1,12 +1,16 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.monitor.peers.HttpPeer;
 import io.spillway.monitor.peers.TcpPeer;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +40,45 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
             b.stop();
             await().atMost(Duration.ofSeconds(5)).until(() -> vs.threshold() == 0);
             assertThat(vs.isUp()).isFalse();
+        }
+    }
+
+    @Test
+    void spilloverStartsSoonerWhileAServiceIsDownAndExistingConnectionsStay() throws Exception {
+        try (TcpPeer a = new TcpPeer(peers); TcpPeer b = new TcpPeer(peers); TcpPeer c = new TcpPeer(peers);
+             MonitorHarness h = MonitorHarness.builder()
+                     .monitor(MonitorSpec.of("tcp", MonitorType.TCP).failures(1).successes(1).build())
+                     .service("a", a.port(), 10, null, null, "tcp")
+                     .service("b", b.port(), 30, null, null, "tcp")
+                     .service("c", c.port(), 100, null, null)
+                     .vserver("primary", "backup", "a", "b")
+                     .vserver("backup", null, "c")
+                     .start(monitors)) {
+            SpilloverChain chain = h.graph.chain("primary");
+            VirtualServer primary = h.graph.vserver("primary");
+            VirtualServer backup = h.graph.vserver("backup");
+            InetAddress client = InetAddress.getByName("127.0.0.2");
+            List<VirtualServer> held = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                held.add(chain.admit(client));
+            }
+            assertThat(held).allMatch(v -> v == primary);
+
+            b.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> primary.threshold() == 10);
+            VirtualServer next = chain.admit(client);
+            assertThat(next).as("15 active >= threshold 10: spills at once").isSameAs(backup);
+            assertThat(primary.activeConnections()).as("no established connection is moved").isEqualTo(15);
+            assertThat(primary.spillovers()).isEqualTo(1);
+            next.release();
+
+            b.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> primary.threshold() == 40);
+            VirtualServer again = chain.admit(client);
+            assertThat(again).isSameAs(primary);
+            again.release();
+            held.forEach(VirtualServer::release);
+            assertThat(primary.activeConnections()).isZero();
         }
     }
 

@@ -27,20 +27,20 @@ abstract class TransportExtension {
     }
 
     static void awaitState(MonitorHarness h, String state) {
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> h.status().state().equals(state));
     }
 
     /** Waits until the service is DOWN and returns the monitor's last error then. */
     static String awaitDown(MonitorHarness h) {
         awaitState(h, "DOWN");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !h.svc().isUp() && lastEventIs(h, "DOWN"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !h.svc().isUp() && lastEventIs(h, "DOWN"));
         return h.events.get(h.events.size() - 1).reason();
     }
 
     static void awaitUp(MonitorHarness h) {
         awaitState(h, "UP");
-        await().atMost(Duration.ofSeconds(5)).until(() -> h.svc().isUp() && lastEventIs(h, "UP"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.svc().isUp() && lastEventIs(h, "UP"));
     }
 
     private static boolean lastEventIs(MonitorHarness h, String state) {
@@ -61,6 +61,6 @@ abstract class TransportExtension {
     /** Waits for {@code n} more probes than have been seen so far. */
     static void awaitProbes(MonitorHarness h, int n) {
         int target = h.probes.size() + n;
-        await().atMost(Duration.ofSeconds(5)).until(() -> h.probes.size() >= target);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.probes.size() >= target);
     }
 }

@@ -5,6 +5,7 @@ import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteReport;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Whether a newer report of a site says something new (G3 "on change") or only that the site is
@@ -24,7 +25,7 @@ final class ReportChange {
             return true;
         }
         SiteReport p = previous.report();
-        if (p.epoch() != next.epoch() || !java.util.Objects.equals(p.aggregator(), next.aggregator())) {
+        if (p.epoch() != next.epoch() || !Objects.equals(p.aggregator(), next.aggregator())) {
             return true;
         }
         List<DomainReport> a = p.domains();
@@ -42,8 +43,8 @@ final class ReportChange {
 
     private static boolean sameSelectionFigures(DomainReport x, DomainReport y) {
         return x.domain().equals(y.domain())
-                && java.util.Objects.equals(x.vserver(), y.vserver())
-                && java.util.Objects.equals(x.address(), y.address())
+                && Objects.equals(x.vserver(), y.vserver())
+                && Objects.equals(x.address(), y.address())
                 && x.up() == y.up()
                 && x.capacity() == y.capacity()
                 && x.availableCapacity() == y.availableCapacity()

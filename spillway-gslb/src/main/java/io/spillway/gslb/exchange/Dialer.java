@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.spillway.core.model.HostPort;
 import io.spillway.transport.Transport;
 import org.slf4j.Logger;
@@ -117,12 +118,30 @@ public final class Dialer implements AutoCloseable {
         loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stops dialling and closes the connection. Waits (up to 2 s) for the close only when called
+     * outside the event loops: an aggregator stops a learnt dialer from an event loop, which must
+     * never block.
+     */
     @Override
     public void close() {
         closed = true;
         Channel c = channel;
-        if (c != null) {
-            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (c == null) {
+            return;
         }
+        ChannelFuture closing = c.close();
+        if (!onAnEventLoop()) {
+            closing.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    private boolean onAnEventLoop() {
+        for (EventExecutor e : transport.group()) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -9,9 +9,10 @@ import java.time.Duration;
  *
  * @param interval         report and heartbeat interval
  * @param readIdle         a link that received nothing this long is closed: three intervals, at
- *                         least 1 s so that a pause of the JVM does not cut every link at once
+ *                         least 3 s so that a stalled JVM or a starved machine does not cut every
+ *                         link at once and start a storm of reconnections
  * @param handshakeTimeout a connection not authenticated after this long is closed: five
- *                         intervals, between 2 s and 10 s
+ *                         intervals, between 3 s and 10 s
  * @param maxFrameBytes    largest accepted frame body (1 MiB)
  * @param backoffInitial   first reconnect delay: one interval, at least 50 ms
  * @param backoffMax       reconnect delays double up to this (5 s, or the initial delay if larger)
@@ -33,8 +34,8 @@ public record ExchangeSettings(
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("gslb.exchange.interval must be positive");
         }
-        Duration readIdle = max(interval.multipliedBy(3), Duration.ofSeconds(1));
-        Duration handshake = min(max(interval.multipliedBy(5), Duration.ofSeconds(2)), Duration.ofSeconds(10));
+        Duration readIdle = max(interval.multipliedBy(3), Duration.ofSeconds(3));
+        Duration handshake = min(max(interval.multipliedBy(5), Duration.ofSeconds(3)), Duration.ofSeconds(10));
         Duration backoff = max(interval, Duration.ofMillis(50));
         Duration backoffMax = max(backoff, Duration.ofSeconds(5));
         Duration request = min(max(interval.multipliedBy(10), Duration.ofSeconds(2)), Duration.ofSeconds(10));

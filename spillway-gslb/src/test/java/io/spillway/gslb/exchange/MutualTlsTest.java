@@ -74,17 +74,11 @@ class MutualTlsTest {
     }
 
     static GslbNode start(GslbConfig c, SiteTable table) throws Exception {
-        RuntimeGraph graph = c.role() == GslbRole.BRANCH ? RuntimeGraph.build(applianceFor(c.site())) : null;
+        RuntimeGraph graph = c.role() == GslbRole.BRANCH ? RuntimeGraph.build(Hierarchy.appliance(c.site())) : null;
         GslbNode n = new GslbNode(transport, c, () -> graph, table, null);
         n.start();
         nodes.add(n);
         return n;
-    }
-
-    static io.spillway.core.model.SpillwayConfig applianceFor(String site) throws Exception {
-        var m = Class.forName("io.spillway.gslb.hierarchy.Hierarchy").getDeclaredMethod("appliance", String.class);
-        m.setAccessible(true);
-        return (io.spillway.core.model.SpillwayConfig) m.invoke(null, site);
     }
 
     static GslbConfig aggregator(GslbConfig.ExchangeTls tls) {

@@ -82,8 +82,14 @@ public final class Hierarchy implements AutoCloseable {
     }
 
     public GslbNode aggregator(String site, HostPort master, List<HostPort> peers, SiteTable table) throws Exception {
+        return aggregatorAt(new HostPort("127.0.0.1", 0), site, master, peers, table);
+    }
+
+    /** An aggregator listening on a given address (a restart on the port its branches know). */
+    public GslbNode aggregatorAt(HostPort listen, String site, HostPort master, List<HostPort> peers, SiteTable table)
+            throws Exception {
         GslbConfig c = new GslbConfig(site, GslbRole.AGGREGATOR,
-                exchange(new HostPort("127.0.0.1", 0), null, peers, master, SECRET, null),
+                exchange(listen, null, peers, master, SECRET, null),
                 List.of(), domains(), null, null);
         return start(c, null, table);
     }
@@ -118,7 +124,8 @@ public final class Hierarchy implements AutoCloseable {
                 Duration.ofSeconds(5), Duration.ZERO, List.of()));
     }
 
-    static SpillwayConfig appliance(String site) {
+    /** An appliance with one service of {@link #CAPACITY} behind the vServer {@code shop}. */
+    public static SpillwayConfig appliance(String site) {
         ServiceConfig service = new ServiceConfig(site + "-web", new HostPort("127.0.0.1", 9), ServiceProtocol.HTTP,
                 CAPACITY, null, 2, List.of(), null, null);
         SpilloverConfig spill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null, Duration.ZERO, 32,
@@ -126,6 +133,27 @@ public final class Hierarchy implements AutoCloseable {
         VServerConfig shop = new VServerConfig("shop", null, VServerProtocol.HTTP, null, LbMethod.ROUNDROBIN,
                 List.of(service.name()), spill, List.of(), null, null);
         return new SpillwayConfig(null, List.of(), List.of(service), List.of(shop), null);
+    }
+
+    /**
+     * A fresh directory for snapshot files, on tmpfs where the machine has one: the snapshot is
+     * forced to disk on every write, which on a disk shared with busy builds can take seconds.
+     */
+    public static Path scratchDir() throws java.io.IOException {
+        Path shm = Path.of("/dev/shm");
+        if (java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm)) {
+            return java.nio.file.Files.createTempDirectory(shm, "spillway-gslb-test");
+        }
+        return java.nio.file.Files.createTempDirectory("spillway-gslb-test");
+    }
+
+    public static void deleteTree(Path dir) throws java.io.IOException {
+        if (dir == null || !java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var s = java.nio.file.Files.walk(dir)) {
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** Stops one node (as if its process died) and forgets it. */

@@ -9,7 +9,6 @@ import io.spillway.gslb.GslbNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +30,8 @@ class HierarchyTest {
     static final Duration STALE = Duration.ofMillis(1000);
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
     Path dir;
+
 
     Hierarchy h;
     GslbNode master;
@@ -45,6 +44,7 @@ class HierarchyTest {
 
     @BeforeEach
     void build() throws Exception {
+        dir = Hierarchy.scratchDir();
         h = new Hierarchy(INTERVAL, STALE);
         master = h.master("master", dir.resolve("snapshot.json"));
         HostPort m = Hierarchy.addressOf(master);
@@ -59,8 +59,9 @@ class HierarchyTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         h.close();
+        Hierarchy.deleteTree(dir);
     }
 
     static Set<String> availableSites(SiteTable table) {
@@ -87,6 +88,10 @@ class HierarchyTest {
         await().atMost(WAIT).until(() -> a.aggregator().connectedPeers().contains("agg-b")
                 && b.aggregator().connectedPeers().contains("agg-a"));
         assertThat(a.aggregator().connectedPeers()).containsExactlyInAnyOrder("master", "agg-b");
+        // agg-b leaves: the master's next announcement stops agg-a's dialer (from an event loop)
+        h.kill(b);
+        await().atMost(WAIT).until(() -> a.aggregator().connectedPeers().equals(Set.of("master")));
+        assertThat(a.table().isAvailable("branch-a1")).isTrue();
     }
 
     @Test
@@ -203,5 +208,8 @@ class HierarchyTest {
         Optional<io.spillway.core.gslb.Resolution> none = b1.node()
                 .resolveViaAggregator("other.example.com", null).get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(none).isEmpty();
+        Optional<io.spillway.core.gslb.Resolution> local = b.resolveViaAggregator(Hierarchy.DOMAIN, null)
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(local.map(io.spillway.core.gslb.Resolution::site)).contains("branch-a1");
     }
 }

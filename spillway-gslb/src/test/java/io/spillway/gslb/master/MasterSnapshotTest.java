@@ -7,8 +7,9 @@ import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.HostPort;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.hierarchy.Hierarchy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,17 @@ class MasterSnapshotTest {
 
     static final Duration STALE = Duration.ofSeconds(30);
 
-    @TempDir
     Path dir;
+
+    @BeforeEach
+    void scratch() throws Exception {
+        dir = Hierarchy.scratchDir();
+    }
+
+    @AfterEach
+    void removeScratch() throws Exception {
+        Hierarchy.deleteTree(dir);
+    }
 
     static SiteReport report(String site, long seq) {
         DomainReport d = new DomainReport(Hierarchy.DOMAIN, "shop", new HostPort("127.0.0.1", 8080), true, 10, 7, 3,

@@ -19,7 +19,7 @@ import java.net.InetAddress;
  */
 public final class DnsPeer implements AutoCloseable {
 
-    public enum Mode { ANSWER, NXDOMAIN, SILENT, GARBAGE }
+    public enum Mode { ANSWER, NXDOMAIN, SILENT, GARBAGE, WRONG_ID }
 
     private final UdpPeer udp;
     private volatile Mode mode = Mode.ANSWER;
@@ -35,7 +35,8 @@ public final class DnsPeer implements AutoCloseable {
         try {
             Message query = new Message(queryBytes);
             Record question = query.getQuestion();
-            Message reply = new Message(query.getHeader().getID());
+            Message reply = new Message(mode == Mode.WRONG_ID ? (query.getHeader().getID() + 1) & 0xFFFF
+                    : query.getHeader().getID());
             reply.getHeader().setFlag(Flags.QR);
             reply.getHeader().setFlag(Flags.AA);
             reply.addRecord(question, Section.QUESTION);
