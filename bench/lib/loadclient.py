@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Bounded HTTP/1.1 clients for the scenarios wrk cannot do, on asyncio streams.
+
+  idle   opens N keep-alive connections, makes one request on each, prints
+         "READY open=N failed=F" and holds them open, idle, until SIGTERM or --hold seconds,
+         whichever comes first.
+  spill  C concurrent clients loop for --duration seconds: connect, request, classify the
+         answer (200 from the primary or the backup backend, by its body; 302 redirect;
+         anything else an error), keep the connection for up to --per-connection requests,
+         and reconnect after a redirect or a close. Samples the admin API's vServers while
+         loading and prints one JSON document.
+
+Every wait has a timeout; every loop ends at its deadline.
+"""
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+import urllib.request
+
+REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\nUser-Agent: spillway-bench\r\n\r\n"
+
+
+class BadResponse(Exception):
+    pass
+
+
+async def read_response(reader, timeout):
+    """One response: (status, headers dict with lower-case names, body bytes)."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1."):
+        raise BadResponse("bad status line %r" % lines[0])
+    status = int(parts[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        body = bytearray()
+        while True:
+            size_line = await asyncio.wait_for(reader.readuntil(b"\r\n"), timeout)
+            size = int(size_line.split(b";")[0], 16)
+            chunk = await asyncio.wait_for(reader.readexactly(size + 2), timeout)
+            body += chunk[:-2]
+            if size == 0:
+                break
+        return status, headers, bytes(body)
+    length = int(headers.get("content-length", "0"))
+    body = await asyncio.wait_for(reader.readexactly(length), timeout) if length else b""
+    return status, headers, body
+
+
+def close_quietly(writer):
+    try:
+        writer.close()
+    except Exception:
+        pass
+
+
+async def idle(args):
+    conns = []
+    failed = 0
+    gate = asyncio.Semaphore(args.parallel)
+
+    async def open_one():
+        nonlocal failed
+        async with gate:
+            try:
+                r, w = await asyncio.wait_for(asyncio.open_connection(args.host, args.port), args.timeout)
+                w.write(REQUEST)
+                await w.drain()
+                status, headers, _ = await read_response(r, args.timeout)
+                if status != 200 or headers.get("connection", "").lower() == "close":
+                    raise BadResponse("status %d, connection %s" % (status, headers.get("connection")))
+                conns.append((r, w))
+            except Exception as e:
+                failed += 1
+                if failed <= 5:
+                    print("connection failed: %r" % e, file=sys.stderr)
+
+    await asyncio.gather(*(open_one() for _ in range(args.connections)))
+    print("READY open=%d failed=%d" % (len(conns), failed), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    try:
+        await asyncio.wait_for(stop.wait(), args.hold)
+    except asyncio.TimeoutError:
+        pass
+    # Count how many were still open: a proxy that closed idle connections shows here.
+    still = sum(1 for r, _ in conns if not r.at_eof())
+    for _, w in conns:
+        close_quietly(w)
+    print("CLOSED stillOpen=%d" % still, flush=True)
+    return 0 if failed == 0 else 1
+
+
+def admin_vservers(url, timeout=2.0):
+    """The admin API's vServer list; tolerates the list being wrapped in an object."""
+    with urllib.request.urlopen(url + "/api/v1/vservers", timeout=timeout) as resp:
+        doc = json.loads(resp.read().decode())
+    if isinstance(doc, dict):
+        doc = next((v for v in doc.values() if isinstance(v, list)), [])
+    return [v for v in doc if isinstance(v, dict)]
+
+
+async def spill(args):
+    deadline = time.monotonic() + args.duration
+    requests = {"primary": 0, "backup": 0, "redirected": 0}
+    connections = {"primary": 0, "backup": 0, "redirected": 0, "failed": 0}
+    errors = {}
+    total_errors = 0
+
+    def error(kind):
+        nonlocal total_errors
+        errors[kind] = errors.get(kind, 0) + 1
+        total_errors += 1
+
+    async def client():
+        while time.monotonic() < deadline:
+            try:
+                r, w = await asyncio.wait_for(asyncio.open_connection(args.host, args.port), args.timeout)
+            except Exception as e:
+                error("connect:" + type(e).__name__)
+                connections["failed"] += 1
+                await asyncio.sleep(0.01)
+                continue
+            served = 0
+            first = True
+            try:
+                while time.monotonic() < deadline:
+                    w.write(REQUEST)
+                    await w.drain()
+                    status, headers, body = await read_response(r, args.timeout)
+                    if status == 302:
+                        requests["redirected"] += 1
+                        if first:
+                            connections["redirected"] += 1
+                        break
+                    if status != 200:
+                        error("status:%d" % status)
+                        break
+                    which = body.strip().decode("latin-1", "replace")
+                    if which not in ("primary", "backup"):
+                        error("body:" + which[:20])
+                        break
+                    requests[which] += 1
+                    if first:
+                        connections[which] += 1
+                    first = False
+                    served += 1
+                    if headers.get("connection", "").lower() == "close":
+                        break
+                    if args.per_connection and served >= args.per_connection:
+                        break
+            except (asyncio.IncompleteReadError, ConnectionError) as e:
+                error("io:" + type(e).__name__)
+                if first:
+                    connections["failed"] += 1
+            except asyncio.TimeoutError:
+                error("timeout")
+                if first:
+                    connections["failed"] += 1
+            except BadResponse as e:
+                error("bad:" + str(e)[:40])
+            finally:
+                close_quietly(w)
+
+    peak = {}
+    samples = []
+    loop = asyncio.get_running_loop()
+
+    async def sampler():
+        while time.monotonic() < deadline:
+            try:
+                listing = await loop.run_in_executor(None, admin_vservers, args.admin)
+                samples.append({"t": round(args.duration - (deadline - time.monotonic()), 2),
+                                "active": {v.get("name"): v.get("activeConnections") for v in listing}})
+                for v in listing:
+                    n = v.get("name")
+                    peak[n] = max(peak.get(n, 0), v.get("activeConnections") or 0)
+            except Exception as e:
+                samples.append({"error": repr(e)[:100]})
+            await asyncio.sleep(args.sample_every)
+
+    tasks = [client() for _ in range(args.concurrency)]
+    if args.admin:
+        tasks.append(sampler())
+    await asyncio.wait_for(asyncio.gather(*tasks), args.duration + args.timeout + 10)
+    final = None
+    if args.admin:
+        try:
+            final = await loop.run_in_executor(None, admin_vservers, args.admin)
+        except Exception as e:
+            final = [{"error": repr(e)}]
+    print(json.dumps({
+        "concurrency": args.concurrency,
+        "durationSeconds": args.duration,
+        "perConnection": args.per_connection,
+        "requests": requests,
+        "connections": connections,
+        "errors": {"total": total_errors, "byKind": errors},
+        "adminPeakActive": peak if args.admin else None,
+        "adminSamples": samples,
+        "adminFinal": final,
+    }))
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("idle")
+    i.add_argument("--port", type=int, required=True)
+    i.add_argument("--connections", type=int, default=5000)
+    i.add_argument("--parallel", type=int, default=200, help="connections being opened at once")
+    i.add_argument("--hold", type=float, default=120, help="seconds at most to hold them")
+    s = sub.add_parser("spill")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--concurrency", type=int, default=300)
+    s.add_argument("--duration", type=float, default=10)
+    s.add_argument("--per-connection", type=int, default=0, help="requests per connection (0: unlimited)")
+    s.add_argument("--admin", default="", help="admin base URL, e.g. http://127.0.0.1:9900")
+    s.add_argument("--sample-every", type=float, default=0.5)
+    for x in (i, s):
+        x.add_argument("--host", default="127.0.0.1")
+        x.add_argument("--timeout", type=float, default=5.0)
+    args = p.parse_args()
+    if args.command == "idle":
+        return asyncio.run(idle(args))
+    return asyncio.run(spill(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
