@@ -161,8 +161,13 @@ record() {
 report() {
     local kind="$1"
     shift
+    local extra=() who="$CONTENDERS"
+    [ "$SCENARIO" = spillover ] && who="$SPILLOVER_CONTENDER"
+    if [[ " $who " == *" spillway "* ]]; then
+        extra+=(--param "spillwayCmd=$SPILLWAY_CMD")
+    fi
     python3 "$BENCH_LIB/report.py" "$kind" --scenario "$SCENARIO" --tsv "$ROUNDS_TSV" \
-        --results-dir "$RESULTS_DIR" --repo "$REPO_ROOT" --contenders "$CONTENDERS" "$@"
+        --results-dir "$RESULTS_DIR" --repo "$REPO_ROOT" --contenders "$CONTENDERS" "${extra[@]}" "$@"
 }
 
 versions_json() {
