@@ -16,7 +16,7 @@ REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 
 ROUNDS="${ROUNDS:-5}"
 DURATION="${DURATION:-8}"
-WARMUP="${WARMUP:-4}"
+WARMUP="${WARMUP:-10}"
 THREADS="${THREADS:-$(nproc)}"
 CONTENDERS="${CONTENDERS:-spillway haproxy nginx}"
 SPILLWAY_JAR="${SPILLWAY_JAR:-$REPO_ROOT/spillway-app/target/spillway.jar}"

@@ -260,6 +260,10 @@ start_contender() {
             admin=$(free_ports 1)
             spillway_config "$mode" "$port" "$backend" "$admin" >"$dir/spillway.yaml"
             start_spillway spillway "$dir/spillway.yaml"
+            # The admin API is the last part of the appliance to start: ready means both.
+            wait_port "$admin" "$STARTED_PID" \
+                || die "Spillway's admin API did not listen on $admin (log: $WORK/spillway.log)
+$(tail -20 "$WORK/spillway.log" 2>/dev/null)"
             ;;
         direct)
             [ "$mode" = tls ] && die "contender direct has no TLS (the backend is plain HTTP)"

@@ -152,7 +152,7 @@ def admin_vservers(url, timeout=2.0):
 async def spill(args):
     deadline = time.monotonic() + args.duration
     requests = {"primary": 0, "backup": 0, "redirected": 0}
-    connections = {"primary": 0, "backup": 0, "redirected": 0, "failed": 0}
+    connections = {"primary": 0, "backup": 0, "redirected": 0, "failed": 0, "unusedAtDeadline": 0}
     errors = {}
     total_errors = 0
 
@@ -172,6 +172,9 @@ async def spill(args):
                 continue
             served = 0
             first = True
+            if time.monotonic() >= deadline:
+                # Accepted (and admitted or refused by the proxy) but never asked anything.
+                connections["unusedAtDeadline"] += 1
             try:
                 while time.monotonic() < deadline:
                     w.write(REQUEST)

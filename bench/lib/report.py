@@ -237,6 +237,9 @@ def spillover_report(args):
     out.append("")
     if errors["total"]:
         out.append("- errors by kind: %s" % json.dumps(errors["byKind"]))
+    out.append("- the client counts requests, the admin API counts connections at admission: %d connection(s)"
+               " opened at the deadline and closed unused are in the admin API's counters only" % (
+                   conns.get("unusedAtDeadline", 0)))
     for note in args.note or []:
         out.append("- " + note)
     out.append("- %s: %s" % ("PASS" if passed else "FAIL",
