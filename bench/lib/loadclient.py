@@ -4,7 +4,9 @@
   idle   opens N keep-alive connections, makes one request on each, prints
          "READY open=N failed=F" and holds them open, idle, until SIGTERM or --hold seconds,
          whichever comes first.
-  spill  C concurrent clients loop for --duration seconds: connect, request, classify the
+  spill  after --warmup seconds of the same load (not counted; then, with --admin, a
+         bounded wait until every vServer is back to 0 active connections),
+         C concurrent clients loop for --duration seconds: connect, request, classify the
          answer (200 from the primary or the backup backend, by its body; 302 redirect;
          anything else an error), keep the connection for up to --per-connection requests,
          and reconnect after a redirect or a close. Samples the admin API's vServers while
@@ -21,6 +23,7 @@ import time
 import urllib.request
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\nUser-Agent: spillway-bench\r\n\r\n"
+WARMUP_REQUEST = b"GET /?warmup HTTP/1.1\r\nHost: bench\r\nUser-Agent: spillway-bench\r\n\r\n"
 
 
 class BadResponse(Exception):
@@ -149,52 +152,57 @@ def admin_vservers(url, timeout=2.0):
     return [v for v in doc if isinstance(v, dict)]
 
 
-async def spill(args):
-    deadline = time.monotonic() + args.duration
-    requests = {"primary": 0, "backup": 0, "redirected": 0}
-    connections = {"primary": 0, "backup": 0, "redirected": 0, "failed": 0, "unusedAtDeadline": 0}
-    errors = {}
-    total_errors = 0
+class SpillPhase:
+    """One timed phase of the spill load: its own deadline, request and counters."""
 
-    def error(kind):
-        nonlocal total_errors
-        errors[kind] = errors.get(kind, 0) + 1
-        total_errors += 1
+    def __init__(self, args, duration, request):
+        self.args = args
+        self.deadline = time.monotonic() + duration
+        self.request = request
+        self.requests = {"primary": 0, "backup": 0, "redirected": 0}
+        self.connections = {"primary": 0, "backup": 0, "redirected": 0, "failed": 0, "unusedAtDeadline": 0}
+        self.errors = {}
+        self.total_errors = 0
 
-    async def client():
-        while time.monotonic() < deadline:
+    def error(self, kind):
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.total_errors += 1
+
+    async def client(self):
+        args = self.args
+        while time.monotonic() < self.deadline:
             try:
                 r, w = await asyncio.wait_for(asyncio.open_connection(args.host, args.port), args.timeout)
             except Exception as e:
-                error("connect:" + type(e).__name__)
-                connections["failed"] += 1
+                self.error("connect:" + type(e).__name__)
+                self.connections["failed"] += 1
                 await asyncio.sleep(0.01)
                 continue
             served = 0
             first = True
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= self.deadline:
                 # Accepted (and admitted or refused by the proxy) but never asked anything.
-                connections["unusedAtDeadline"] += 1
+                self.connections["unusedAtDeadline"] += 1
             try:
-                while time.monotonic() < deadline:
-                    w.write(REQUEST)
+                while time.monotonic() < self.deadline:
+                    w.write(self.request)
                     await w.drain()
                     status, headers, body = await read_response(r, args.timeout)
                     if status == 302:
-                        requests["redirected"] += 1
+                        self.requests["redirected"] += 1
                         if first:
-                            connections["redirected"] += 1
+                            self.connections["redirected"] += 1
                         break
                     if status != 200:
-                        error("status:%d" % status)
+                        self.error("status:%d" % status)
                         break
                     which = body.strip().decode("latin-1", "replace")
                     if which not in ("primary", "backup"):
-                        error("body:" + which[:20])
+                        self.error("body:" + which[:20])
                         break
-                    requests[which] += 1
+                    self.requests[which] += 1
                     if first:
-                        connections[which] += 1
+                        self.connections[which] += 1
                     first = False
                     served += 1
                     if headers.get("connection", "").lower() == "close":
@@ -202,56 +210,105 @@ async def spill(args):
                     if args.per_connection and served >= args.per_connection:
                         break
             except (asyncio.IncompleteReadError, ConnectionError) as e:
-                error("io:" + type(e).__name__)
+                self.error("io:" + type(e).__name__)
                 if first:
-                    connections["failed"] += 1
+                    self.connections["failed"] += 1
             except asyncio.TimeoutError:
-                error("timeout")
+                self.error("timeout")
                 if first:
-                    connections["failed"] += 1
+                    self.connections["failed"] += 1
             except BadResponse as e:
-                error("bad:" + str(e)[:40])
+                self.error("bad:" + str(e)[:40])
             finally:
                 close_quietly(w)
 
+    async def run(self, extra=()):
+        await asyncio.wait_for(
+            asyncio.gather(*[self.client() for _ in range(self.args.concurrency)], *extra),
+            self.deadline - time.monotonic() + self.args.timeout + 10)
+
+    def summary(self):
+        return {"requests": self.requests, "connections": self.connections,
+                "errors": {"total": self.total_errors, "byKind": self.errors}}
+
+
+async def admin_or_error(url):
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(None, admin_vservers, url)
+    except Exception as e:
+        return [{"error": repr(e)[:100]}]
+
+
+async def drained(url, limit):
+    """Waits (bounded) until every vServer reports 0 active connections: slots given back."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        listing = await admin_or_error(url)
+        if listing and all(v.get("activeConnections") == 0 for v in listing if "name" in v) \
+                and any("name" in v for v in listing):
+            return round(time.monotonic() - start, 2)
+        await asyncio.sleep(0.1)
+    return None
+
+
+def counter_delta(before, after):
+    """Per vServer, after - before for the admin API's cumulative counters."""
+    if not before or not after:
+        return None
+    old = {v.get("name"): v for v in before if "name" in v}
+    delta = []
+    for v in after:
+        if "name" not in v:
+            continue
+        o = old.get(v["name"], {})
+        entry = {"name": v["name"]}
+        for k in ("spillovers", "redirects", "drops"):
+            if isinstance(v.get(k), int) and isinstance(o.get(k), int):
+                entry[k] = v[k] - o[k]
+        delta.append(entry)
+    return delta
+
+
+async def spill(args):
+    result = {"concurrency": args.concurrency, "durationSeconds": args.duration,
+              "warmupSeconds": args.warmup, "perConnection": args.per_connection}
+    if args.warmup > 0:
+        # Same load, told apart at the backends by its path; then every slot must come back.
+        warm = SpillPhase(args, args.warmup, WARMUP_REQUEST)
+        await warm.run()
+        result["warmup"] = warm.summary()
+        if args.admin:
+            result["drainedAfterWarmupSeconds"] = await drained(args.admin, 10)
+    before = await admin_or_error(args.admin) if args.admin else None
+    phase = SpillPhase(args, args.duration, REQUEST)
     peak = {}
     samples = []
-    loop = asyncio.get_running_loop()
 
     async def sampler():
-        while time.monotonic() < deadline:
-            try:
-                listing = await loop.run_in_executor(None, admin_vservers, args.admin)
-                samples.append({"t": round(args.duration - (deadline - time.monotonic()), 2),
-                                "active": {v.get("name"): v.get("activeConnections") for v in listing}})
+        while time.monotonic() < phase.deadline:
+            listing = await admin_or_error(args.admin)
+            t = round(args.duration - (phase.deadline - time.monotonic()), 2)
+            if any("name" in v for v in listing):
+                samples.append({"t": t, "active": {v.get("name"): v.get("activeConnections") for v in listing}})
                 for v in listing:
-                    n = v.get("name")
-                    peak[n] = max(peak.get(n, 0), v.get("activeConnections") or 0)
-            except Exception as e:
-                samples.append({"error": repr(e)[:100]})
+                    if "name" in v:
+                        peak[v["name"]] = max(peak.get(v["name"], 0), v.get("activeConnections") or 0)
+            else:
+                samples.append({"t": t, "error": listing[0].get("error") if listing else "empty"})
             await asyncio.sleep(args.sample_every)
 
-    tasks = [client() for _ in range(args.concurrency)]
-    if args.admin:
-        tasks.append(sampler())
-    await asyncio.wait_for(asyncio.gather(*tasks), args.duration + args.timeout + 10)
-    final = None
-    if args.admin:
-        try:
-            final = await loop.run_in_executor(None, admin_vservers, args.admin)
-        except Exception as e:
-            final = [{"error": repr(e)}]
-    print(json.dumps({
-        "concurrency": args.concurrency,
-        "durationSeconds": args.duration,
-        "perConnection": args.per_connection,
-        "requests": requests,
-        "connections": connections,
-        "errors": {"total": total_errors, "byKind": errors},
+    await phase.run([sampler()] if args.admin else [])
+    final = await admin_or_error(args.admin) if args.admin else None
+    result.update(phase.summary())
+    result.update({
         "adminPeakActive": peak if args.admin else None,
         "adminSamples": samples,
+        "adminBefore": before,
         "adminFinal": final,
-    }))
+        "adminDelta": counter_delta(before, final),
+    })
+    print(json.dumps(result))
     return 0
 
 
@@ -267,6 +324,7 @@ def main():
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--concurrency", type=int, default=300)
     s.add_argument("--duration", type=float, default=10)
+    s.add_argument("--warmup", type=float, default=0, help="seconds of the same load first, not counted")
     s.add_argument("--per-connection", type=int, default=0, help="requests per connection (0: unlimited)")
     s.add_argument("--admin", default="", help="admin base URL, e.g. http://127.0.0.1:9900")
     s.add_argument("--sample-every", type=float, default=0.5)

@@ -188,10 +188,14 @@ def spillover_report(args):
     params = parse_params(args.param)
     backends = {"primary": args.backend_primary, "backup": args.backend_backup}
     admin = [v for v in (client.get("adminFinal") or []) if "name" in v]
+    delta = client.get("adminDelta") or []
+    with_admin = client.get("adminFinal") is not None
+    drained = client.get("drainedAfterWarmupSeconds")
     errors = client["errors"]
     served = client["requests"]
     consistent = (backends["primary"] == served["primary"] and backends["backup"] == served["backup"])
-    passed = errors["total"] == 0 and consistent
+    drained_ok = not (with_admin and client.get("warmupSeconds") and drained is None)
+    passed = errors["total"] == 0 and consistent and drained_ok
     document = {
         "scenario": args.scenario,
         "title": args.title,
@@ -206,10 +210,8 @@ def spillover_report(args):
     }
     path = write_json(args.results_dir, args.scenario, now, document)
 
-    def admin_field(vserver, field):
-        if not admin:
-            return "-"
-        for v in admin:
+    def admin_field(vserver, field, source=None):
+        for v in (admin if source is None else source):
             if v.get("name") == vserver:
                 return str(v.get(field, "-"))
         return "-"
@@ -232,8 +234,9 @@ def spillover_report(args):
         peak.get("primary", "-"), peak.get("backup", "-")))
     out.append("| threshold (admin API) | %s | %s | | |" % (
         admin_field("primary", "threshold"), admin_field("backup", "threshold")))
-    out.append("| spillovers / redirects / drops (admin API, primary) | %s / %s / %s | | | |" % (
-        admin_field("primary", "spillovers"), admin_field("primary", "redirects"), admin_field("primary", "drops")))
+    out.append("| spillovers / redirects / drops during the run (admin API, primary) | %s / %s / %s | | | |" % (
+        admin_field("primary", "spillovers", delta), admin_field("primary", "redirects", delta),
+        admin_field("primary", "drops", delta)))
     out.append("")
     if errors["total"]:
         out.append("- errors by kind: %s" % json.dumps(errors["byKind"]))
@@ -242,9 +245,16 @@ def spillover_report(args):
                    conns.get("unusedAtDeadline", 0)))
     for note in args.note or []:
         out.append("- " + note)
+    if client.get("warmupSeconds"):
+        w = client.get("warmup", {})
+        out.append("- warm-up: %ss of the same load (%s errors), not counted; %s" % (
+            client["warmupSeconds"], w.get("errors", {}).get("total", "?"),
+            ("every slot given back %ss after it (admin API: 0 active connections)" % drained) if drained is not None
+            else ("slots NOT all given back within 10 s after it" if with_admin else "no admin API to check slots")))
     out.append("- %s: %s" % ("PASS" if passed else "FAIL",
                              "0 errors and the backends' counts equal the client's" if passed else
-                             "errors other than redirects, or backend counts differ from the client's"))
+                             "errors other than redirects, backend counts that differ from the client's, "
+                             "or slots not given back after the warm-up"))
     out.append("JSON: %s" % shown_path(path, args.repo))
     print("\n".join(out))
     return 0 if passed else 1

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Spillover under load (SPEC S3-S5): a primary vServer and its backup, each with one service
 # of capacity 100 (two NGINX backends that answer "primary" or "backup"), whenFull: redirect.
-# CONCURRENCY (300) clients of bench/lib/loadclient.py load it for DURATION (10) seconds, each
+# After WARMUP (10) seconds of the same load (not counted: the backends tell it apart by its
+# path; then the admin API must show every slot given back), CONCURRENCY (300) clients of
+# bench/lib/loadclient.py load it for DURATION (10) seconds, each
 # keeping its connection for PER_CONNECTION (100) requests (0: the whole run), reconnecting
 # after a redirect. Reported: requests served by the primary and the backup (as the client
 # saw them and as the backends counted them), redirects, errors (must be 0), and the admin
@@ -20,6 +22,7 @@ source "$here/../lib/contenders.sh"
 CONCURRENCY="${CONCURRENCY:-300}"
 CAPACITY="${CAPACITY:-100}"
 PER_CONNECTION="${PER_CONNECTION:-100}"
+CLIENT_TIMEOUT="${CLIENT_TIMEOUT:-5}"
 SPILLOVER_CONTENDER="${SPILLOVER_CONTENDER:-spillway}"
 
 # start_backends PRIMARY_PORT BACKUP_PORT: one NGINX, one server per backend, each with its
@@ -113,11 +116,12 @@ backend backup
 EOF
 }
 
-# served NAME: requests the backend NAME answered with 200, from its own access log.
+# served NAME: requests for / (not the warm-up's /?warmup) the backend NAME answered with
+# 200, from its own access log (combined format: $7 is the path, $9 the status).
 served() {
     local f="$WORK/backends/$1.access.log"
     [ -f "$f" ] || { echo 0; return; }
-    awk '$9 == 200' "$f" | wc -l
+    awk '$7 == "/" && $9 == 200' "$f" | wc -l
 }
 
 bench_init spillover
@@ -145,16 +149,17 @@ proxy_pid=$STARTED_PID
 wait_port "$port" "$proxy_pid" || die "$SPILLOVER_CONTENDER did not listen on $port (see $WORK/$SPILLOVER_CONTENDER.log)"
 log "$SPILLOVER_CONTENDER on 127.0.0.1:$port; $CONCURRENCY clients for ${DURATION}s"
 client_args=(spill --port "$port" --concurrency "$CONCURRENCY" --duration "$DURATION"
-    --per-connection "$PER_CONNECTION")
+    --warmup "$WARMUP" --per-connection "$PER_CONNECTION" --timeout "$CLIENT_TIMEOUT")
 [ -n "$admin_url" ] && client_args+=(--admin "$admin_url")
-timeout $((DURATION + 60)) python3 "$BENCH_LIB/loadclient.py" "${client_args[@]}" >"$WORK/client.json" \
+timeout $((WARMUP + DURATION + 60)) python3 "$BENCH_LIB/loadclient.py" "${client_args[@]}" >"$WORK/client.json" \
     2>"$WORK/client.err" || die "spillover client failed: $(tail -5 "$WORK/client.err")"
 alive "$proxy_pid" || die "$SPILLOVER_CONTENDER died during the load (see $WORK/$SPILLOVER_CONTENDER.log)"
-notes=(--note "client: $CONCURRENCY concurrent connections, $PER_CONNECTION requests per connection (0: unlimited), a redirected client closes and reconnects at once")
+notes=(--note "client: $CONCURRENCY concurrent connections, $PER_CONNECTION requests per connection (0: unlimited), a redirected client closes and reconnects at once; a request unanswered after ${CLIENT_TIMEOUT}s is an error")
 [ "$SPILLOVER_CONTENDER" = haproxy ] \
     && notes+=(--note "HAProxy emulation (be_conn routing, no admin API): a check of the harness, not of spillover")
 report spillover --title "Spillover under load: capacity $CAPACITY + $CAPACITY, $CONCURRENCY clients, ${DURATION}s" \
     --client "$WORK/client.json" --contender "$SPILLOVER_CONTENDER" \
     --backend-primary "$(served primary)" --backend-backup "$(served backup)" \
     --param "concurrency=$CONCURRENCY" --param "duration=${DURATION}s" --param "capacity=$CAPACITY" \
-    --param "perConnection=$PER_CONNECTION" --param "threads=$THREADS" "${notes[@]}"
+    --param "perConnection=$PER_CONNECTION" --param "warmup=${WARMUP}s" --param "clientTimeout=${CLIENT_TIMEOUT}s" \
+    --param "threads=$THREADS" "${notes[@]}"
