@@ -29,7 +29,8 @@ field() {
 }
 
 # run_throughput MODE PATH CONNECTIONS EXTRA...: the whole scenario up to the recorded rounds.
-# Sets CONTENDER_NAMES; figures recorded: rps, bps, p99_ms, p50_ms, errors.
+# Sets CONTENDER_NAMES; figures recorded: wrk's raw requests, bytes and duration_us, and
+# from them rps, bps; p99_ms, p50_ms, errors (every wrk error counter summed).
 run_throughput() {
     local mode="$1" path="$2" conns="$3"
     shift 3
@@ -69,6 +70,9 @@ run_throughput() {
             line=$(run_wrk "$scheme://127.0.0.1:${PORT_OF[$c]}$path" "$DURATION" "$conns" "$@")
             requests=$(field "$line" requests)
             duration=$(field "$line" duration_us)
+            record "$round" "$c" requests "$requests"
+            record "$round" "$c" bytes "$(field "$line" bytes)"
+            record "$round" "$c" duration_us "$duration"
             record "$round" "$c" rps "$(awk -v n="$requests" -v d="$duration" 'BEGIN {printf "%.3f", n / (d / 1e6)}')"
             record "$round" "$c" bps "$(awk -v n="$(field "$line" bytes)" -v d="$duration" 'BEGIN {printf "%.0f", n / (d / 1e6)}')"
             record "$round" "$c" p99_ms "$(awk -v u="$(field "$line" p99_us)" 'BEGIN {printf "%.3f", u / 1000}')"
