@@ -61,20 +61,18 @@ bench_cleanup() {
 
 # ensure_packages: the Debian peers and tools, installed only when one is missing.
 ensure_packages() {
-    local missing=0
-    command -v haproxy >/dev/null || missing=1
-    command -v nginx >/dev/null || missing=1
-    command -v wrk >/dev/null || missing=1
-    command -v h2load >/dev/null || missing=1
+    local missing=0 tool
+    for tool in haproxy nginx wrk h2load openssl python3 ss pgrep; do
+        command -v "$tool" >/dev/null || missing=1
+    done
     [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing=1
-    command -v openssl >/dev/null || missing=1
     if [ "$missing" = 1 ]; then
-        log "installing haproxy nginx wrk nghttp2-client libnginx-mod-stream"
+        log "installing haproxy nginx wrk nghttp2-client libnginx-mod-stream (and openssl python3 iproute2 procps)"
         apt-get update -qq >"$WORK/apt.log" 2>&1 || die "apt-get update failed (see $WORK/apt.log)"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy nginx wrk nghttp2-client \
-            libnginx-mod-stream openssl >>"$WORK/apt.log" 2>&1 || die "apt-get install failed (see $WORK/apt.log)"
+            libnginx-mod-stream openssl python3 iproute2 procps >>"$WORK/apt.log" 2>&1 \
+            || die "apt-get install failed (see $WORK/apt.log)"
     fi
-    command -v python3 >/dev/null || die "python3 is needed for the report and the clients"
 }
 
 # free_ports N: N distinct free loopback ports (bound together, so distinct, then released).
