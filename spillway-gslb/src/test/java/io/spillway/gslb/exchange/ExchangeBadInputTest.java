@@ -159,6 +159,18 @@ class ExchangeBadInputTest {
     }
 
     @Test
+    void authenticatedPeerThatStallsMidFrameIsClosedByTheReadIdleRule() throws Exception {
+        try (RawPeer p = new RawPeer(port)) {
+            assertThat(handshake(p, "staller", Hierarchy.SECRET).path("type").asText()).isEqualTo("auth");
+            p.sendRaw(new byte[] {0, 0, 1, 0, '{'});
+            JsonNode last = p.readUntilClosed();
+            assertError(last, "idle-timeout");
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !aggregator.aggregator().connectedBranches().contains("staller"));
+    }
+
+    @Test
     void garbageJsonIsRefused() throws Exception {
         try (RawPeer p = new RawPeer(port)) {
             p.sendJson("{this is not json");
