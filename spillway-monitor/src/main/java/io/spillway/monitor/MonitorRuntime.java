@@ -131,7 +131,8 @@ public final class MonitorRuntime implements AutoCloseable {
             monitors.add(m);
         }
         int[] weights = monitors.stream().mapToInt(MonitorConfig::weight).toArray();
-        ServiceHealth health = new ServiceHealth(service, new WeightedHealth(weights, sc.monitorThreshold()), listeners);
+        ServiceHealth health = new ServiceHealth(service,
+                new WeightedHealth(weights, sc.monitorThreshold(), service.isHealthy()), listeners);
         List<MonitorTask> tasks = new ArrayList<>();
         for (int i = 0; i < monitors.size(); i++) {
             MonitorConfig m = monitors.get(i);

@@ -58,11 +58,13 @@ final class MonitorTask {
         this.bootstrap = bootstrap;
         this.listeners = listeners;
         this.responseTimeCheck = new ResponseTimeCheck(config.responseTime());
-        this.counter = new ProbeCounter(config.failures(), config.successes());
+        // a service kept DOWN across a reload must prove itself again; otherwise up until proven down
+        this.counter = new ProbeCounter(config.failures(), config.successes(), owner.service().isHealthy());
         this.intervalNanos = Math.max(1, config.interval().toNanos());
         this.timeoutNanos = Math.max(1, config.timeout().toNanos());
         this.timeoutText = "timeout after " + Durations.format(config.timeout());
-        this.status = new MonitorStatus(config.name(), config.type().configName(), "UP", config.weight(),
+        this.status = new MonitorStatus(config.name(), config.type().configName(), counter.isUp() ? "UP" : "DOWN",
+                config.weight(),
                 -1, null, probe.detail());
     }
 

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.monitor.peers.HttpPeer;
 import io.spillway.monitor.peers.TcpPeer;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,32 @@ class MonitorRuntimeTest extends TransportExtension {
             await().atMost(Duration.ofSeconds(5)).until(() -> peer.maxOpen() == 1 && openConnections(peer) == 0);
             await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> peer.accepted() == 1);
             assertThat(h.probes).as("an abandoned probe is not reported").isEmpty();
+        }
+    }
+
+    @Test
+    void aServiceKeptDownWhenTheMonitorsRestartStaysDownUntilItsPeerRecovers() {
+        try (TcpPeer peer = new TcpPeer(peers)) {
+            MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                    MonitorSpec.of("tcp", MonitorType.TCP).failures(1).interval(20).build());
+            awaitSteadyUp(h);
+            peer.stop();
+            awaitDown(h);
+            h.runtime.close();
+
+            // a reload keeps the unchanged Service object and restarts the monitors on it
+            MonitorRuntime restarted = new MonitorRuntime(monitors, h.graph);
+            restarted.start();
+            try {
+                assertThat(h.svc().isUp()).isFalse();
+                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly("DOWN");
+                peer.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> h.svc().isUp());
+                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly("UP");
+            } finally {
+                restarted.close();
+                h.graph.detach();
+            }
         }
     }
 

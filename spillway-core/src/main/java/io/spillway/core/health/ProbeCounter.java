@@ -18,8 +18,17 @@ public final class ProbeCounter {
     private int streak;
 
     public ProbeCounter(int failures, int successes) {
+        this(failures, successes, true);
+    }
+
+    /**
+     * @param initiallyUp false when the service is already known DOWN (monitors restarted by a
+     *                    reload): it must then prove {@code successes} good probes to come back
+     */
+    public ProbeCounter(int failures, int successes, boolean initiallyUp) {
         this.failures = Math.max(1, failures);
         this.successes = Math.max(1, successes);
+        this.up = initiallyUp;
     }
 
     /**

@@ -24,11 +24,17 @@ public final class WeightedHealth {
      * @param threshold the service's monitor threshold, or null for the sum of the weights
      */
     public WeightedHealth(int[] weights, Integer threshold) {
+        this(weights, threshold, true);
+    }
+
+    /** @param initiallyUp the state every monitor starts in (false: the service is known DOWN) */
+    public WeightedHealth(int[] weights, Integer threshold, boolean initiallyUp) {
         this.weights = weights.clone();
         this.up = new boolean[weights.length];
-        Arrays.fill(up, true);
-        this.upWeight = Arrays.stream(weights).sum();
-        this.threshold = threshold == null ? upWeight : threshold;
+        Arrays.fill(up, initiallyUp);
+        int sum = Arrays.stream(weights).sum();
+        this.upWeight = initiallyUp ? sum : 0;
+        this.threshold = threshold == null ? sum : threshold;
     }
 
     /** Records monitor {@code index}'s state and returns the service's resulting verdict. */

@@ -98,6 +98,11 @@ public final class Service {
         return !disabled && healthy;
     }
 
+    /** What the monitors last said, whether or not an administrator disabled the service. */
+    public boolean isHealthy() {
+        return healthy;
+    }
+
     /** Why the service is in its state: the last monitor event's reason. */
     public String lastReason() {
         return lastReason;
