@@ -95,16 +95,19 @@ public final class PeerRouting implements PeerRouter {
             return null;
         }
         Sharing s = byVServer.get(head.name());
-        if (s != null && s.head() == head && s.table() == t && s.domain().equals(domain)) {
+        if (s != null && s.serves(head, t, domain)) {
             return s;
         }
-        Sharing fresh = new Sharing(head, t, domain,
-                new PeerShare(domain, head.config().peers(), t, PeerShare.Basis.AVAILABLE_SERVICES),
-                new ConcurrentHashMap<>());
-        log.info("vserver {}: sharing new connections for {} with peers {}", head.name(), domain,
-                head.config().peers());
-        byVServer.put(head.name(), fresh);
-        return fresh;
+        // atomically, so that connections racing on several event loops take turns on one share
+        return byVServer.compute(head.name(), (name, held) -> {
+            if (held != null && held.serves(head, t, domain)) {
+                return held;
+            }
+            log.info("vserver {}: sharing new connections for {} with peers {}", name, domain, head.config().peers());
+            return new Sharing(head, t, domain,
+                    new PeerShare(domain, head.config().peers(), t, PeerShare.Basis.AVAILABLE_SERVICES),
+                    new ConcurrentHashMap<>());
+        });
     }
 
     private static String publishedDomain(GslbConfig g, String vserver) {
@@ -129,6 +132,10 @@ public final class PeerRouting implements PeerRouter {
     /** One vServer's share state and the synthetic vServers of its peers, by site. */
     private record Sharing(VirtualServer head, SiteTable table, String domain, PeerShare share,
                            Map<String, VirtualServer> peers) {
+
+        boolean serves(VirtualServer vs, SiteTable t, String d) {
+            return head == vs && table == t && domain.equals(d);
+        }
 
         VirtualServer peer(VirtualServer head, PeerShare.Target target) {
             VirtualServer current = peers.get(target.site());
