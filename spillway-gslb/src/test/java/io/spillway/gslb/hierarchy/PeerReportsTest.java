@@ -3,7 +3,10 @@ package io.spillway.gslb.hierarchy;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.gslb.GslbNode;
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,14 +26,25 @@ class PeerReportsTest {
     static final Duration INTERVAL = Duration.ofMillis(50);
     static final Duration STALE_AFTER = Duration.ofMillis(600);
 
+    static Transport transport;
     Hierarchy h;
     GslbNode agg;
     Hierarchy.BranchUnderTest a;
     Hierarchy.BranchUnderTest b;
 
+    @BeforeAll
+    static void startTransport() {
+        transport = Transport.create(2);
+    }
+
+    @AfterAll
+    static void stopTransport() {
+        transport.close();
+    }
+
     @BeforeEach
     void start() throws Exception {
-        h = new Hierarchy(INTERVAL, STALE_AFTER);
+        h = new Hierarchy(transport, false, INTERVAL, STALE_AFTER);
         agg = h.aggregator("agg", null, List.of());
         a = h.branch("branch-a", Hierarchy.addressOf(agg), List.of("branch-b"));
         b = h.branch("branch-b", Hierarchy.addressOf(agg));
