@@ -1,6 +1,9 @@
 package io.spillway.app;
 
+import io.spillway.core.gslb.DomainReport;
+import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
+import io.spillway.core.gslb.select.IpLiteral;
 import io.spillway.core.gslb.select.PeerShare;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.LbMethod;
@@ -36,6 +39,10 @@ import java.util.function.Supplier;
  * publishes a new address, so its {@code admitted()} counts the connections forwarded there.
  * The shares are rebuilt when the vServer, the site table (a GSLB restart) or the published
  * domain changes.
+ *
+ * <p>A connection that comes from the host of an address a peer publishes is the peer's own
+ * forwarded share and is served here, so that two appliances naming each other as peers do not
+ * hand connections back and forth.
  */
 public final class PeerRouting implements PeerRouter {
 
@@ -57,7 +64,7 @@ public final class PeerRouting implements PeerRouter {
     @Override
     public VirtualServer route(VirtualServer head, InetAddress client) {
         Sharing sharing = sharing(head);
-        if (sharing == null) {
+        if (sharing == null || fromPeer(head, sharing.table(), client)) {
             return null;
         }
         Optional<PeerShare.Target> target = sharing.share().next(upServices(head));
@@ -108,6 +115,25 @@ public final class PeerRouting implements PeerRouter {
                     new PeerShare(domain, head.config().peers(), t, PeerShare.Basis.AVAILABLE_SERVICES),
                     new ConcurrentHashMap<>());
         });
+    }
+
+    /** Whether {@code client} is the host of an address one of the vServer's peers publishes. */
+    private static boolean fromPeer(VirtualServer head, SiteTable table, InetAddress client) {
+        if (client == null) {
+            return false;
+        }
+        for (String site : head.config().peers()) {
+            SiteEntry e = table.site(site).orElse(null);
+            if (e == null) {
+                continue;
+            }
+            for (DomainReport d : e.report().domains()) {
+                if (d.address() != null && IpLiteral.parse(d.address().host()).filter(client::equals).isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String publishedDomain(GslbConfig g, String vserver) {

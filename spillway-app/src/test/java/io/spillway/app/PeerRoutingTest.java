@@ -91,6 +91,15 @@ class PeerRoutingTest {
     }
 
     @Test
+    void connectionFromAPeersPublishedHostIsThePeersShareAndStaysHere() throws Exception {
+        PeerRouting routing = new PeerRouting(() -> table, () -> gslb("shop"));
+        VirtualServer head = shop(VServerProtocol.HTTP, 0);
+        peerReports("branch-b", B_ADDRESS, true, 1);
+        assertThat(routing.route(head, java.net.InetAddress.getByName("127.0.0.1"))).isNull();
+        assertThat(routing.route(head, java.net.InetAddress.getByName("127.0.0.2"))).isNotNull();
+    }
+
+    @Test
     void stalePeerTakesNothing() {
         PeerRouting routing = new PeerRouting(() -> table, () -> gslb("shop"));
         VirtualServer head = shop(VServerProtocol.HTTP, 1);

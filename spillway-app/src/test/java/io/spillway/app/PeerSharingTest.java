@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,9 +32,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * D1, D2 end to end, three appliances in one JVM on loopback: an aggregator, branch A whose
  * vServer {@code shop} (2 UP services) names branch B as a peer, and branch B publishing the same
- * domain with 1 UP service. A learns B's report through the aggregator and forwards one new
- * connection in three to B's published address, by smooth weighted round robin; when B's
- * service goes down, A serves everything itself.
+ * domain with 1 UP service and naming A back. A learns B's report through the aggregator and
+ * forwards one new connection in three to B's published address, by smooth weighted round robin;
+ * B serves what A forwards itself rather than handing it back; when B's service goes down, A
+ * serves everything itself. Clients connect from 127.0.0.2, the appliances from 127.0.0.1.
  */
 class PeerSharingTest {
 
@@ -69,6 +71,7 @@ class PeerSharingTest {
                 """.formatted(EXCHANGE, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
         int bShop = freePort();
+        int aShop = freePort();
         b = start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -77,6 +80,7 @@ class PeerSharingTest {
                     listen: 127.0.0.1:%d
                     protocol: http
                     services: [b1]
+                    peers: [branch-a]
                 gslb:
                   site: branch-b
                   role: branch
@@ -91,7 +95,7 @@ class PeerSharingTest {
                   - {name: a2, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                 vservers:
                   - name: shop
-                    listen: 127.0.0.1:0
+                    listen: 127.0.0.1:%d
                     protocol: http
                     services: [a1, a2]
                     peers: [branch-b]
@@ -101,8 +105,8 @@ class PeerSharingTest {
                   exchange:
                     aggregator: 127.0.0.1:%d
                 %s  publish:
-                    - {domain: %s, vserver: shop, address: 127.0.0.1:1}
-                """.formatted(a1, a2, aggPort, EXCHANGE, DOMAIN));
+                    - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
+                """.formatted(a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
     }
 
     @AfterEach
@@ -116,12 +120,14 @@ class PeerSharingTest {
 
     @Test
     void sharesOneConnectionInThreeWithThePeerAndNoneOnceThePeerIsDown() throws Exception {
-        await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().map(DomainReport::availableServices).orElse(-1) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().map(DomainReport::availableServices).orElse(-1) == 1
+                && b.gslb().table().isAvailable("branch-a"));
 
         Map<String, Integer> served = connect(30);
         assertThat(served).containsEntry("b1", 10);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(20);
         assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(b.peerRouting().forwarded("shop")).as("B hands nothing back").isZero();
         VirtualServer peer = a.peerRouting().peerVServer("shop", "branch-b");
         assertThat(peer.services()).hasSize(1);
         assertThat(peer.services().get(0).address().port()).isEqualTo(b.vserverAddress("shop").getPort());
@@ -167,7 +173,7 @@ class PeerSharingTest {
         served.put("a2", 0);
         InetSocketAddress shop = a.vserverAddress("shop");
         for (int i = 0; i < n; i++) {
-            try (Socket s = new Socket(shop.getAddress(), shop.getPort())) {
+            try (Socket s = new Socket(shop.getAddress(), shop.getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
                 s.setSoTimeout(5000);
                 OutputStream out = s.getOutputStream();
                 out.write(("GET / HTTP/1.1\r\nHost: " + DOMAIN + "\r\nConnection: close\r\n\r\n")
