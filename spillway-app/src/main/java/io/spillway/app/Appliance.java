@@ -49,7 +49,8 @@ public final class Appliance implements AutoCloseable {
     private ProxyServer proxy;
     private MonitorRuntime monitors;
     private AdminServer admin;
-    private GslbParts gslb;
+    private volatile GslbParts gslb;
+    private PeerRouting peerRouting;
 
     private Appliance(SpillwayConfig config, Path configFile, Transport transport, boolean ownsTransport) {
         this.config = config;
@@ -80,6 +81,12 @@ public final class Appliance implements AutoCloseable {
         RuntimeGraph g = RuntimeGraph.build(config);
         graph.set(g);
         proxy = new ProxyServer(transport, g);
+        // D2: vServers with peers share connections by the GSLB table of the moment (none: all local)
+        peerRouting = new PeerRouting(() -> {
+            GslbParts parts = gslb;
+            return parts == null ? null : parts.table();
+        }, () -> config.gslb());
+        proxy.setPeerRouter(peerRouting);
         proxy.start();
         monitors = new MonitorRuntime(transport, g);
         monitors.start();
@@ -119,6 +126,11 @@ public final class Appliance implements AutoCloseable {
     /** The admin listener's address, or null without one. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.boundAddress();
+    }
+
+    /** How vServers with {@code peers} share new connections with peer sites (D2). */
+    public PeerRouting peerRouting() {
+        return peerRouting;
     }
 
     /** The GSLB parts, or null without a gslb section. */

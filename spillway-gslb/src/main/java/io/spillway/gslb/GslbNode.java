@@ -71,7 +71,7 @@ public final class GslbNode implements AutoCloseable {
         ExchangeTlsContexts tls = ExchangeTlsContexts.from(ex.tls());
         FrameCodec.prepare();
         if (config.role() == GslbRole.BRANCH) {
-            branch = new Branch(transport, config, local, tls, graph);
+            branch = new Branch(transport, config, local, tls, graph, table);
             branch.start();
             return;
         }

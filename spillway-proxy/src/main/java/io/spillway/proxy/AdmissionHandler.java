@@ -7,8 +7,12 @@ import io.netty.util.AttributeKey;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Admission of a new client connection (SPEC S4-S7), first in every client pipeline: on the
@@ -20,8 +24,18 @@ import java.net.InetSocketAddress;
  * an HTTP redirect (tcp, tls-tcp), the connection is closed here. An HTTP connection refused with
  * {@code redirect} goes on without an {@link #ADMITTED} vServer: the HTTP handler reads the request
  * and answers 302.
+ *
+ * <p>Peers (D2). When the chain's head names {@code peers}, the listener's {@link PeerRouter} (an
+ * attribute of the listening channel, set by {@link ProxyServer#setPeerRouter}) is asked first; a
+ * connection it gives to a peer is admitted to the vServer standing for that peer instead, and
+ * the head's chain is not asked. A head without peers never looks the router up.
  */
 final class AdmissionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
+
+    /** On each listening channel: the router of connections to vServers that name peers. */
+    static final AttributeKey<AtomicReference<PeerRouter>> PEER_ROUTER = AttributeKey.valueOf("spillway.peerRouter");
 
     /** The vServer holding this connection's slot; absent when the connection is to be redirected. */
     static final AttributeKey<VirtualServer> ADMITTED = AttributeKey.valueOf("spillway.admitted");
@@ -38,15 +52,39 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
         InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-        VirtualServer vs = chain.admit(remote == null ? null : remote.getAddress());
+        InetAddress client = remote == null ? null : remote.getAddress();
+        VirtualServer vs = chain.head().config().peers().isEmpty() ? null : peer(ch, client);
         if (vs != null) {
+            vs.acquireForced();
+        } else {
+            vs = chain.admit(client);
+        }
+        if (vs != null) {
+            VirtualServer admitted = vs;
             ch.attr(ADMITTED).set(vs);
-            ch.closeFuture().addListener(f -> vs.release());
+            ch.closeFuture().addListener(f -> admitted.release());
         } else if (!canRedirect || chain.whenFull() != WhenFull.REDIRECT) {
             ch.close();
             return;
         }
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
+    }
+
+    /** The vServer standing for the peer that takes this connection, or null to serve it here. */
+    private VirtualServer peer(Channel ch, InetAddress client) {
+        Channel listener = ch.parent();
+        AtomicReference<PeerRouter> slot = listener == null ? null : listener.attr(PEER_ROUTER).get();
+        PeerRouter router = slot == null ? null : slot.get();
+        if (router == null) {
+            return null;
+        }
+        try {
+            return router.route(chain.head(), client);
+        } catch (RuntimeException e) {
+            // a failing router must not cost the client its connection: serve it here
+            log.warn("peer routing for vserver {} failed; serving locally", chain.head().name(), e);
+            return null;
+        }
     }
 }

@@ -58,7 +58,8 @@ final class GraphResources {
     }
 
     Upstream upstream(Service service) {
-        return upstreams.get(service);
+        Upstream u = upstreams.get(service);
+        return u != null ? u : PeerUpstream.of(service);
     }
 
     /** The route clients of the named vServer take. */

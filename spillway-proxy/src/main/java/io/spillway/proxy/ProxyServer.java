@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The data plane (SPEC S1, S4-S8): one listener per vServer that has a {@code listen} address,
@@ -37,6 +38,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final UpstreamConnector connector;
     private final UpstreamPools pools = new UpstreamPools();
+    private final AtomicReference<PeerRouter> peerRouter = new AtomicReference<>();
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
     private final Map<ListenKey, Listener> listeners = new LinkedHashMap<>();
     private Map<String, Listener> byVServer = new HashMap<>();
@@ -63,6 +65,14 @@ public final class ProxyServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Installs (or, with null, removes) the router that shares new connections of vServers with
+     * {@code peers} among peer sites (D2). Takes effect for the next connection on every listener.
+     */
+    public void setPeerRouter(PeerRouter router) {
+        peerRouter.set(router);
     }
 
     /** Where the named vServer listens, or null when it has no listener. */
@@ -157,6 +167,7 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(Listener l) throws Exception {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
+                .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
                 .childHandler(new ClientPipeline(l, connector, pools, clients))
                 .bind(at).sync().channel());
         log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());

@@ -181,6 +181,8 @@ public final class Aggregator implements LinkListener, AutoCloseable {
             }
         } else if (message instanceof ExchangeMessage.ResolveRequest q) {
             link.send(answer(q));
+        } else if (message instanceof ExchangeMessage.SitesRequest q) {
+            SitesAnswers.answer(q, table).forEach(link::send);
         } else {
             throw unexpected(message, "branch");
         }

@@ -2,9 +2,11 @@ package io.spillway.gslb.branch;
 
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.SiteReport;
+import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.core.runtime.VirtualServer;
 import io.spillway.gslb.exchange.Dialer;
 import io.spillway.gslb.exchange.ExchangeMessage;
 import io.spillway.gslb.exchange.ExchangeTlsContexts;
@@ -19,8 +21,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +41,11 @@ import java.util.function.Supplier;
  * polls. Reports are stamped with this node's epoch (its start time, strictly increasing within
  * the JVM) and a sequence number, so the hierarchy never applies them out of order. It also
  * forwards resolve requests for its clients to the aggregator (G5).
+ *
+ * <p>When vServers of this appliance name {@code peers} (D2), the branch asks its aggregator for
+ * those sites' reports at connect and every interval, and applies the answers to its own
+ * {@link SiteTable} stamped with the time the hierarchy received them: it knows no peer directly,
+ * and a peer that stops reporting goes stale here as it does at the aggregator.
  */
 public final class Branch implements LinkListener, AutoCloseable {
 
@@ -49,6 +58,8 @@ public final class Branch implements LinkListener, AutoCloseable {
     private final ExchangeTlsContexts tls;
     private final ReportBuilder builder;
     private final ServiceWatch watch;
+    private final SiteTable table;
+    private final Supplier<RuntimeGraph> graph;
     private final long epoch = nextEpoch();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean reportPending = new AtomicBoolean();
@@ -60,8 +71,10 @@ public final class Branch implements LinkListener, AutoCloseable {
     private Dialer dialer;
 
     public Branch(Transport transport, GslbConfig config, LocalEnd local, ExchangeTlsContexts tls,
-                  Supplier<RuntimeGraph> graph) {
+                  Supplier<RuntimeGraph> graph, SiteTable table) {
         this.transport = transport;
+        this.table = table;
+        this.graph = graph;
         this.config = config;
         this.local = local;
         this.tls = tls;
@@ -104,10 +117,12 @@ public final class Branch implements LinkListener, AutoCloseable {
         link = l;
         log.info("branch {} connected to aggregator {}", config.site(), l.peerSite());
         sendReport(l);
+        askPeers(l);
         long ms = config.exchange().interval().toMillis();
         ticker = l.eventLoop().scheduleAtFixedRate(() -> {
             watch.refresh();
             sendReport(l);
+            askPeers(l);
         }, ms, ms, TimeUnit.MILLISECONDS);
     }
 
@@ -117,6 +132,8 @@ public final class Branch implements LinkListener, AutoCloseable {
             sendReport(l);
         } else if (message instanceof ExchangeMessage.ResolveAnswer a) {
             answer(a);
+        } else if (message instanceof ExchangeMessage.SitesAnswer a) {
+            applyPeers(a);
         } else {
             throw new ProtocolException("unexpected",
                     "a branch does not take " + message.getClass().getSimpleName().toLowerCase() + " messages");
@@ -153,6 +170,43 @@ public final class Branch implements LinkListener, AutoCloseable {
         }
         SiteReport r = builder.build(l.peerSite(), epoch, sequence.incrementAndGet(), System.currentTimeMillis());
         l.send(new ExchangeMessage.Report(r));
+    }
+
+    /**
+     * The sites named as {@code peers} by this appliance's vServers, other than itself, in name
+     * order; at most {@link ExchangeMessage#MAX_SITES_PER_REQUEST} of them.
+     */
+    List<String> peerSites() {
+        RuntimeGraph g = graph.get();
+        if (g == null) {
+            return List.of();
+        }
+        TreeSet<String> sites = new TreeSet<>();
+        for (VirtualServer vs : g.vservers()) {
+            sites.addAll(vs.config().peers());
+        }
+        sites.remove(config.site());
+        if (sites.size() > ExchangeMessage.MAX_SITES_PER_REQUEST) {
+            log.warn("branch {}: {} peer sites configured, asking for the first {}", config.site(), sites.size(),
+                    ExchangeMessage.MAX_SITES_PER_REQUEST);
+        }
+        return sites.stream().limit(ExchangeMessage.MAX_SITES_PER_REQUEST).toList();
+    }
+
+    private void askPeers(Link l) {
+        List<String> sites = peerSites();
+        if (!sites.isEmpty() && l.isOpen()) {
+            l.send(new ExchangeMessage.SitesRequest(requestIds.incrementAndGet(), sites));
+        }
+    }
+
+    private void applyPeers(ExchangeMessage.SitesAnswer a) {
+        long now = table.nowMillis();
+        for (ExchangeMessage.WireEntry e : a.entries()) {
+            if (!e.report().site().equals(config.site())) {
+                table.apply(e.report(), now - e.ageMillis(), e.recovered());
+            }
+        }
     }
 
     /** Asks the aggregator to choose a branch for {@code client} (G5 forwarded resolution). */

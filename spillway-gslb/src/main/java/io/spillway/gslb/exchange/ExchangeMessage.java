@@ -26,6 +26,8 @@ import java.util.Objects;
         @JsonSubTypes.Type(ExchangeMessage.Poll.class),
         @JsonSubTypes.Type(ExchangeMessage.ResolveRequest.class),
         @JsonSubTypes.Type(ExchangeMessage.ResolveAnswer.class),
+        @JsonSubTypes.Type(ExchangeMessage.SitesRequest.class),
+        @JsonSubTypes.Type(ExchangeMessage.SitesAnswer.class),
         @JsonSubTypes.Type(ExchangeMessage.Heartbeat.class),
         @JsonSubTypes.Type(ExchangeMessage.Error.class)
 })
@@ -110,6 +112,38 @@ public sealed interface ExchangeMessage {
     @JsonTypeName("resolved")
     record ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis)
             implements ExchangeMessage {
+    }
+
+    /** Most sites a {@link SitesRequest} may name. */
+    int MAX_SITES_PER_REQUEST = 64;
+
+    /**
+     * Branch to aggregator: send me these sites' latest reports (D1, D2: the peers of this
+     * branch's vServers, which it knows only through its aggregator).
+     */
+    @JsonTypeName("sites")
+    record SitesRequest(long id, List<String> sites) implements ExchangeMessage {
+        public SitesRequest {
+            require(sites != null && !sites.isEmpty() && sites.size() <= MAX_SITES_PER_REQUEST,
+                    "sites.sites must name 1-" + MAX_SITES_PER_REQUEST + " sites");
+            for (String s : sites) {
+                require(s != null && !s.isBlank() && s.length() <= 253, "sites.sites[] must be site names");
+            }
+            sites = List.copyOf(sites);
+        }
+    }
+
+    /**
+     * Answer to {@link SitesRequest} {@code id}: the requested sites the aggregator knows, each
+     * with its age, possibly in several frames; sites it does not know are left out.
+     */
+    @JsonTypeName("sites-answer")
+    record SitesAnswer(long id, List<WireEntry> entries) implements ExchangeMessage {
+        public SitesAnswer {
+            entries = entries == null ? List.of() : List.copyOf(entries);
+            require(entries.size() <= MAX_SITES_PER_REQUEST, "sites-answer.entries holds at most "
+                    + MAX_SITES_PER_REQUEST + " entries");
+        }
     }
 
     /** Keeps an otherwise quiet link alive. */

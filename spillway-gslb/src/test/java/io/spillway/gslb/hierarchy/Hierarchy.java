@@ -101,7 +101,17 @@ public final class Hierarchy implements AutoCloseable {
 
     public BranchUnderTest branch(String site, HostPort aggregator, String secret, Duration reportInterval)
             throws Exception {
-        RuntimeGraph graph = RuntimeGraph.build(appliance(site));
+        return branch(site, aggregator, secret, reportInterval, List.of());
+    }
+
+    /** A branch whose vServer {@code shop} shares connections with {@code peers} (D2). */
+    public BranchUnderTest branch(String site, HostPort aggregator, List<String> peers) throws Exception {
+        return branch(site, aggregator, SECRET, interval, peers);
+    }
+
+    private BranchUnderTest branch(String site, HostPort aggregator, String secret, Duration reportInterval,
+                                   List<String> peers) throws Exception {
+        RuntimeGraph graph = RuntimeGraph.build(appliance(site, peers));
         HostPort published = new HostPort("127.0.0.1", 8000 + Math.abs(site.hashCode() % 1000));
         GslbConfig c = new GslbConfig(site, GslbRole.BRANCH,
                 new GslbConfig.Exchange(null, aggregator, List.of(), null, reportInterval, staleAfter, secret, null, null),
@@ -126,12 +136,16 @@ public final class Hierarchy implements AutoCloseable {
 
     /** An appliance with one service of {@link #CAPACITY} behind the vServer {@code shop}. */
     public static SpillwayConfig appliance(String site) {
+        return appliance(site, List.of());
+    }
+
+    private static SpillwayConfig appliance(String site, List<String> peers) {
         ServiceConfig service = new ServiceConfig(site + "-web", new HostPort("127.0.0.1", 9), ServiceProtocol.HTTP,
                 CAPACITY, null, 2, List.of(), null, null);
         SpilloverConfig spill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null, Duration.ZERO, 32,
                 1000, WhenFull.ACCEPT, null);
         VServerConfig shop = new VServerConfig("shop", null, VServerProtocol.HTTP, null, LbMethod.ROUNDROBIN,
-                List.of(service.name()), spill, List.of(), null, null);
+                List.of(service.name()), spill, peers, null, null);
         return new SpillwayConfig(null, List.of(), List.of(service), List.of(shop), null);
     }
 

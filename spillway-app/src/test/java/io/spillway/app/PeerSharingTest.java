@@ -1,0 +1,223 @@
+package io.spillway.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.spillway.config.ConfigLoader;
+import io.spillway.config.LoadResult;
+import io.spillway.core.gslb.DomainReport;
+import io.spillway.core.gslb.SiteTable;
+import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.runtime.VirtualServer;
+import io.spillway.transport.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * D1, D2 end to end, three appliances in one JVM on loopback: an aggregator, branch A whose
+ * vServer {@code shop} (2 UP services) names branch B as a peer, and branch B publishing the same
+ * domain with 1 UP service and naming A back. A learns B's report through the aggregator and
+ * forwards one new connection in three to B's published address, by smooth weighted round robin;
+ * B serves what A forwards itself rather than handing it back; when B's service goes down, A
+ * serves everything itself. Clients connect from 127.0.0.2, the appliances from 127.0.0.1.
+ */
+class PeerSharingTest {
+
+    static final String SECRET = "peer-sharing-test-secret";
+    static final String DOMAIN = "app.example.com";
+    static final String EXCHANGE = """
+                interval: 100ms
+                staleAfter: 3s
+                secret: %s
+            """.formatted(SECRET);
+
+    Transport transport;
+    final List<HttpServer> backends = new ArrayList<>();
+    final List<Appliance> appliances = new ArrayList<>();
+    Appliance agg;
+    Appliance a;
+    Appliance b;
+
+    @BeforeEach
+    void start() throws Exception {
+        transport = Transport.create(2);
+        int a1 = backend("a1");
+        int a2 = backend("a2");
+        int b1 = backend("b1");
+        agg = start("agg.yaml", """
+                gslb:
+                  site: agg
+                  role: aggregator
+                  exchange:
+                    listen: 127.0.0.1:0
+                %s  domains:
+                    - name: %s
+                """.formatted(EXCHANGE, DOMAIN));
+        int aggPort = agg.gslb().node().exchangeAddress().getPort();
+        int bShop = freePort();
+        int aShop = freePort();
+        b = start("b.yaml", """
+                services:
+                  - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
+                vservers:
+                  - name: shop
+                    listen: 127.0.0.1:%d
+                    protocol: http
+                    services: [b1]
+                    peers: [branch-a]
+                gslb:
+                  site: branch-b
+                  role: branch
+                  exchange:
+                    aggregator: 127.0.0.1:%d
+                %s  publish:
+                    - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
+                """.formatted(b1, bShop, aggPort, EXCHANGE, DOMAIN, bShop));
+        a = start("a.yaml", """
+                services:
+                  - {name: a1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
+                  - {name: a2, address: 127.0.0.1:%d, protocol: http, capacity: 100}
+                vservers:
+                  - name: shop
+                    listen: 127.0.0.1:%d
+                    protocol: http
+                    services: [a1, a2]
+                    peers: [branch-b]
+                gslb:
+                  site: branch-a
+                  role: branch
+                  exchange:
+                    aggregator: 127.0.0.1:%d
+                %s  publish:
+                    - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
+                """.formatted(a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
+    }
+
+    @AfterEach
+    void stop() {
+        for (int i = appliances.size() - 1; i >= 0; i--) {
+            appliances.get(i).close();
+        }
+        backends.forEach(s -> s.stop(0));
+        transport.close();
+    }
+
+    @Test
+    void sharesOneConnectionInThreeWithThePeerAndNoneOnceThePeerIsDown() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().map(DomainReport::availableServices).orElse(-1) == 1
+                && b.gslb().table().isAvailable("branch-a"));
+
+        Map<String, Integer> served = connect(30);
+        assertThat(served).containsEntry("b1", 10);
+        assertThat(served.get("a1") + served.get("a2")).isEqualTo(20);
+        assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(b.peerRouting().forwarded("shop")).as("B hands nothing back").isZero();
+        VirtualServer peer = a.peerRouting().peerVServer("shop", "branch-b");
+        assertThat(peer.services()).hasSize(1);
+        assertThat(peer.services().get(0).address().port()).isEqualTo(b.vserverAddress("shop").getPort());
+
+        b.graph().service("b1").disable();
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().map(DomainReport::availableServices).orElse(-1) == 0);
+
+        Map<String, Integer> after = connect(30);
+        assertThat(after).doesNotContainKey("b1");
+        assertThat(after.get("a1") + after.get("a2")).isEqualTo(30);
+        assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.graph().vserver("shop").activeConnections() == 0
+                && peer.activeConnections() == 0);
+        // B still holds the idle keep-alive connections of A's upstream pool; they go with A
+        appliances.remove(a);
+        a.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.graph().vserver("shop").activeConnections() == 0);
+    }
+
+    @Test
+    void peerThatStopsReportingGoesStaleAndTakesNothing() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().isPresent());
+        appliances.remove(b);
+        b.close();
+        SiteTable table = a.gslb().table();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !table.isAvailable("branch-b"));
+
+        Map<String, Integer> served = connect(6);
+        assertThat(served.get("a1") + served.get("a2")).isEqualTo(6);
+        assertThat(a.peerRouting().forwarded("shop")).isZero();
+    }
+
+    private java.util.Optional<DomainReport> peerAtA() {
+        SiteTable table = a.gslb().table();
+        return table.site("branch-b").filter(table::isAvailable).flatMap(e -> e.report().domain(DOMAIN));
+    }
+
+    /** Opens {@code n} connections to A's shop one after another; counts which backend answered each. */
+    private Map<String, Integer> connect(int n) throws IOException {
+        Map<String, Integer> served = new TreeMap<>();
+        served.put("a1", 0);
+        served.put("a2", 0);
+        InetSocketAddress shop = a.vserverAddress("shop");
+        for (int i = 0; i < n; i++) {
+            try (Socket s = new Socket(shop.getAddress(), shop.getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
+                s.setSoTimeout(5000);
+                OutputStream out = s.getOutputStream();
+                out.write(("GET / HTTP/1.1\r\nHost: " + DOMAIN + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String response = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
+                assertThat(response).startsWith("HTTP/1.1 200");
+                String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+                served.merge(body, 1, Integer::sum);
+            }
+        }
+        return served;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        return in.readNBytes(64 * 1024);
+    }
+
+    private int backend(String name) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            byte[] body = name.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        server.start();
+        backends.add(server);
+        return server.getAddress().getPort();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Appliance start(String name, String yaml) throws Exception {
+        LoadResult result = ConfigLoader.parse(name, yaml, Map.of());
+        assertThat(result.errors()).as(name).isEmpty();
+        SpillwayConfig config = result.config();
+        Appliance appliance = Appliance.start(config, null, transport, false);
+        appliances.add(appliance);
+        return appliance;
+    }
+}
