@@ -108,10 +108,17 @@ public sealed interface ExchangeMessage {
         }
     }
 
-    /** Answer to {@link ResolveRequest} {@code id}; {@code site} null: no branch available. */
+    /**
+     * Answer to {@link ResolveRequest} {@code id}; {@code site} null: no branch available, or, with
+     * {@code unknownDomain}, the aggregator does not serve the domain (absent from older
+     * aggregators: false).
+     */
     @JsonTypeName("resolved")
-    record ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis)
+    record ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis, boolean unknownDomain)
             implements ExchangeMessage {
+        public ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis) {
+            this(id, domain, site, address, ttlMillis, false);
+        }
     }
 
     /** Most sites a {@link SitesRequest} may name. */
