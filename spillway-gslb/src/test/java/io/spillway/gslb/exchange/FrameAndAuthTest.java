@@ -44,6 +44,7 @@ class FrameAndAuthTest {
                 new ExchangeMessage.ResolveRequest(9, "app.example.com", "192.0.2.1"),
                 new ExchangeMessage.ResolveAnswer(9, "app.example.com", "branch-1", new HostPort("127.0.0.1", 8080), 5000),
                 new ExchangeMessage.ResolveAnswer(10, "app.example.com", null, null, 0),
+                new ExchangeMessage.ResolveAnswer(11, "other.example.com", null, null, 0, true),
                 new ExchangeMessage.Heartbeat(),
                 new ExchangeMessage.Error("bad-frame", "why"));
         for (ExchangeMessage m : messages) {
