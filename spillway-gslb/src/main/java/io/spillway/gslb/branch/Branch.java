@@ -235,7 +235,7 @@ public final class Branch implements LinkListener, AutoCloseable {
         if (f == null) {
             return;
         }
-        if (a.unknownDomain()) {
+        if (a.unknown()) {
             f.completeExceptionally(new UnknownDomainException(a.domain()));
         } else if (a.site() == null || a.address() == null) {
             f.complete(Optional.empty());

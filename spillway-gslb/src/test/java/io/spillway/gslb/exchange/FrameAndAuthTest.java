@@ -103,4 +103,12 @@ class FrameAndAuthTest {
         assertThat(auth.verify(null, "dialer", dn, an, "branch", "agg")).isFalse();
         assertThat(dialerProof).doesNotContain("s3cret");
     }
+
+    @Test
+    void resolvedFromAnOlderAggregatorWithoutUnknownDomainDecodes() throws Exception {
+        ExchangeMessage m = FrameCodec.JSON.readValue("{\"type\":\"resolved\",\"id\":3,\"domain\":\"a.example.com\","
+                + "\"site\":null,\"address\":null,\"ttlMillis\":0}", ExchangeMessage.class);
+        assertThat(m).isInstanceOf(ExchangeMessage.ResolveAnswer.class);
+        assertThat(((ExchangeMessage.ResolveAnswer) m).unknown()).isFalse();
+    }
 }
