@@ -9,9 +9,11 @@ import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.select.GslbResolver;
 import io.spillway.core.model.GslbConfig;
+import io.spillway.core.model.GslbRole;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.dns.DnsServer;
+import io.spillway.gslb.resolve.AsyncResolver;
 import io.spillway.gslb.resolve.GslbViews;
 import io.spillway.gslb.resolve.ResolveServer;
 import io.spillway.transport.Transport;
@@ -65,7 +67,11 @@ public final class GslbParts implements AutoCloseable {
                 parts.dns.start();
             }
             if (config.resolve() != null) {
-                parts.resolve = new ResolveServer(transport, config.resolve(), resolver);
+                // a branch has no domains: it forwards each request to its aggregator (G5, G6)
+                AsyncResolver answers = config.role() == GslbRole.BRANCH
+                        ? node::resolveViaAggregator
+                        : AsyncResolver.of(resolver);
+                parts.resolve = new ResolveServer(transport, config.resolve(), answers);
                 parts.resolve.start();
             }
         } catch (Exception e) {

@@ -100,9 +100,10 @@ public final class GslbNode implements AutoCloseable {
 
     /**
      * Branch: asks its aggregator to choose a branch for {@code client} (G5, G6). Empty when the
-     * hierarchy has no available branch for the domain; fails when the aggregator cannot be asked
-     * (no link, or no answer within the request timeout). On an aggregator or master the local
-     * resolver answers.
+     * hierarchy has no available branch for the domain; fails with
+     * {@link io.spillway.gslb.resolve.UnknownDomainException} when the aggregator does not serve
+     * the domain, and otherwise when the aggregator cannot be asked (no link, or no answer within
+     * the request timeout). On an aggregator or master the local resolver answers.
      */
     public CompletableFuture<Optional<Resolution>> resolveViaAggregator(String domain, InetAddress client) {
         if (branch != null) {
@@ -110,7 +111,7 @@ public final class GslbNode implements AutoCloseable {
         }
         if (aggregator != null && resolver != null) {
             // an aggregator is its own aggregator: it answers from its table
-            return CompletableFuture.completedFuture(resolver.resolve(domain, client));
+            return io.spillway.gslb.resolve.AsyncResolver.of(resolver).resolve(domain, client);
         }
         return CompletableFuture.failedFuture(new IOException("GSLB node " + config.site() + " is not started"));
     }

@@ -266,7 +266,10 @@ public final class Aggregator implements LinkListener, AutoCloseable {
 
     private ExchangeMessage.ResolveAnswer answer(ExchangeMessage.ResolveRequest q) {
         InetAddress client = q.client() == null ? null : NetUtil.createInetAddressFromIpAddressString(q.client());
-        Optional<Resolution> r = resolver == null ? Optional.empty() : resolver.resolve(q.domain(), client);
+        if (resolver == null || !resolver.serves(q.domain())) {
+            return new ExchangeMessage.ResolveAnswer(q.id(), q.domain(), null, null, 0, true);
+        }
+        Optional<Resolution> r = resolver.resolve(q.domain(), client);
         return r.map(res -> new ExchangeMessage.ResolveAnswer(q.id(), q.domain(), res.site(), res.address(),
                         res.ttl() == null ? 0 : res.ttl().toMillis()))
                 .orElseGet(() -> new ExchangeMessage.ResolveAnswer(q.id(), q.domain(), null, null, 0));

@@ -14,6 +14,7 @@ import io.spillway.gslb.exchange.Link;
 import io.spillway.gslb.exchange.LinkListener;
 import io.spillway.gslb.exchange.LocalEnd;
 import io.spillway.gslb.exchange.ProtocolException;
+import io.spillway.gslb.resolve.UnknownDomainException;
 import io.spillway.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -234,7 +235,9 @@ public final class Branch implements LinkListener, AutoCloseable {
         if (f == null) {
             return;
         }
-        if (a.site() == null || a.address() == null) {
+        if (a.unknown()) {
+            f.completeExceptionally(new UnknownDomainException(a.domain()));
+        } else if (a.site() == null || a.address() == null) {
             f.complete(Optional.empty());
         } else {
             f.complete(Optional.of(new Resolution(a.domain(), a.site(), a.address(), Duration.ofMillis(a.ttlMillis()))));

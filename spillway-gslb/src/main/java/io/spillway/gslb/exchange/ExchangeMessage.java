@@ -108,10 +108,21 @@ public sealed interface ExchangeMessage {
         }
     }
 
-    /** Answer to {@link ResolveRequest} {@code id}; {@code site} null: no branch available. */
+    /**
+     * Answer to {@link ResolveRequest} {@code id}; {@code site} null: no branch available, or, with
+     * {@code unknownDomain} true, the aggregator does not serve the domain (a Boolean: absent from
+     * older aggregators, which the codec's null-for-primitives rule would otherwise refuse).
+     */
     @JsonTypeName("resolved")
-    record ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis)
+    record ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis, Boolean unknownDomain)
             implements ExchangeMessage {
+        public ResolveAnswer(long id, String domain, String site, HostPort address, long ttlMillis) {
+            this(id, domain, site, address, ttlMillis, false);
+        }
+
+        public boolean unknown() {
+            return Boolean.TRUE.equals(unknownDomain);
+        }
     }
 
     /** Most sites a {@link SitesRequest} may name. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,7 +20,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.spillway.core.gslb.Resolution;
-import io.spillway.core.gslb.Resolver;
 import io.spillway.core.gslb.select.IpLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,48 +30,86 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * The HTTP resolution endpoint (SPEC G5, CONTRACT.md "Resolution endpoint"):
+ * The HTTP resolution endpoint (SPEC G5, G6; CONTRACT.md "Resolution endpoint"):
  * <ul>
  *   <li>{@code GET /resolve?domain=D[&client=IP]}: 200 {@code {"domain","site","address","ttlSeconds"}}
  *       for the client (default: the connection's peer);</li>
  *   <li>{@code GET /go/D/path?query}: 302 to {@code http://ADDRESS/path?query} of the branch chosen
  *       for the connection's peer;</li>
- *   <li>404 for an unknown domain or path, 503 when no branch is available, 400 for a missing
- *       domain or a client that is not an IP address, 405 for other methods; errors are JSON
- *       {@code {"error": "..."}}.</li>
+ *   <li>404 for an unknown domain or path, 503 when no branch is available or no answer can be had
+ *       (a branch's aggregator link is down), 504 when the answer takes longer than the timeout,
+ *       400 for a missing domain or a client that is not an IP address, 405 for other methods;
+ *       errors are JSON {@code {"error": "..."}}.</li>
  * </ul>
- * Resolution is in-memory work over the site table, done on the event loop.
+ * The {@link AsyncResolver} answers at once on an aggregator and later on a branch that forwards
+ * to its aggregator; the event loop never waits for it. Responses to pipelined requests are
+ * written in request order, on the channel's event loop; at most {@value #MAX_PIPELINED}
+ * requests may wait on one connection, which is closed beyond.
  */
-@ChannelHandler.Sharable
 final class ResolveHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final int MAX_PIPELINED = 16;
 
     private static final Logger log = LoggerFactory.getLogger(ResolveHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Resolver resolver;
+    private final AsyncResolver resolver;
+    private final long timeoutMillis;
+    // event loop only: the previous response's write, and the responses not yet written
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+    private int waiting;
 
-    ResolveHandler(Resolver resolver) {
+    ResolveHandler(AsyncResolver resolver, long timeoutMillis) {
         this.resolver = resolver;
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (++waiting > MAX_PIPELINED) {
+            ctx.close();
+            return;
+        }
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                     : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                     : HttpResponseStatus.BAD_REQUEST;
-            send(ctx, false, error(status, status == HttpResponseStatus.BAD_REQUEST ? "malformed request"
-                    : "request line or headers too long"));
+            respond(ctx, false, CompletableFuture.completedFuture(error(status,
+                    status == HttpResponseStatus.BAD_REQUEST ? "malformed request" : "request line or headers too long")));
             return;
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        send(ctx, keepAlive, route(ctx, request));
+        respond(ctx, HttpUtil.isKeepAlive(request), route(ctx, request));
     }
 
-    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /** Writes {@code response} when it is ready and every earlier response on the channel is written. */
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, CompletableFuture<FullHttpResponse> response) {
+        CompletableFuture<Void> turn = previous;
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        previous = written;
+        response.thenCombine(turn, (r, v) -> r).thenAccept(r -> {
+            try {
+                ctx.executor().execute(() -> {
+                    waiting--;
+                    send(ctx, keepAlive, r);
+                    written.complete(null);
+                });
+            } catch (RejectedExecutionException e) {
+                written.complete(null); // the event loop is shutting down with the channel
+            }
+        });
+    }
+
+    private CompletableFuture<FullHttpResponse> route(ChannelHandlerContext ctx, FullHttpRequest request) {
         String uri = request.uri();
         int q = uri.indexOf('?');
         String rawPath = q < 0 ? uri : uri.substring(0, q);
@@ -81,74 +117,111 @@ final class ResolveHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         boolean resolve = rawPath.equals("/resolve");
         boolean go = rawPath.startsWith("/go/");
         if (!resolve && !go) {
-            return error(HttpResponseStatus.NOT_FOUND, "no such path: use /resolve?domain=D or /go/D/path");
+            return now(error(HttpResponseStatus.NOT_FOUND, "no such path: use /resolve?domain=D or /go/D/path"));
         }
         if (!request.method().equals(HttpMethod.GET)) {
             FullHttpResponse r = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is allowed");
             r.headers().set(HttpHeaderNames.ALLOW, "GET");
-            return r;
+            return now(r);
         }
         InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        return resolve ? resolve(uri, peer) : go(rawPath, rawQuery, peer);
+        return resolve ? resolve(ctx, uri, peer) : go(ctx, rawPath, rawQuery, peer);
     }
 
-    private FullHttpResponse resolve(String uri, InetAddress peer) {
+    private CompletableFuture<FullHttpResponse> resolve(ChannelHandlerContext ctx, String uri, InetAddress peer) {
         Map<String, List<String>> params;
         try {
             params = new QueryStringDecoder(uri).parameters();
         } catch (IllegalArgumentException e) {
-            return error(HttpResponseStatus.BAD_REQUEST, "malformed query string");
+            return now(error(HttpResponseStatus.BAD_REQUEST, "malformed query string"));
         }
         String domain = single(params, "domain");
         if (domain == null || domain.isBlank()) {
-            return error(HttpResponseStatus.BAD_REQUEST, "parameter 'domain' is required, once");
+            return now(error(HttpResponseStatus.BAD_REQUEST, "parameter 'domain' is required, once"));
         }
         InetAddress client = peer;
         if (params.containsKey("client")) {
             String text = single(params, "client");
             Optional<InetAddress> parsed = IpLiteral.parse(text);
             if (parsed.isEmpty()) {
-                return error(HttpResponseStatus.BAD_REQUEST, "parameter 'client' must be one IP address");
+                return now(error(HttpResponseStatus.BAD_REQUEST, "parameter 'client' must be one IP address"));
             }
             client = parsed.get();
         }
-        return resolved(domain, client).map(r -> json(HttpResponseStatus.OK, body(r)))
-                .orElseGet(() -> unresolved(domain));
+        return resolved(ctx, domain, client, r -> json(HttpResponseStatus.OK, body(r)));
     }
 
-    private FullHttpResponse go(String rawPath, String rawQuery, InetAddress peer) {
+    private CompletableFuture<FullHttpResponse> go(ChannelHandlerContext ctx, String rawPath, String rawQuery,
+                                                   InetAddress peer) {
         String rest = rawPath.substring("/go/".length());
         int slash = rest.indexOf('/');
         String domain;
         try {
             domain = QueryStringDecoder.decodeComponent(slash < 0 ? rest : rest.substring(0, slash));
         } catch (IllegalArgumentException e) {
-            return error(HttpResponseStatus.BAD_REQUEST, "malformed domain in path");
+            return now(error(HttpResponseStatus.BAD_REQUEST, "malformed domain in path"));
         }
         if (domain.isEmpty()) {
-            return error(HttpResponseStatus.BAD_REQUEST, "expected /go/{domain}/{path}");
+            return now(error(HttpResponseStatus.BAD_REQUEST, "expected /go/{domain}/{path}"));
         }
         String path = slash < 0 ? "/" : rest.substring(slash);
-        Optional<Resolution> r = resolved(domain, peer);
-        if (r.isEmpty()) {
-            return unresolved(domain);
+        return resolved(ctx, domain, peer, r -> {
+            String location = "http://" + r.address() + path + (rawQuery == null ? "" : "?" + rawQuery);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND,
+                    Unpooled.EMPTY_BUFFER);
+            response.headers().set(HttpHeaderNames.LOCATION, location);
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            return response;
+        });
+    }
+
+    /**
+     * Asks the resolver and maps its answer with {@code found}; the answer is bounded by the
+     * timeout, measured on the channel's event loop.
+     */
+    private CompletableFuture<FullHttpResponse> resolved(ChannelHandlerContext ctx, String domain, InetAddress client,
+                                                         Function<Resolution, FullHttpResponse> found) {
+        CompletableFuture<Optional<Resolution>> answer;
+        try {
+            answer = resolver.resolve(domain, client);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
         }
-        String location = "http://" + r.get().address() + path + (rawQuery == null ? "" : "?" + rawQuery);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND,
-                Unpooled.EMPTY_BUFFER);
-        response.headers().set(HttpHeaderNames.LOCATION, location);
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        return response;
+        CompletableFuture<FullHttpResponse> out = new CompletableFuture<>();
+        if (answer.isDone()) {
+            answer.whenComplete((r, e) -> out.complete(mapped(domain, r, e, found)));
+            return out;
+        }
+        ScheduledFuture<?> timer = ctx.executor().schedule(() -> out.complete(error(HttpResponseStatus.GATEWAY_TIMEOUT,
+                "no resolution for " + domain + " within " + timeoutMillis + " ms")), timeoutMillis, TimeUnit.MILLISECONDS);
+        answer.whenComplete((r, e) -> {
+            timer.cancel(false);
+            if (!out.isDone()) {
+                out.complete(mapped(domain, r, e, found));
+            }
+        });
+        return out;
     }
 
-    private Optional<Resolution> resolved(String domain, InetAddress client) {
-        return resolver.serves(domain) ? resolver.resolve(domain, client) : Optional.empty();
+    private static FullHttpResponse mapped(String domain, Optional<Resolution> r, Throwable e,
+                                           Function<Resolution, FullHttpResponse> found) {
+        if (e == null) {
+            return r.map(found).orElseGet(() ->
+                    error(HttpResponseStatus.SERVICE_UNAVAILABLE, "no branch is available for " + domain));
+        }
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof UnknownDomainException) {
+            return error(HttpResponseStatus.NOT_FOUND, "unknown domain " + domain);
+        }
+        if (cause instanceof TimeoutException) {
+            return error(HttpResponseStatus.GATEWAY_TIMEOUT, "no resolution for " + domain + ": " + cause.getMessage());
+        }
+        log.debug("no resolution for {}", domain, cause);
+        return error(HttpResponseStatus.SERVICE_UNAVAILABLE, "no resolution for " + domain + ": " + cause.getMessage());
     }
 
-    private FullHttpResponse unresolved(String domain) {
-        return resolver.serves(domain)
-                ? error(HttpResponseStatus.SERVICE_UNAVAILABLE, "no branch is available for " + domain)
-                : error(HttpResponseStatus.NOT_FOUND, "unknown domain " + domain);
+    private static CompletableFuture<FullHttpResponse> now(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
     }
 
     static Map<String, Object> body(Resolution r) {

@@ -25,8 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ResolveHandler}.
  *
  * <pre>
- *   IdleStateHandler ──► HttpServerCodec ──► HttpObjectAggregator ──► ResolveHandler ──► Resolver
+ *   IdleStateHandler ──► HttpServerCodec ──► HttpObjectAggregator ──► ResolveHandler ──► AsyncResolver
  * </pre>
+ *
+ * An aggregator answers from its own {@link Resolver}; a branch forwards each request to its
+ * aggregator (an {@link AsyncResolver} over {@code GslbNode.resolveViaAggregator}) and answers
+ * when the aggregator does, within {@value #TIMEOUT_MILLIS} ms (504 beyond).
  *
  * Limits: request line {@value #MAX_INITIAL_LINE} bytes, headers {@value #MAX_HEADERS} bytes,
  * body {@value #MAX_BODY} bytes (413 above), {@value #MAX_CONNECTIONS} connections, closed after
@@ -39,26 +43,37 @@ public final class ResolveServer implements AutoCloseable {
     static final int MAX_BODY = 8192;
     static final int MAX_CONNECTIONS = 1024;
     static final int IDLE_SECONDS = 30;
+    static final long TIMEOUT_MILLIS = 5000;
 
     private static final Logger log = LoggerFactory.getLogger(ResolveServer.class);
 
     private final Transport transport;
     private final HostPort listen;
-    private final ResolveHandler handler;
+    private final AsyncResolver resolver;
+    private final long timeoutMillis;
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final long idleMillis;
     private Channel server;
 
     public ResolveServer(Transport transport, HostPort listen, Resolver resolver) {
-        this(transport, listen, resolver, Duration.ofSeconds(IDLE_SECONDS));
+        this(transport, listen, AsyncResolver.of(resolver));
+    }
+
+    public ResolveServer(Transport transport, HostPort listen, AsyncResolver resolver) {
+        this(transport, listen, resolver, Duration.ofSeconds(IDLE_SECONDS), Duration.ofMillis(TIMEOUT_MILLIS));
     }
 
     ResolveServer(Transport transport, HostPort listen, Resolver resolver, Duration idle) {
+        this(transport, listen, AsyncResolver.of(resolver), idle, Duration.ofMillis(TIMEOUT_MILLIS));
+    }
+
+    ResolveServer(Transport transport, HostPort listen, AsyncResolver resolver, Duration idle, Duration timeout) {
         this.idleMillis = idle.toMillis();
         this.transport = transport;
         this.listen = listen;
-        this.handler = new ResolveHandler(resolver);
+        this.resolver = resolver;
+        this.timeoutMillis = timeout.toMillis();
     }
 
     public synchronized void start() throws Exception {
@@ -79,7 +94,7 @@ public final class ResolveServer implements AutoCloseable {
                         .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, MAX_BODY))
                         .addLast(new HttpObjectAggregator(MAX_BODY))
-                        .addLast(handler);
+                        .addLast(new ResolveHandler(resolver, timeoutMillis));
             }
         }).bind(new InetSocketAddress(listen.host(), listen.port())).sync().channel();
         log.info("GSLB resolve endpoint listening on {}", boundAddress());

@@ -44,6 +44,7 @@ class FrameAndAuthTest {
                 new ExchangeMessage.ResolveRequest(9, "app.example.com", "192.0.2.1"),
                 new ExchangeMessage.ResolveAnswer(9, "app.example.com", "branch-1", new HostPort("127.0.0.1", 8080), 5000),
                 new ExchangeMessage.ResolveAnswer(10, "app.example.com", null, null, 0),
+                new ExchangeMessage.ResolveAnswer(11, "other.example.com", null, null, 0, true),
                 new ExchangeMessage.Heartbeat(),
                 new ExchangeMessage.Error("bad-frame", "why"));
         for (ExchangeMessage m : messages) {
@@ -101,5 +102,13 @@ class FrameAndAuthTest {
         assertThat(auth.verify("", "dialer", dn, an, "branch", "agg")).isFalse();
         assertThat(auth.verify(null, "dialer", dn, an, "branch", "agg")).isFalse();
         assertThat(dialerProof).doesNotContain("s3cret");
+    }
+
+    @Test
+    void resolvedFromAnOlderAggregatorWithoutUnknownDomainDecodes() throws Exception {
+        ExchangeMessage m = FrameCodec.JSON.readValue("{\"type\":\"resolved\",\"id\":3,\"domain\":\"a.example.com\","
+                + "\"site\":null,\"address\":null,\"ttlMillis\":0}", ExchangeMessage.class);
+        assertThat(m).isInstanceOf(ExchangeMessage.ResolveAnswer.class);
+        assertThat(((ExchangeMessage.ResolveAnswer) m).unknown()).isFalse();
     }
 }

@@ -205,9 +205,9 @@ class HierarchyTest {
         assertThat(r).isPresent();
         assertThat(r.get().site()).isEqualTo("branch-a1");
         assertThat(r.get().address()).isEqualTo(a1.published());
-        Optional<io.spillway.core.gslb.Resolution> none = b1.node()
-                .resolveViaAggregator("other.example.com", null).get(5, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(none).isEmpty();
+        assertThat(b1.node().resolveViaAggregator("other.example.com", null))
+                .failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(io.spillway.gslb.resolve.UnknownDomainException.class);
         Optional<io.spillway.core.gslb.Resolution> local = b.resolveViaAggregator(Hierarchy.DOMAIN, null)
                 .get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(local.map(io.spillway.core.gslb.Resolution::site)).contains("branch-a1");

@@ -34,6 +34,12 @@ class GslbRulesTest {
     }
 
     @Test
+    void aBranchMayServeHttpResolutionForwardedToItsAggregator() {
+        assertThat(validate(new GslbConfig("branch-a", GslbRole.BRANCH, exchange(null, "127.0.0.1:3012"), PUBLISH,
+                null, null, HostPort.parse("127.0.0.1:8053")))).isEmpty();
+    }
+
+    @Test
     void aBranchNeedsAnAggregatorAndSomethingToPublish() {
         assertThat(validate(new GslbConfig("branch-a", GslbRole.BRANCH, exchange(null, null), List.of(), null, null,
                 null))).containsExactly(
