@@ -120,7 +120,11 @@ public final class GslbParts implements AutoCloseable {
             if (domain == null || domain.isBlank()) {
                 return AdminResponse.error(400, "query parameter 'domain' is required");
             }
-            Map<String, Object> answer = GslbViews.resolve(resolver, domain, first(request.query(), "client"));
+            String client = first(request.query(), "client");
+            // a branch answers for the hierarchy by asking its aggregator (this runs on the admin worker)
+            Map<String, Object> answer = config.role() == GslbRole.BRANCH
+                    ? GslbViews.resolve(node::resolveViaAggregator, domain, client, Duration.ofSeconds(5))
+                    : GslbViews.resolve(resolver, domain, client);
             Object status = answer.get("status");
             return AdminResponse.json(status instanceof Integer code ? code : 200, answer);
         });

@@ -76,6 +76,8 @@ class BranchResolveApplianceTest {
                 """.formatted(EXCHANGE));
         int exchange = aggregator.gslb().node().exchangeAddress().getPort();
         branch = startFrom("branch.yaml", """
+                admin:
+                  listen: 127.0.0.1:0
                 services:
                   - {name: web, address: 127.0.0.1:%d, protocol: http, capacity: 10}
                 vservers:
@@ -104,5 +106,12 @@ class BranchResolveApplianceTest {
         assertThat(go.statusCode()).isEqualTo(302);
         assertThat(go.headers().firstValue("location")).contains("http://127.0.0.1:18081/index.html");
         assertThat(get(endpoint, "/resolve?domain=other.example.test").statusCode()).isEqualTo(404);
+
+        // the branch's admin API answers for the hierarchy the same way
+        HttpResponse<String> viaAdmin = get(branch.adminAddress(), "/api/v1/gslb/resolve?domain=app.example.test");
+        assertThat(viaAdmin.statusCode()).isEqualTo(200);
+        assertThat(viaAdmin.body()).contains("\"site\":\"branch-1\"");
+        assertThat(get(branch.adminAddress(), "/api/v1/gslb/resolve?domain=other.example.test").statusCode())
+                .isEqualTo(404);
     }
 }

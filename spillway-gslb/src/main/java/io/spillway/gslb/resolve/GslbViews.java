@@ -8,12 +8,16 @@ import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.select.IpLiteral;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * JSON-ready views of the GSLB state for the management API (CONTRACT.md): plain maps and
@@ -89,6 +93,43 @@ public final class GslbViews {
         }
         out.putAll(ResolveHandler.body(r.get()));
         return out;
+    }
+
+    /**
+     * The same view answered by an {@link AsyncResolver} (a branch forwarding to its
+     * aggregator, G5): blocks the calling thread up to {@code timeout}, so call it from a
+     * worker thread, never an event loop. Adds 504 (no answer in time) to the statuses above.
+     */
+    public static Map<String, Object> resolve(AsyncResolver resolver, String domain, String client,
+                                              Duration timeout) throws InterruptedException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("domain", domain);
+        out.put("client", client == null || client.isBlank() ? null : client);
+        InetAddress address = null;
+        if (client != null && !client.isBlank()) {
+            Optional<InetAddress> parsed = IpLiteral.parse(client.trim());
+            if (parsed.isEmpty()) {
+                return failure(out, 400, "client must be an IP address");
+            }
+            address = parsed.get();
+        }
+        if (domain == null || domain.isBlank()) {
+            return failure(out, 400, "domain is required");
+        }
+        try {
+            Optional<Resolution> r = resolver.resolve(domain, address).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (r.isEmpty()) {
+                return failure(out, 503, "no branch is available for " + domain);
+            }
+            out.putAll(ResolveHandler.body(r.get()));
+            return out;
+        } catch (TimeoutException e) {
+            return failure(out, 504, "no resolution within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof UnknownDomainException
+                    ? failure(out, 404, "unknown domain " + domain)
+                    : failure(out, 503, "resolution failed: " + e.getCause().getMessage());
+        }
     }
 
     private static Map<String, Object> failure(Map<String, Object> out, int status, String error) {
