@@ -59,7 +59,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
-        vserver = client.attr(AdmissionHandler.ADMITTED).get();
+        // removed, not just read: the attribute map would hold it for the connection's life
+        vserver = client.attr(AdmissionHandler.ADMITTED).getAndRemove();
         InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
         clientHash = remote.getAddress().hashCode();
         client.closeFuture().addListener(f -> {
