@@ -46,6 +46,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         switch (route.config().protocol()) {
             case TCP, TLS_TCP -> {
                 ch.config().setAutoRead(false);
+                ch.config().setRecvByteBufAllocator(TcpRelayHandler.READS);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 p.addLast("timer", new ClientTimer(route.idleTimeoutMillis(), 0));
                 p.addLast("relay", new TcpRelayHandler(route, connector));
