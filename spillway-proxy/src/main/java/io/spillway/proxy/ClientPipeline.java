@@ -8,21 +8,20 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of each accepted client connection from the route its listener holds at
  * that moment.
  *
  * <pre>
- *  tcp, tls-tcp:  admission ─ idle ─ TcpRelayHandler                       (auto-read off)
- *  http:          admission ─ headTimer ─ idle ─ HttpServerCodec ─ HttpFrontendHandler
- *  https:         admission ─ tls ─ headTimer ─ idle ─ HttpServerCodec ─ HttpFrontendHandler
+ *  tcp, tls-tcp:  admission ─ timer ─ TcpRelayHandler                       (auto-read off)
+ *  http:          admission ─ timer ─ HttpServerCodec ─ HttpFrontendHandler
+ *  https:         admission ─ tls ─ timer ─ HttpServerCodec ─ HttpFrontendHandler
  * </pre>
  *
- * Admission comes first so that it runs before any read and before a TLS handshake.
+ * Admission comes first so that it runs before any read and before a TLS handshake. An idle
+ * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
+ * kept short: one {@link ClientTimer} carries both the idle and the request-head timeout.
  */
 final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
@@ -44,12 +43,12 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("admission", new AdmissionHandler(route.chain(), route.isHttp()));
-        IdleStateHandler idle = new IdleStateHandler(0, 0, route.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
         switch (route.config().protocol()) {
             case TCP, TLS_TCP -> {
                 ch.config().setAutoRead(false);
+                ch.config().setRecvByteBufAllocator(TcpRelayHandler.READS);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                p.addLast("idle", idle);
+                p.addLast("timer", new ClientTimer(route.idleTimeoutMillis(), 0));
                 p.addLast("relay", new TcpRelayHandler(route, connector));
             }
             case HTTP, HTTPS -> {
@@ -59,14 +58,13 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                     tls.setHandshakeTimeoutMillis(route.headerTimeoutMillis());
                     p.addLast("tls", tls);
                 }
-                RequestHeadTimer headTimer = new RequestHeadTimer(route.headerTimeoutMillis());
-                p.addLast("headTimer", headTimer);
-                p.addLast("idle", idle);
+                ClientTimer timer = new ClientTimer(route.idleTimeoutMillis(), route.headerTimeoutMillis());
+                p.addLast("timer", timer);
                 p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(route.config().limits().maxRequestLine())
                         .setMaxHeaderSize(route.config().limits().maxHeaderSize())
                         .setMaxChunkSize(65536)));
-                p.addLast("http", new HttpFrontendHandler(route, connector, pools, headTimer,
+                p.addLast("http", new HttpFrontendHandler(route, connector, pools, timer,
                         route.serverTls() != null ? "https" : "http"));
             }
         }

@@ -240,6 +240,8 @@ final class HttpExchange {
             } else if (!responseStarted) {
                 c.release();
             } else if (c instanceof LastHttpContent) {
+                // recorded before the client can have the end of the response
+                service.responseTime().record(System.nanoTime() - startNanos);
                 client.writeAndFlush(c);
                 complete();
             } else {
@@ -297,7 +299,6 @@ final class HttpExchange {
     private void complete() {
         finished = true;
         Service s = service;
-        s.responseTime().record(System.nanoTime() - startNanos);
         releaseService();
         Channel b = backend;
         backend = null;

@@ -41,9 +41,10 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private final Route route;
     private final UpstreamConnector connector;
     private final UpstreamPools pools;
-    private final RequestHeadTimer headTimer;
+    private final ClientTimer headTimer;
     private final String scheme;
-    private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+    /** Messages of requests behind the current one; created by the first pipelined request. */
+    private ArrayDeque<Object> pending;
 
     private Channel client;
     private VirtualServer vserver;
@@ -55,7 +56,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean inputShutdown;
 
     HttpFrontendHandler(Route route, UpstreamConnector connector, UpstreamPools pools,
-                        RequestHeadTimer headTimer, String scheme) {
+                        ClientTimer headTimer, String scheme) {
         this.route = route;
         this.connector = connector;
         this.pools = pools;
@@ -94,7 +95,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
-        vserver = client.attr(AdmissionHandler.ADMITTED).get();
+        // removed, not just read: the attribute map would hold it for the connection's life
+        vserver = client.attr(AdmissionHandler.ADMITTED).getAndRemove();
         pool = pools.forLoop(client.eventLoop());
         InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
         clientIp = remote.getAddress().getHostAddress();
@@ -103,10 +105,10 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (pending.isEmpty()) {
+        if (noPending()) {
             dispatch(msg);
         } else {
-            pending.add(msg);
+            pend(msg);
         }
         updateReading();
     }
@@ -126,7 +128,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 exchange.clientContent(c);
             }
         } else {
-            pending.add(msg);
+            pend(msg);
         }
     }
 
@@ -189,12 +191,27 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private boolean noPending() {
+        return pending == null || pending.isEmpty();
+    }
+
+    private Object peekPending() {
+        return pending == null ? null : pending.peek();
+    }
+
+    private void pend(Object msg) {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        pending.add(msg);
+    }
+
     /** Reads from the client only while the current exchange can take the data and nothing waits. */
     void updateReading() {
         if (client == null || !client.isActive()) {
             return;
         }
-        boolean read = !closing && !inputShutdown && pending.isEmpty() && (exchange == null || exchange.acceptsClientData());
+        boolean read = !closing && !inputShutdown && noPending() && (exchange == null || exchange.acceptsClientData());
         if (client.config().isAutoRead() != read) {
             client.config().setAutoRead(read);
         }
@@ -212,7 +229,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         headTimer.awaitNextHead();
-        for (Object m = pending.peek(); m != null && (exchange == null || !exchange.requestComplete()); m = pending.peek()) {
+        for (Object m = peekPending(); m != null && (exchange == null || !exchange.requestComplete()); m = peekPending()) {
             pending.poll();
             dispatch(m);
         }
@@ -222,7 +239,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A client that half-closed after its last request is closed once that request is answered. */
     private void closeIfClientIsDone() {
-        if (inputShutdown && exchange == null && pending.isEmpty() && !closing) {
+        if (inputShutdown && exchange == null && noPending() && !closing) {
             closing = true;
             client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -266,7 +283,7 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == RequestHeadTimer.TIMEOUT) {
+        if (evt == ClientTimer.HEAD_TIMEOUT) {
             if (exchange == null && !closing) {
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
             }
@@ -297,7 +314,8 @@ final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             exchange.abort();
             exchange = null;
         }
-        for (Object m = pending.poll(); m != null; m = pending.poll()) {
+        for (Object m = peekPending(); m != null; m = peekPending()) {
+            pending.poll();
             ReferenceCountUtil.release(m);
         }
     }

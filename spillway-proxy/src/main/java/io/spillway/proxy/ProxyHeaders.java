@@ -22,12 +22,26 @@ final class ProxyHeaders {
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     static final String VIA_NAME = "spillway";
+    private static final String VIA_1_1 = "1.1 " + VIA_NAME;
+    private static final String VIA_1_0 = "1.0 " + VIA_NAME;
 
     private ProxyHeaders() {
     }
 
     /** Removes the hop-by-hop fields of {@code headers}. */
     static void removeHopByHop(HttpHeaders headers) {
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            removeNamedByConnection(headers);
+        }
+        headers.remove(HttpHeaderNames.KEEP_ALIVE);
+        headers.remove(PROXY_CONNECTION);
+        headers.remove(HttpHeaderNames.TE);
+        headers.remove(HttpHeaderNames.TRAILER);
+        headers.remove(HttpHeaderNames.UPGRADE);
+    }
+
+    /** {@code Connection} and the fields it names (most messages have none: this is kept off their path). */
+    private static void removeNamedByConnection(HttpHeaders headers) {
         List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
         for (String value : connection) {
             int start = 0;
@@ -44,11 +58,6 @@ final class ProxyHeaders {
             }
         }
         headers.remove(HttpHeaderNames.CONNECTION);
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
-        headers.remove(PROXY_CONNECTION);
-        headers.remove(HttpHeaderNames.TE);
-        headers.remove(HttpHeaderNames.TRAILER);
-        headers.remove(HttpHeaderNames.UPGRADE);
     }
 
     /** The request as it goes to a service: HTTP/1.1, hop-by-hop fields gone, forwarding fields added. */
@@ -72,7 +81,8 @@ final class ProxyHeaders {
     }
 
     private static void addVia(HttpHeaders h, HttpVersion received) {
-        String hop = received.majorVersion() + "." + received.minorVersion() + " " + VIA_NAME;
+        String hop = received == HttpVersion.HTTP_1_1 ? VIA_1_1 : received == HttpVersion.HTTP_1_0 ? VIA_1_0
+                : received.majorVersion() + "." + received.minorVersion() + " " + VIA_NAME;
         String via = h.get(HttpHeaderNames.VIA);
         h.set(HttpHeaderNames.VIA, via == null || via.isBlank() ? hop : via + ", " + hop);
     }

@@ -1,11 +1,13 @@
 package io.spillway.proxy;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -38,6 +40,13 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TcpRelayHandler.class);
 
+    /**
+     * Read sizes of both sides of a relay: from 64 KiB up to 256 KiB while reads fill their
+     * buffer. A relay moves bulk data, and every read is one event-loop turn and one write
+     * system call on the other side, so fewer, larger reads are what its throughput hangs on.
+     */
+    static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(4096, 65536, 262144);
+
     private final Route route;
     private final UpstreamConnector connector;
 
@@ -59,7 +68,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
-        vserver = client.attr(AdmissionHandler.ADMITTED).get();
+        // removed, not just read: the attribute map would hold it for the connection's life
+        vserver = client.attr(AdmissionHandler.ADMITTED).getAndRemove();
         InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
         clientHash = remote.getAddress().hashCode();
         client.closeFuture().addListener(f -> {
@@ -82,7 +92,10 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
         service = s;
         excluded |= LoadBalancer.bit(lb.indexOf(s));
         ChannelFuture f = connector.connect(route.resources().upstream(s), client.eventLoop(),
-                route.connectTimeoutMillis(), false, p -> p.addLast(new TcpBackendHandler(this)));
+                route.connectTimeoutMillis(), false, p -> {
+                    p.channel().config().setRecvByteBufAllocator(READS);
+                    p.addLast(new TcpBackendHandler(this));
+                });
         backend = f.channel();
         f.addListener((ChannelFutureListener) this::connected);
     }

@@ -357,6 +357,24 @@ class HttpProxyTest {
     }
 
     @Test
+    void keepAliveClientWaitingBetweenRequestsLongerThanTheHeaderTimeoutIsKeptButATricklingSecondHeadGets408()
+            throws Exception {
+        Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a", "b")
+                .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMillis(300)));
+        RawHttp c = client(s.address());
+        assertThat(c.get("/").status()).isEqualTo(200);
+        // three header timeouts of silence between requests: only the idle timeout may end that
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(900)).until(() -> true);
+        assertThat(c.get("/").status()).isEqualTo(200);
+
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n");
+        RawHttp.Response r = c.read(false);
+        assertThat(r.status()).isEqualTo(408);
+        assertThat(c.closedByPeer()).isTrue();
+        awaitAllReleased(s.graph());
+    }
+
+    @Test
     void clientThatLeavesDuringARequestReleasesTheServiceSlot() throws Exception {
         Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a"));
         RawHttp c = client(s.address());
