@@ -156,7 +156,8 @@ public final class Appliance implements AutoCloseable {
         return sb.toString().trim();
     }
 
-    static String hostPort(InetSocketAddress a) {
+    /** {@code host:port} of a bound address ({@code [v6]:port} for IPv6). */
+    public static String hostPort(InetSocketAddress a) {
         String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }

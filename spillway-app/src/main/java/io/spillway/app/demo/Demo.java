@@ -65,7 +65,7 @@ public final class Demo implements AutoCloseable {
         startHierarchy(web1.port(), flapping.port(), web3.port());
         transport.group().next().scheduleAtFixedRate(this::flap, 20, 20, TimeUnit.SECONDS);
         if (withLoad) {
-            load = new DemoLoad(URI.create("http://" + hostPort(main.vserverAddress("shop")) + "/?delay=1500"),
+            load = new DemoLoad(URI.create("http://" + Appliance.hostPort(main.vserverAddress("shop")) + "/?delay=1500"),
                     14, Duration.ofSeconds(30));
             load.start();
         }
@@ -101,8 +101,8 @@ public final class Demo implements AutoCloseable {
     }
 
     public void printWelcome() {
-        String shop = hostPort(main.vserverAddress("shop"));
-        String admin = hostPort(main.adminAddress());
+        String shop = Appliance.hostPort(main.vserverAddress("shop"));
+        String admin = Appliance.hostPort(main.adminAddress());
         InetSocketAddress dns = resolvingAggregator.gslb().dnsAddress();
         InetSocketAddress resolve = resolvingAggregator.gslb().resolveAddress();
         out.println("Spillway demo is running. Press Ctrl-C to stop.");
@@ -124,7 +124,7 @@ public final class Demo implements AutoCloseable {
                     + DemoTopology.DOMAIN + " A +short");
         }
         if (resolve != null) {
-            out.println("  HTTP resolve    curl 'http://" + hostPort(resolve) + "/resolve?domain=" + DemoTopology.DOMAIN + "'");
+            out.println("  HTTP resolve    curl 'http://" + Appliance.hostPort(resolve) + "/resolve?domain=" + DemoTopology.DOMAIN + "'");
         }
         out.println();
         out.println("Every 20 s web-2 fails its health check for 8 s: watch shop's threshold drop from 8 to 4,");
@@ -163,10 +163,6 @@ public final class Demo implements AutoCloseable {
             sb.append(" | ").append(load.describe());
         }
         return sb.toString();
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     @Override

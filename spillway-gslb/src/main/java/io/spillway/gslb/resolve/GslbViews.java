@@ -73,26 +73,15 @@ public final class GslbViews {
      * @param client an IP address, or null/blank for no client (methods that hash the client see none)
      */
     public static Map<String, Object> resolve(Resolver resolver, String domain, String client) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("domain", domain);
-        out.put("client", client == null || client.isBlank() ? null : client);
-        InetAddress address = null;
-        if (client != null && !client.isBlank()) {
-            Optional<InetAddress> parsed = IpLiteral.parse(client.trim());
-            if (parsed.isEmpty()) {
-                return failure(out, 400, "client must be an IP address");
-            }
-            address = parsed.get();
+        try {
+            // completes at once: the in-memory resolver never waits
+            return resolve(AsyncResolver.of(resolver), domain, client, Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("domain", domain);
+            return failure(out, 503, "interrupted");
         }
-        if (domain == null || !resolver.serves(domain)) {
-            return failure(out, 404, "unknown domain " + domain);
-        }
-        Optional<Resolution> r = resolver.resolve(domain, address);
-        if (r.isEmpty()) {
-            return failure(out, 503, "no branch is available for " + domain);
-        }
-        out.putAll(ResolveHandler.body(r.get()));
-        return out;
     }
 
     /**
