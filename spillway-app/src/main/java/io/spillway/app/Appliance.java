@@ -211,14 +211,24 @@ public final class Appliance implements AutoCloseable {
     private void apply(SpillwayConfig next) throws Exception {
         RuntimeGraph old = graph.get();
         RuntimeGraph fresh = RuntimeGraph.build(next, old);
-        proxy.swap(fresh);
+        MonitorRuntime freshMonitors = new MonitorRuntime(transport, fresh);
+        try {
+            // both can refuse (a bad TLS file, a port in use): before either, nothing has changed
+            freshMonitors.start();
+            proxy.swap(fresh);
+        } catch (Exception | Error e) {
+            freshMonitors.close();
+            fresh.detachReplacedBy(old);
+            throw e;
+        }
         graph.set(fresh);
         MonitorRuntime oldMonitors = monitors;
-        monitors = new MonitorRuntime(transport, fresh);
+        monitors = freshMonitors;
         oldMonitors.close();
-        monitors.start();
         old.detachReplacedBy(fresh);
-        if (!Objects.equals(config.gslb(), next.gslb())) {
+        SpillwayConfig previous = config;
+        config = next;
+        if (!Objects.equals(previous.gslb(), next.gslb())) {
             if (gslb != null) {
                 gslb.close();
                 gslb = null;
@@ -227,10 +237,9 @@ public final class Appliance implements AutoCloseable {
                 gslb = GslbParts.start(transport, next.gslb(), graph::get, registry);
             }
         }
-        if (!Objects.equals(config.admin(), next.admin())) {
+        if (!Objects.equals(previous.admin(), next.admin())) {
             log.warn("event=reload_partial reason=\"admin listener and token changes need a restart\"");
         }
-        config = next;
     }
 
     @Override

@@ -119,6 +119,28 @@ class ApplianceTest {
         assertThat(stillServing.statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void reloadThatCannotBindChangesNothing() throws Exception {
+        startBackend();
+        Path file = dir.resolve("spillway.yaml");
+        Files.writeString(file, yaml(10));
+        appliance = startFrom(file);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(file, yaml(30) + """
+                      - name: second
+                        listen: 127.0.0.1:%d
+                        protocol: http
+                        services: [web-1]
+                    """.formatted(taken.getLocalPort()));
+            HttpResponse<String> refused = admin("POST", "/api/v1/reload");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("applying the configuration failed");
+        }
+        assertThat(appliance.graph().vserver("second")).isNull();
+        assertThat(appliance.graph().vserver("shop").threshold()).isEqualTo(10);
+        assertThat(appliance.config().vservers()).hasSize(1);
+    }
+
     private HttpResponse<String> admin(String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://" + Appliance.hostPort(appliance.adminAddress()) + path))
