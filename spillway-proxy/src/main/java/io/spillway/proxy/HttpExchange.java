@@ -223,6 +223,7 @@ final class HttpExchange {
                 if (clientVersion.majorVersion() == 1 && clientVersion.minorVersion() == 0) {
                     // HTTP/1.0 has no 1xx (RFC 9110 section 15.2): its client would take this for the answer
                     dropInformational = true;
+                    ReferenceCountUtil.release(msg);
                     return;
                 }
                 ProxyHeaders.toClient(r);
