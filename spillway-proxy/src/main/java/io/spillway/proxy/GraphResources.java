@@ -18,7 +18,8 @@ import java.util.Map;
  * What the data plane derives once from a {@link RuntimeGraph}, off the event loops: each
  * service's resolved address and client TLS context, each https vServer's server TLS context.
  * Resolving here keeps DNS lookups and file reads off the data path; a name that does not
- * resolve stays unresolved and every connect to it fails over to another service.
+ * resolve stays unresolved; a connect to it looks it up again, off the event loop
+ * ({@link OffLoopResolver}), and fails over to another service when it still does not resolve.
  */
 final class GraphResources {
 

@@ -62,6 +62,7 @@ final class HttpExchange {
     private boolean requestComplete;
     private long bodyBytesSent;
     private boolean informational;
+    private boolean dropInformational;
     private boolean responseStarted;
     private boolean backendKeepAlive;
     private boolean closeClientAfter;
@@ -219,6 +220,12 @@ final class HttpExchange {
             }
             if (code < 200) {
                 informational = true;
+                if (clientVersion.majorVersion() == 1 && clientVersion.minorVersion() == 0) {
+                    // HTTP/1.0 has no 1xx (RFC 9110 section 15.2): its client would take this for the answer
+                    dropInformational = true;
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
                 ProxyHeaders.toClient(r);
                 client.writeAndFlush(r);
                 return;
@@ -236,7 +243,11 @@ final class HttpExchange {
             } else if (informational) {
                 // the empty end of a 1xx response: the client's encoder expects it before the final response
                 informational = !(c instanceof LastHttpContent);
-                client.writeAndFlush(c);
+                if (dropInformational) {
+                    c.release();
+                } else {
+                    client.writeAndFlush(c);
+                }
             } else if (!responseStarted) {
                 c.release();
             } else if (c instanceof LastHttpContent) {

@@ -27,7 +27,12 @@ final class UpstreamConnector {
     private final Bootstrap template;
 
     UpstreamConnector(Transport transport) {
-        this.template = transport.clientBootstrap();
+        this(transport, new OffLoopResolver());
+    }
+
+    UpstreamConnector(Transport transport, OffLoopResolver resolver) {
+        // host names (peers, services unresolved at load) are looked up off the event loop
+        this.template = transport.clientBootstrap().resolver(resolver);
     }
 
     /**

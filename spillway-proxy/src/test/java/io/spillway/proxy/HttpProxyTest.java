@@ -195,6 +195,29 @@ class HttpProxyTest {
     }
 
     @Test
+    void http10ClientIsNotSentTheInformationalResponsesOfTheService() throws Exception {
+        // RFC 9110 section 15.2: HTTP/1.0 has no 1xx; such a client would take a 103 for its answer
+        OneShotHttpBackend hints = net.track(new OneShotHttpBackend("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        RuntimeGraph graph = Configs.create()
+                .service("s", hints.port(), 100)
+                .vserver(vs("front", VServerProtocol.HTTP, "s"))
+                .graph();
+        ProxyServer proxy = net.proxy(graph);
+        RawHttp old = client(proxy.boundAddress("front"));
+        old.send("GET / HTTP/1.0\r\n\r\n");
+        RawHttp.Response r = old.read(false);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+        RawHttp current = client(proxy.boundAddress("front"));
+        current.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(current.read(false).status()).isEqualTo(103);
+        assertThat(current.read(false).body()).isEqualTo("ok");
+        current.close();
+        awaitAllReleased(graph);
+    }
+
+    @Test
     void clientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
         Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a"));
         RawHttp c = client(s.address());

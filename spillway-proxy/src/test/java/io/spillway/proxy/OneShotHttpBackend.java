@@ -18,8 +18,15 @@ final class OneShotHttpBackend implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     final AtomicInteger connections = new AtomicInteger();
+    private final byte[] response;
 
     OneShotHttpBackend() throws IOException {
+        this("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    }
+
+    /** Answers every request head with {@code response}, sent as is. */
+    OneShotHttpBackend(String response) throws IOException {
+        this.response = response.getBytes(StandardCharsets.US_ASCII);
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         acceptor = new Thread(this::serve, "one-shot-backend");
         acceptor.setDaemon(true);
@@ -44,7 +51,7 @@ final class OneShotHttpBackend implements AutoCloseable {
                     }
                     matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
                 }
-                s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(response);
                 s.getOutputStream().flush();
             } catch (IOException e) {
                 // next connection
