@@ -249,6 +249,27 @@ class HttpProxyTest {
     }
 
     @Test
+    void idempotentRequestIsSentAgainWhenItsPooledConnectionDiesButAPostIsNot() throws Exception {
+        SecondRequestDroppingBackend dropping = net.track(new SecondRequestDroppingBackend());
+        RuntimeGraph graph = Configs.create()
+                .service("s", dropping.port(), 100)
+                .vserver(vs("front", VServerProtocol.HTTP, "s"))
+                .graph();
+        ProxyServer proxy = net.proxy(graph);
+        RawHttp c = client(proxy.boundAddress("front"));
+        assertThat(c.get("/").status()).isEqualTo(200);
+        // reuses the pooled connection, which the service drops: GET may be sent again (RFC 9110 9.2.2)
+        assertThat(c.get("/").status()).isEqualTo(200);
+        assertThat(dropping.heads.get()).isEqualTo(3);
+        // the fresh connection is pooled now; a POST on it dies the same way and must not be repeated
+        c.send("POST /order HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        assertThat(c.read(false).status()).isEqualTo(502);
+        assertThat(dropping.heads.get()).isEqualTo(4);
+        c.close();
+        awaitAllReleased(graph);
+    }
+
+    @Test
     void requestsStillSucceedWhenOneServiceRefusesConnections() throws Exception {
         HttpBackend a = net.httpBackend("a");
         RuntimeGraph graph = Configs.create()
