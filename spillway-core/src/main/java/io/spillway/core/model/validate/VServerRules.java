@@ -79,6 +79,10 @@ final class VServerRules {
     }
 
     private static boolean speaks(VServerProtocol vserver, ServiceProtocol service) {
+        if (vserver == VServerProtocol.TLS_TCP) {
+            // passthrough relays the client's own TLS: a tls service would wrap it a second time
+            return service == null || service == ServiceProtocol.TCP;
+        }
         if (vserver == null || service == null || service == ServiceProtocol.TLS) {
             return true;
         }
@@ -87,6 +91,9 @@ final class VServerRules {
     }
 
     private static String allowed(VServerProtocol protocol) {
+        if (protocol == VServerProtocol.TLS_TCP) {
+            return "it passes the client's TLS through untouched, so it binds tcp services";
+        }
         return protocol == VServerProtocol.HTTP || protocol == VServerProtocol.HTTPS
                 ? "it binds http or tls services" : "it binds tcp or tls services";
     }

@@ -54,12 +54,17 @@ class VServerRulesTest {
     @Test
     void tcpVserversBindTcpOrTlsServicesOnly() {
         VServerConfig tcp = withProtocol(vserver("db", "127.0.0.1:5432", "db", "secure", "web"), VServerProtocol.TCP);
-        VServerConfig passthrough = withProtocol(vserver("pt", "127.0.0.1:443", "web"), VServerProtocol.TLS_TCP);
+        VServerConfig passthrough = withProtocol(vserver("pt", "127.0.0.1:443", "db", "web", "secure"),
+                VServerProtocol.TLS_TCP);
         assertThat(validate(tcp, passthrough)).containsExactly(
                 new ConfigProblem("vservers[0].services[2]",
                         "a tcp vserver cannot bind http service 'web' (it binds tcp or tls services)"),
-                new ConfigProblem("vservers[1].services[0]",
-                        "a tls-tcp vserver cannot bind http service 'web' (it binds tcp or tls services)"));
+                new ConfigProblem("vservers[1].services[1]",
+                        "a tls-tcp vserver cannot bind http service 'web' (it passes the client's TLS through"
+                                + " untouched, so it binds tcp services)"),
+                new ConfigProblem("vservers[1].services[2]",
+                        "a tls-tcp vserver cannot bind tls service 'secure' (it passes the client's TLS through"
+                                + " untouched, so it binds tcp services)"));
     }
 
     @Test
