@@ -329,7 +329,7 @@ final class HttpExchange {
             return;
         }
         log.debug("{}: {} (response started: {}, reused: {})", client, why, responseStarted, reused);
-        if (!responseStarted && reused && !retriedStale && bodyBytesSent == 0 && isIdempotent(request.method())) {
+        if (!responseStarted && reused && !retriedStale && bodyBytesSent == 0 && ProxyHeaders.isIdempotent(request.method())) {
             // a pooled connection the service had already closed: one fresh connect, same service;
             // only for idempotent methods, which RFC 9110 9.2.2 lets a proxy send again
             retriedStale = true;
@@ -340,11 +340,6 @@ final class HttpExchange {
             return;
         }
         backendBroken(why);
-    }
-
-    private static boolean isIdempotent(HttpMethod method) {
-        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
-                || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method);
     }
 
     void backendTimedOut(Channel from) {

@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
@@ -85,5 +86,11 @@ final class ProxyHeaders {
                 : received.majorVersion() + "." + received.minorVersion() + " " + VIA_NAME;
         String via = h.get(HttpHeaderNames.VIA);
         h.set(HttpHeaderNames.VIA, via == null || via.isBlank() ? hop : via + ", " + hop);
+    }
+
+    /** RFC 9110 9.2.2: methods a proxy may send again after a connection failed under them. */
+    static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method);
     }
 }
