@@ -108,8 +108,8 @@ public final class GslbParts implements AutoCloseable {
                 }
             }
         };
+        // once a second, not per report: reports arrive on the exchange's event loops, up to every 1 ms
         refresh.run();
-        table.addListener(e -> refresh.run());
         metricsRefresh = transport.group().next().scheduleAtFixedRate(refresh, 1, 1, TimeUnit.SECONDS);
     }
 
