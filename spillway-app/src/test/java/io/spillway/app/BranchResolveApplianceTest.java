@@ -114,4 +114,54 @@ class BranchResolveApplianceTest {
         assertThat(get(branch.adminAddress(), "/api/v1/gslb/resolve?domain=other.example.test").statusCode())
                 .isEqualTo(404);
     }
+
+    @Test
+    void aggregatorPublishesSiteAndDnsQueryMetrics() throws Exception {
+        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backend.start();
+        aggregator = startFrom("agg.yaml", """
+                admin:
+                  listen: 127.0.0.1:0
+                gslb:
+                  site: agg-a
+                  role: aggregator
+                  exchange:
+                    listen: 127.0.0.1:0
+                %s  domains:
+                    - {name: app.example.test, method: leastload, ttl: 5s}
+                  dns: {listen: 127.0.0.1:0, zones: [example.test]}
+                """.formatted(EXCHANGE));
+        int exchange = aggregator.gslb().node().exchangeAddress().getPort();
+        branch = startFrom("branch.yaml", """
+                services:
+                  - {name: web, address: 127.0.0.1:%d, protocol: http, capacity: 10}
+                vservers:
+                  - name: app
+                    listen: 127.0.0.1:0
+                    protocol: http
+                    services: [web]
+                    spillover: {method: dynamicconnection}
+                gslb:
+                  site: branch-1
+                  role: branch
+                  exchange:
+                    aggregator: 127.0.0.1:%d
+                %s  publish:
+                    - {domain: app.example.test, vserver: app, address: 127.0.0.1:18081}
+                """.formatted(backend.getAddress().getPort(), exchange, EXCHANGE));
+        InetSocketAddress dns = aggregator.gslb().dnsAddress();
+        org.xbill.DNS.SimpleResolver resolver = new org.xbill.DNS.SimpleResolver(dns.getAddress());
+        resolver.setPort(dns.getPort());
+        org.xbill.DNS.Record question = org.xbill.DNS.Record.newRecord(
+                org.xbill.DNS.Name.fromString("app.example.test."), org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                resolver.send(org.xbill.DNS.Message.newQuery(question)).getRcode() == org.xbill.DNS.Rcode.NOERROR);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = get(aggregator.adminAddress(), "/metrics").body();
+            assertThat(metrics).contains("spillway_gslb_site_up{site=\"branch-1\"} 1.0");
+            assertThat(metrics).containsPattern(
+                    "spillway_gslb_dns_queries_total\\{domain=\"app.example.test\",rcode=\"NOERROR\"\\} [1-9]");
+        });
+    }
 }
