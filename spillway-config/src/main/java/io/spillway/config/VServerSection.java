@@ -63,8 +63,9 @@ final class VServerSection {
         Duration connect = f.duration("connect", d.connect(), Duration.ZERO, true);
         Duration idle = f.duration("idle", d.idle(), Duration.ZERO, true);
         Duration header = f.duration("header", d.header(), Duration.ZERO, true);
+        Duration tunnel = f.duration("tunnel", d.tunnel(), Duration.ZERO, true);
         f.finish();
-        return new VServerConfig.Timeouts(connect, idle, header);
+        return new VServerConfig.Timeouts(connect, idle, header, tunnel);
     }
 
     private static VServerConfig.Limits limits(Fields f) {

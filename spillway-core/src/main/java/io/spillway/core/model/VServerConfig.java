@@ -36,10 +36,17 @@ public record VServerConfig(
      * @param connect time allowed to connect to a service before another is tried
      * @param idle    a client or backend connection with no traffic this long is closed
      * @param header  time allowed for a client to send a complete request head
+     * @param tunnel  a tunnel (an upgraded HTTP connection) with no traffic either way this long is closed
      */
-    public record Timeouts(Duration connect, Duration idle, Duration header) {
+    public record Timeouts(Duration connect, Duration idle, Duration header, Duration tunnel) {
+        public static final Duration DEFAULT_TUNNEL = Duration.ofHours(1);
         public static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(10));
+                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(10), DEFAULT_TUNNEL);
+
+        /** The timeouts with the default tunnel timeout. */
+        public Timeouts(Duration connect, Duration idle, Duration header) {
+            this(connect, idle, header, DEFAULT_TUNNEL);
+        }
     }
 
     /**
