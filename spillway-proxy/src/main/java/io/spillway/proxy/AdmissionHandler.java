@@ -11,19 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Admission of a new client connection (SPEC S4-S7), first in every client pipeline: on the
  * accepting event loop, in {@code channelActive}, before any byte is read or a TLS handshake
- * starts, it asks the chain for a vServer slot. The slot is given back by the channel's close
- * future, which completes exactly once whatever closes the connection.
+ * starts, it asks the chain for a vServer slot and gives it to the {@link ClientConnection},
+ * which holds it until the channel closes.
  *
  * <p>When the chain is full and the head says {@code drop}, or the listener cannot answer with
  * an HTTP redirect (tcp, tls-tcp), the connection is closed here. An HTTP connection refused with
- * {@code redirect} goes on without an {@link #ADMITTED} vServer: the HTTP handler reads the request
- * and answers 302.
+ * {@code redirect} goes on without a vServer: the HTTP handler reads the request and answers 302.
  *
  * <p>Peers (D2). When the chain's head names {@code peers}, the listener's {@link PeerRouter} (an
  * attribute of the listening channel, set by {@link ProxyServer#setPeerRouter}) is asked first; a
@@ -37,33 +35,27 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     /** On each listening channel: the router of connections to vServers that name peers. */
     static final AttributeKey<AtomicReference<PeerRouter>> PEER_ROUTER = AttributeKey.valueOf("spillway.peerRouter");
 
-    /** The vServer holding this connection's slot; absent when the connection is to be redirected. */
-    static final AttributeKey<VirtualServer> ADMITTED = AttributeKey.valueOf("spillway.admitted");
+    private final ClientConnection connection;
 
-    private final SpilloverChain chain;
-    private final boolean canRedirect;
-
-    AdmissionHandler(SpilloverChain chain, boolean canRedirect) {
-        this.chain = chain;
-        this.canRedirect = canRedirect;
+    AdmissionHandler(ClientConnection connection) {
+        this.connection = connection;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-        InetAddress client = remote == null ? null : remote.getAddress();
-        VirtualServer vs = chain.head().config().peers().isEmpty() ? null : peer(ch, client);
+        connection.active();
+        SpilloverChain chain = connection.route().chain();
+        InetAddress client = connection.address();
+        VirtualServer vs = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
         if (vs != null) {
             vs.acquireForced();
         } else {
             vs = chain.admit(client);
         }
         if (vs != null) {
-            VirtualServer admitted = vs;
-            ch.attr(ADMITTED).set(vs);
-            ch.closeFuture().addListener(f -> admitted.release());
-        } else if (!canRedirect || chain.whenFull() != WhenFull.REDIRECT) {
+            connection.admitted(vs);
+        } else if (!connection.route().isHttp() || chain.whenFull() != WhenFull.REDIRECT) {
             ch.close();
             return;
         }
@@ -72,7 +64,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The vServer standing for the peer that takes this connection, or null to serve it here. */
-    private VirtualServer peer(Channel ch, InetAddress client) {
+    private static VirtualServer peer(Channel ch, SpilloverChain chain, InetAddress client) {
         Channel listener = ch.parent();
         AtomicReference<PeerRouter> slot = listener == null ? null : listener.attr(PEER_ROUTER).get();
         PeerRouter router = slot == null ? null : slot.get();

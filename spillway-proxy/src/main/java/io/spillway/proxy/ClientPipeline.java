@@ -14,16 +14,19 @@ import io.netty.handler.ssl.SslHandler;
  * that moment.
  *
  * <pre>
- *  tcp, tls-tcp:  admission ─ timer ─ TcpRelayHandler                       (auto-read off)
- *  http:          admission ─ timer ─ HttpServerCodec ─ HttpFrontendHandler
- *  https:         admission ─ tls ─ timer ─ HttpServerCodec ─ HttpFrontendHandler
+ *  tcp, tls-tcp:  admission ─ timer ─ TcpConnection   then   timer ─ Relay      (auto-read off until connected)
+ *  http:          admission ─ timer ─ codec ─ Http1ClientLeg     after a 101: timer ─ Relay
+ *  https:         admission ─ tls ─ timer ─ codec ─ Http1ClientLeg
  * </pre>
  *
- * Admission comes first so that it runs before any read and before a TLS handshake. An idle
+ * Each connection gets a {@link ClientConnection} that the handlers share. Admission comes first so that it runs before any read and before a TLS handshake. An idle
  * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
  * kept short: one {@link ClientTimer} carries both the idle and the request-head timeout.
  */
 final class ClientPipeline extends ChannelInitializer<SocketChannel> {
+
+    /** Name of the HTTP/1.1 codec in an http or https client pipeline. */
+    static final String CODEC = "codec";
 
     private final Listener listener;
     private final UpstreamConnector connector;
@@ -42,30 +45,33 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         Route route = listener.route();
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast("admission", new AdmissionHandler(route.chain(), route.isHttp()));
+        UpstreamPool pool = pools.forLoop(ch.eventLoop());
         switch (route.config().protocol()) {
             case TCP, TLS_TCP -> {
                 ch.config().setAutoRead(false);
-                ch.config().setRecvByteBufAllocator(TcpRelayHandler.READS);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                p.addLast("timer", new ClientTimer(route.idleTimeoutMillis(), 0));
-                p.addLast("relay", new TcpRelayHandler(route, connector));
+                ClientTimer timer = new ClientTimer(route.idleTimeoutMillis(), 0);
+                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector);
+                p.addLast("admission", new AdmissionHandler(connection));
+                p.addLast("timer", timer);
+                p.addLast("tcp", new TcpConnection(connection));
             }
             case HTTP, HTTPS -> {
+                ClientTimer timer = new ClientTimer(route.idleTimeoutMillis(), route.headerTimeoutMillis());
+                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector);
+                p.addLast("admission", new AdmissionHandler(connection));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {
                     SslHandler tls = route.serverTls().newHandler(ch.alloc());
                     tls.setHandshakeTimeoutMillis(route.headerTimeoutMillis());
                     p.addLast("tls", tls);
                 }
-                ClientTimer timer = new ClientTimer(route.idleTimeoutMillis(), route.headerTimeoutMillis());
                 p.addLast("timer", timer);
-                p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(route.config().limits().maxRequestLine())
                         .setMaxHeaderSize(route.config().limits().maxHeaderSize())
                         .setMaxChunkSize(65536)));
-                p.addLast("http", new HttpFrontendHandler(route, connector, pools, timer,
-                        route.serverTls() != null ? "https" : "http"));
+                p.addLast("http", new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
             }
         }
     }

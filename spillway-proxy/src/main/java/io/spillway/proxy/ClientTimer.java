@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The timeouts of a client connection on one scheduled task (SPEC S8, {@code timeouts.idle} and
- * {@code timeouts.header}). It replaces an {@code IdleStateHandler} plus a separate head timer:
+ * {@code timeouts.header}, and {@code timeouts.tunnel} once the connection is a tunnel). It replaces an {@code IdleStateHandler} plus a separate head timer:
  * an idle keep-alive connection is held by thousands, so each of them costs one handler and at
  * most one pending task instead of two handlers and two tasks, and a keep-alive request whose
  * head arrives in one read schedules nothing at all.
@@ -37,8 +37,8 @@ final class ClientTimer extends ChannelDuplexHandler {
         }
     };
 
-    private final long idleNanos;
-    private final long headNanos;
+    private long idleNanos;
+    private long headNanos;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> task;
     /** When the scheduled task runs (nanoTime), valid while {@link #task} is set. */
@@ -142,6 +142,23 @@ final class ClientTimer extends ChannelDuplexHandler {
                 schedule(System.nanoTime());
             }
         }
+    }
+
+    /**
+     * The connection became a tunnel (an upgraded HTTP connection): no request head is awaited any
+     * more, and the idle timeout becomes the tunnel's.
+     */
+    void tunnel(long tunnelTimeoutMillis) {
+        headNanos = 0;
+        awaitingHead = false;
+        bytesAhead = false;
+        headDeadline = 0;
+        idleNanos = TimeUnit.MILLISECONDS.toNanos(tunnelTimeoutMillis);
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+        schedule(System.nanoTime());
     }
 
     private void stop() {

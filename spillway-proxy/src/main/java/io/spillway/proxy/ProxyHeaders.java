@@ -1,6 +1,7 @@
 package io.spillway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpMessage;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * Header rewriting of a proxied exchange (RFC 9110 section 7.6). Hop-by-hop fields describe one
- * connection and are removed before a message is passed on: {@code Connection} and every field
+ * connection and are removed before a message is passed on (an upgrade keeps {@code Upgrade}): {@code Connection} and every field
  * it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE}, {@code Trailer} and
  * {@code Upgrade}. {@code Transfer-Encoding} is left to the codecs, which decode the framing
  * on one side and encode it again on the other. The proxy then adds {@code X-Forwarded-For},
@@ -29,8 +30,12 @@ final class ProxyHeaders {
     private ProxyHeaders() {
     }
 
-    /** Removes the hop-by-hop fields of {@code headers}. */
-    static void removeHopByHop(HttpHeaders headers) {
+    /**
+     * Removes the hop-by-hop fields of {@code headers}; with {@code keepUpgrade}, the
+     * {@code Upgrade} field stays and {@code Connection} becomes {@code upgrade}.
+     */
+    static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
+        String upgrade = keepUpgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
         if (headers.contains(HttpHeaderNames.CONNECTION)) {
             removeNamedByConnection(headers);
         }
@@ -39,6 +44,10 @@ final class ProxyHeaders {
         headers.remove(HttpHeaderNames.TE);
         headers.remove(HttpHeaderNames.TRAILER);
         headers.remove(HttpHeaderNames.UPGRADE);
+        if (upgrade != null) {
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
     }
 
     /** {@code Connection} and the fields it names (most messages have none: this is kept off their path). */
@@ -61,11 +70,15 @@ final class ProxyHeaders {
         headers.remove(HttpHeaderNames.CONNECTION);
     }
 
-    /** The request as it goes to a service: HTTP/1.1, hop-by-hop fields gone, forwarding fields added. */
-    static void toService(HttpMessage request, String clientIp, String scheme) {
+    /**
+     * The request as it goes to a service: HTTP/1.1, hop-by-hop fields gone, forwarding fields
+     * added. An upgrade request keeps its {@code Upgrade} field with {@code Connection: upgrade}
+     * (RFC 9110 7.8): the service decides whether to switch.
+     */
+    static void toService(HttpMessage request, String clientIp, String scheme, boolean upgrade) {
         HttpHeaders h = request.headers();
         HttpVersion received = request.protocolVersion();
-        removeHopByHop(h);
+        removeHopByHop(h, upgrade);
         String xff = h.get(X_FORWARDED_FOR);
         h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
         h.set(X_FORWARDED_PROTO, scheme);
@@ -77,8 +90,17 @@ final class ProxyHeaders {
     static void toClient(HttpMessage response) {
         HttpHeaders h = response.headers();
         HttpVersion received = response.protocolVersion();
-        removeHopByHop(h);
+        removeHopByHop(h, false);
         addVia(h, received);
+    }
+
+    /** A {@code 101} as it goes to the client: like {@link #toClient}, keeping the protocol switched to. */
+    static void toClientUpgrade(HttpMessage response) {
+        HttpHeaders h = response.headers();
+        HttpVersion received = response.protocolVersion();
+        removeHopByHop(h, true);
+        addVia(h, received);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
     private static void addVia(HttpHeaders h, HttpVersion received) {

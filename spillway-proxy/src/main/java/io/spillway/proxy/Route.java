@@ -24,6 +24,10 @@ record Route(VServerConfig config, SpilloverChain chain, SslContext serverTls, G
         return Math.max(1, config.timeouts().idle().toMillis());
     }
 
+    long tunnelTimeoutMillis() {
+        return Math.max(1, config.timeouts().tunnel().toMillis());
+    }
+
     long headerTimeoutMillis() {
         return Math.max(1, config.timeouts().header().toMillis());
     }

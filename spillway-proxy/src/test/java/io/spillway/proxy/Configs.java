@@ -136,6 +136,11 @@ final class Configs {
             return this;
         }
 
+        VServer tunnelTimeout(Duration tunnel) {
+            timeouts = new VServerConfig.Timeouts(timeouts.connect(), timeouts.idle(), timeouts.header(), tunnel);
+            return this;
+        }
+
         VServer limits(int requestLine, int headers) {
             limits = new VServerConfig.Limits(requestLine, headers);
             return this;

@@ -1,0 +1,46 @@
+package io.spillway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpObject;
+
+/**
+ * The service side of a {@link ProxiedExchange}: where {@code proxyToServerRequest} goes and
+ * {@code serverToProxyResponse} comes from. A pooled HTTP/1.1 connection is one implementation
+ * ({@link Http1ServerLeg}); a stream on an HTTP/2 connection to a service is another. A leg is
+ * lent to one exchange at a time ({@link #attach}), which hands it back with {@link #release}
+ * or {@link #close}.
+ */
+interface ServerLeg {
+
+    /** From now on the leg reports to {@code exchange}. */
+    void attach(ProxiedExchange exchange);
+
+    /** Whether the leg was used by an exchange before (a reused connection may have been closed by the service meanwhile). */
+    boolean isReused();
+
+    /** {@code proxyToServerRequest}: writes a part of the request; failures are reported to the exchange. */
+    void write(HttpObject part);
+
+    void flush();
+
+    /** Whether the service takes more request data now. */
+    boolean isWritable();
+
+    /** Stops or resumes reading the response (the client cannot take more now). */
+    void pauseReading(boolean paused);
+
+    /** The exchange is over: keeps the leg for the next exchange when the service allows it, otherwise closes it. */
+    void release();
+
+    /** The exchange is over and the leg is not to be used again. */
+    void close();
+
+    /**
+     * For a tunnel after {@code 101}: the channel, once {@link #removeProtocolHandlers} has taken
+     * away what decoded HTTP on it.
+     */
+    Channel channel();
+
+    /** Removes this leg's HTTP handlers from its channel; call after a relay was added behind them. */
+    void removeProtocolHandlers();
+}

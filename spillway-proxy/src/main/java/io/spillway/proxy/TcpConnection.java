@@ -1,0 +1,104 @@
+package io.spillway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.spillway.core.runtime.Service;
+
+/**
+ * A client connection of a tcp or tls-tcp vServer until its service connection is up (SPEC S1,
+ * S8): picks a service of the admitting vServer, connects to it on the client's event loop and
+ * hands both channels to a {@link Relay}. A service that refuses or does not answer within the
+ * connect timeout has its slot released and the next one is tried ({@link ServiceAttempts})
+ * before the client is given up. The client is not read until the relay starts.
+ *
+ * <p>The service slot is held for the connection's life and released once, by the client
+ * channel's close future, which also closes the service connection.
+ */
+final class TcpConnection extends ChannelInboundHandlerAdapter {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TcpConnection.class);
+
+    private final ClientConnection connection;
+    private ServiceAttempts attempts;
+    private Service service;
+    private Channel server;
+
+    TcpConnection(ClientConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel client = ctx.channel();
+        attempts = connection.attempts();
+        client.closeFuture().addListener(f -> {
+            releaseService();
+            if (server != null) {
+                Relay.closeOnFlush(server);
+            }
+        });
+        connectNext(client);
+    }
+
+    private void connectNext(Channel client) {
+        Service s = attempts.next();
+        if (s == null) {
+            log.debug("{}: no service of vserver {} accepted the connection", client, connection.vserver().name());
+            client.close();
+            return;
+        }
+        service = s;
+        Route route = connection.route();
+        ChannelFuture f = connection.connector().connect(route.resources().upstream(s), client.eventLoop(),
+                route.connectTimeoutMillis(), false, p -> { });
+        server = f.channel();
+        f.addListener((ChannelFutureListener) done -> connected(client, done));
+    }
+
+    private void connected(Channel client, ChannelFuture done) {
+        if (!client.isActive()) {
+            done.channel().close();
+            return;
+        }
+        if (done.isSuccess()) {
+            client.pipeline().remove(this);
+            Relay.start(client, done.channel());
+            return;
+        }
+        log.debug("{}: connect to {} failed: {}", client, service.name(), done.cause().toString());
+        server = null;
+        releaseService();
+        connectNext(client);
+    }
+
+    private void releaseService() {
+        if (service != null) {
+            service.release();
+            service = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg); // not read before the relay starts; a TLS handshake cannot send here
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error", ctx.channel(), cause);
+        ctx.close();
+    }
+}
