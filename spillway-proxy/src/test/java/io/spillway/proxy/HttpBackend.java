@@ -124,6 +124,18 @@ final class HttpBackend implements AutoCloseable {
             ex.getResponseHeaders().set("X-Backend", name);
             if (path.equals("/echo")) {
                 send(ex, body);
+            } else if (path.equals("/events")) {
+                // server-sent events: the first event, then the second only once the test releases it
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    hold.await(20, TimeUnit.SECONDS);
+                    out.write("data: second\n\n".getBytes(StandardCharsets.UTF_8));
+                }
+            } else if (path.startsWith("/status/")) {
+                ex.sendResponseHeaders(Integer.parseInt(path.substring("/status/".length())), -1);
             } else if (path.equals("/stream")) {
                 long n = Long.parseLong(ex.getRequestURI().getQuery().substring("bytes=".length()));
                 ex.sendResponseHeaders(200, 0);

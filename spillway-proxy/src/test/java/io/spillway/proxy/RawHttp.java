@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class RawHttp implements Closeable {
 
-    record Response(int status, Map<String, List<String>> headers, byte[] bodyBytes) {
+    record Response(int status, Map<String, List<String>> headers, byte[] bodyBytes, Map<String, List<String>> trailers) {
         String header(String name) {
             List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
             return v == null ? null : v.get(0);
@@ -92,10 +92,11 @@ final class RawHttp implements Closeable {
                     .add(l.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Map<String, List<String>> trailers = new LinkedHashMap<>();
         List<String> te = headers.get("transfer-encoding");
         List<String> cl = headers.get("content-length");
         if (head || code == 204 || code == 304 || code < 200) {
-            return new Response(code, headers, new byte[0]);
+            return new Response(code, headers, new byte[0], Map.of());
         } else if (te != null && te.get(0).equalsIgnoreCase("chunked")) {
             for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
                  size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
@@ -103,14 +104,16 @@ final class RawHttp implements Closeable {
                 line();
             }
             for (String l = line(); l != null && !l.isEmpty(); l = line()) {
-                // trailers
+                int colon = l.indexOf(':');
+                trailers.computeIfAbsent(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(l.substring(colon + 1).trim());
             }
         } else if (cl != null) {
             body.write(in.readNBytes(Integer.parseInt(cl.get(0))));
         } else {
             body.write(in.readAllBytes());
         }
-        return new Response(code, headers, body.toByteArray());
+        return new Response(code, headers, body.toByteArray(), trailers);
     }
 
     /** True when the peer closed the connection (EOF or reset) within the socket timeout. */
