@@ -64,8 +64,11 @@ final class VServerSection {
         Duration idle = f.duration("idle", d.idle(), Duration.ZERO, true);
         Duration header = f.duration("header", d.header(), Duration.ZERO, true);
         Duration tunnel = f.duration("tunnel", d.tunnel(), Duration.ZERO, true);
+        Duration server = f.duration("server", d.server(), Duration.ZERO, true);
+        Duration body = f.duration("body", d.body(), Duration.ZERO, true);
+        Duration send = f.duration("send", d.send(), Duration.ZERO, true);
         f.finish();
-        return new VServerConfig.Timeouts(connect, idle, header, tunnel);
+        return new VServerConfig.Timeouts(connect, idle, header, tunnel, server, body, send);
     }
 
     private static VServerConfig.Limits limits(Fields f) {
@@ -75,7 +78,9 @@ final class VServerSection {
         VServerConfig.Limits d = VServerConfig.Limits.DEFAULT;
         int requestLine = f.integer("maxRequestLine", d.maxRequestLine(), 64, 1 << 20);
         int headerSize = f.integer("maxHeaderSize", d.maxHeaderSize(), 256, 1 << 20);
+        long minBodyRate = f.longValue("minBodyRate", d.minBodyRate(), 0, 1L << 40);
+        int perClient = f.integer("perClient", d.perClient(), 0, 1_000_000);
         f.finish();
-        return new VServerConfig.Limits(requestLine, headerSize);
+        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient);
     }
 }

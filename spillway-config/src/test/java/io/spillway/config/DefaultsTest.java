@@ -98,8 +98,9 @@ class DefaultsTest {
         assertThat(v.lbMethod()).isEqualTo(LbMethod.ROUNDROBIN);
         assertThat(v.spillover()).isEqualTo(SpilloverConfig.NONE);
         assertThat(v.timeouts()).isEqualTo(new VServerConfig.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofSeconds(10)));
-        assertThat(v.limits()).isEqualTo(new VServerConfig.Limits(8192, 16384));
+                Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                Duration.ofSeconds(30)));
+        assertThat(v.limits()).isEqualTo(new VServerConfig.Limits(8192, 16384, 1024, 0));
         assertThat(v.peers()).isEmpty();
     }
 

@@ -56,8 +56,8 @@ class ExtensionKeysTest {
                     services: [api]
                     spillover: {method: connection, threshold: 5, whenFull: accept, persistence: 30s,
                                 persistenceMask: 24, persistenceMaxEntries: 5000}
-                    timeouts: {connect: 1s, idle: 30s, header: 2s}
-                    limits: {maxRequestLine: 4096, maxHeaderSize: 8192}
+                    timeouts: {connect: 1s, idle: 30s, header: 2s, tunnel: 10m, server: 5s, body: 7s, send: 9s}
+                    limits: {maxRequestLine: 4096, maxHeaderSize: 8192, minBodyRate: 512, perClient: 20}
                 gslb:
                   site: agg-1
                   role: master
@@ -98,8 +98,9 @@ class ExtensionKeysTest {
         assertThat(front.spillover().persistenceMask()).isEqualTo(24);
         assertThat(front.spillover().persistenceMaxEntries()).isEqualTo(5000);
         assertThat(front.timeouts()).isEqualTo(new VServerConfig.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(2)));
-        assertThat(front.limits()).isEqualTo(new VServerConfig.Limits(4096, 8192));
+                Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(7),
+                Duration.ofSeconds(9)));
+        assertThat(front.limits()).isEqualTo(new VServerConfig.Limits(4096, 8192, 512, 20));
 
         GslbConfig g = c.gslb();
         assertThat(g.role()).isEqualTo(GslbRole.MASTER);

@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * an HTTP redirect (tcp, tls-tcp), the connection is closed here. An HTTP connection refused with
  * {@code redirect} goes on without a vServer: the HTTP handler reads the request and answers 302.
  *
+ * <p>Per client ({@code limits.perClient}). Before the chain is asked, the client's address must
+ * hold fewer connections on this listener than the limit; one over it takes no vServer slot and
+ * is closed (tcp) or answered 429 (http), and counted by the listener's {@link ClientLimit}.
+ *
  * <p>Peers (D2). When the chain's head names {@code peers}, the listener's {@link PeerRouter} (an
  * attribute of the listening channel, set by {@link ProxyServer#setPeerRouter}) is asked first; a
  * connection it gives to a peer is admitted to the vServer standing for that peer instead, and
@@ -36,9 +40,11 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     static final AttributeKey<AtomicReference<PeerRouter>> PEER_ROUTER = AttributeKey.valueOf("spillway.peerRouter");
 
     private final ClientConnection connection;
+    private final ClientLimit clientLimit;
 
-    AdmissionHandler(ClientConnection connection) {
+    AdmissionHandler(ClientConnection connection, ClientLimit clientLimit) {
         this.connection = connection;
+        this.clientLimit = clientLimit;
     }
 
     @Override
@@ -47,6 +53,14 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         connection.active();
         SpilloverChain chain = connection.route().chain();
         InetAddress client = connection.address();
+        int perClient = connection.route().config().limits().perClient();
+        if (perClient > 0 && client != null) {
+            if (!clientLimit.tryAcquire(client, perClient)) {
+                refuseOverClientLimit(ctx);
+                return;
+            }
+            ch.closeFuture().addListener(f -> clientLimit.release(client));
+        }
         VirtualServer vs = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
         if (vs != null) {
             vs.acquireForced();
@@ -59,6 +73,17 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             ch.close();
             return;
         }
+        ctx.pipeline().remove(this);
+        ctx.fireChannelActive();
+    }
+
+    /** tcp: closed at once; http: the request is read and answered 429 without a vServer slot. */
+    private void refuseOverClientLimit(ChannelHandlerContext ctx) {
+        if (!connection.route().isHttp()) {
+            ctx.channel().close();
+            return;
+        }
+        connection.overClientLimit();
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
     }

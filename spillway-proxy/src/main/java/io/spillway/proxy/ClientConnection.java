@@ -26,6 +26,7 @@ final class ClientConnection {
     private final UpstreamPool pool;
     private final UpstreamConnector connector;
     private VirtualServer vserver;
+    private boolean overClientLimit;
     private InetAddress address;
     private int clientHash;
 
@@ -42,6 +43,19 @@ final class ClientConnection {
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
         address = remote == null ? null : remote.getAddress();
         clientHash = address == null ? 0 : address.hashCode();
+    }
+
+    /**
+     * The connection's client holds all the connections {@code limits.perClient} allows: it gets
+     * no vServer slot, and its first HTTP request is answered 429.
+     */
+    void overClientLimit() {
+        overClientLimit = true;
+    }
+
+    /** Whether the connection was refused by {@code limits.perClient}. */
+    boolean isOverClientLimit() {
+        return overClientLimit;
     }
 
     /** The connection holds a slot of {@code vs} until it closes. */

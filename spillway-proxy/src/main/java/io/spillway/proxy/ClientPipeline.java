@@ -21,7 +21,7 @@ import io.netty.handler.ssl.SslHandler;
  *
  * Each connection gets a {@link ClientConnection} that the handlers share. Admission comes first so that it runs before any read and before a TLS handshake. An idle
  * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
- * kept short: one {@link ClientTimer} carries both the idle and the request-head timeout.
+ * kept short: one {@link ClientTimer} carries every timeout of the connection.
  */
 final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
@@ -50,16 +50,16 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
             case TCP, TLS_TCP -> {
                 ch.config().setAutoRead(false);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                ClientTimer timer = new ClientTimer(route.idleTimeoutMillis(), 0);
+                ClientTimer timer = ClientTimer.of(route);
                 ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector);
-                p.addLast("admission", new AdmissionHandler(connection));
+                p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 p.addLast("timer", timer);
                 p.addLast("tcp", new TcpConnection(connection));
             }
             case HTTP, HTTPS -> {
-                ClientTimer timer = new ClientTimer(route.idleTimeoutMillis(), route.headerTimeoutMillis());
+                ClientTimer timer = ClientTimer.of(route);
                 ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector);
-                p.addLast("admission", new AdmissionHandler(connection));
+                p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {
                     SslHandler tls = route.serverTls().newHandler(ch.alloc());

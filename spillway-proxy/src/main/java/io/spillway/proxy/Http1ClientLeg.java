@@ -41,7 +41,8 @@ import java.util.ArrayDeque;
  * first request head is read (bounded by the header timeout) and answered with a 302 to the
  * redirect URL. A request the codec could not decode gets 400, 414 (request line too long) or
  * 431 (headers too large), and the connection closes; so does one whose head does not arrive
- * within the header timeout (408). {@code CONNECT} gets 405.
+ * within the header timeout (408), or whose body is late and slower than the minimum rate
+ * (408). {@code CONNECT} gets 405; a client over {@code limits.perClient} gets 429.
  */
 final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements ClientLeg {
 
@@ -59,6 +60,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private HttpVersion requestVersion;
     private boolean keepAlive;
     private boolean closeAfterResponse;
+    private boolean responseStarted;
     private boolean closing;
     private boolean inputShutdown;
 
@@ -104,10 +106,19 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
                 exchange = null;
                 respondAndClose(HttpResponseStatus.BAD_REQUEST, "malformed request body");
             } else {
+                bodyProgress(c);
                 exchange.clientContent(c);
             }
         } else {
             pend(msg);
+        }
+    }
+
+    private void bodyProgress(HttpContent c) {
+        ClientTimer timer = connection.timer();
+        timer.bodyReceived(c.content().readableBytes());
+        if (c instanceof LastHttpContent) {
+            timer.bodyDone();
         }
     }
 
@@ -132,6 +143,11 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             } else {
                 respondAndClose(HttpResponseStatus.BAD_REQUEST, "malformed request");
             }
+            return;
+        }
+        if (connection.isOverClientLimit()) {
+            ReferenceCountUtil.release(msg);
+            respondAndClose(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from this client");
             return;
         }
         if (connection.vserver() == null) {
@@ -160,6 +176,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         requestVersion = version;
         keepAlive = HttpUtil.isKeepAlive(req);
         closeAfterResponse = false;
+        responseStarted = false;
+        if (!(msg instanceof LastHttpContent) && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0)) {
+            connection.timer().bodyExpected();
+        }
         // RFC 9110 7.8: an upgrade needs Connection: upgrade, and is ignored in an HTTP/1.0 request
         boolean upgrade = http11 && req.headers().contains(HttpHeaderNames.UPGRADE)
                 && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
@@ -169,6 +189,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         ex.start();
         if (msg instanceof HttpContent c) {
             if (exchange == ex) {
+                bodyProgress(c);
                 ex.clientContent(c);
             } else {
                 c.release();
@@ -247,6 +268,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     /** Keep-alive as the client asked, chunked where the length is unknown, close-delimited for HTTP/1.0. */
     private void frameForClient(HttpResponse r) {
+        responseStarted = true;
         boolean close = !keepAlive || closing;
         boolean chunked = HttpUtil.isTransferEncodingChunked(r);
         boolean http10 = isHttp10();
@@ -371,6 +393,17 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (evt == ClientTimer.HEAD_TIMEOUT) {
             if (exchange == null && !closing) {
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+            }
+        } else if (evt == ClientTimer.BODY_TIMEOUT) {
+            if (exchange != null && !exchange.requestComplete()) {
+                exchange.abort();
+                exchange = null;
+                if (responseStarted) {
+                    closing = true;
+                    ctx.close();
+                } else {
+                    respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request body did not arrive in time");
+                }
             }
         } else if (evt instanceof IdleStateEvent) {
             // while a request is in flight the service connection's own idle timer decides

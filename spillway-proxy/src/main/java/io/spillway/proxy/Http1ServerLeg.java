@@ -10,9 +10,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.spillway.core.runtime.Service;
 
 import java.util.concurrent.TimeUnit;
@@ -23,11 +22,14 @@ import java.util.concurrent.TimeUnit;
  * idles, a close takes it out of the pool and anything the service sends unasked closes it.
  *
  * <pre>
- *  [tls] ─ codec (HttpClientCodec) ─ idle (IdleStateHandler) ─ leg (this)
+ *  [tls] ─ codec (HttpClientCodec) ─ leg (this)
  * </pre>
  *
- * <p>The idle handler bounds the wait for the response (the vServer's idle timeout: a 504 when
- * nothing came yet) and the time the connection may idle in the pool.
+ * <p>One timer bounds each wait on the connection, measured from its last read or write: while
+ * an exchange has it, {@code timeouts.server} (the service's time to send the response head,
+ * then between reads; the exchange decides between another service and a 504); while it idles
+ * in the pool, {@code timeouts.idle}. One scheduled task serves both: it is moved only when a
+ * shorter wait starts before it is due.
  */
 final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements ServerLeg {
 
@@ -40,6 +42,12 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     private ProxiedExchange exchange;
     private boolean reused;
     private boolean keepAlive;
+    private final long idleNanos;
+    private final long serverNanos;
+    private long timeoutNanos;
+    private long lastActivity;
+    private ScheduledFuture<?> task;
+    private long taskAt;
 
     private final ChannelFutureListener writeListener = f -> {
         if (!f.isSuccess() && exchange != null) {
@@ -47,9 +55,12 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         }
     };
 
-    private Http1ServerLeg(Service service, UpstreamPool pool) {
+    private Http1ServerLeg(Service service, UpstreamPool pool, Route route) {
         this.service = service;
         this.pool = pool;
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(route.idleTimeoutMillis());
+        this.serverNanos = TimeUnit.MILLISECONDS.toNanos(route.serverTimeoutMillis());
+        this.timeoutNanos = serverNanos;
     }
 
     /** See {@link ServerLegs#open}. */
@@ -64,15 +75,13 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         Route route = connection.route();
         UpstreamPool pool = connection.pool();
         int maxHeader = route.config().limits().maxHeaderSize();
-        long idleMillis = route.idleTimeoutMillis();
         ChannelFuture f = connection.connector().connect(route.resources().upstream(service),
                 connection.channel().eventLoop(), route.connectTimeoutMillis(), true, p -> {
                     p.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                             .setMaxInitialLineLength(8192)
                             .setMaxHeaderSize(Math.max(maxHeader, 8192))
                             .setMaxChunkSize(65536), false, false));
-                    p.addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
-                    p.addLast("leg", new Http1ServerLeg(service, pool));
+                    p.addLast("leg", new Http1ServerLeg(service, pool, route));
                 });
         f.addListener((ChannelFutureListener) done -> {
             if (done.isSuccess()) {
@@ -90,9 +99,57 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startWait(serverNanos);
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void attach(ProxiedExchange owner) {
         exchange = owner;
         keepAlive = false;
+        startWait(serverNanos);
+    }
+
+    /** Starts a wait of {@code nanos} from now, for the response ({@code server}) or in the pool ({@code idle}). */
+    private void startWait(long nanos) {
+        timeoutNanos = nanos;
+        lastActivity = System.nanoTime();
+        long due = lastActivity + nanos;
+        if (task != null && taskAt - due > 0) {
+            task.cancel(false);
+            task = null;
+        }
+        if (task == null && channel.isActive()) {
+            schedule(due);
+        }
+    }
+
+    private void schedule(long at) {
+        taskAt = at;
+        task = channel.eventLoop().schedule(this::timerRun, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void timerRun() {
+        task = null;
+        if (!channel.isActive()) {
+            return;
+        }
+        long due = lastActivity + timeoutNanos;
+        if (System.nanoTime() - due < 0) {
+            schedule(due);
+        } else if (exchange != null) {
+            exchange.serverTimedOut(this);
+        } else {
+            channel.close(); // idle in the pool for the idle timeout
+        }
+    }
+
+    private void stopTimer() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
     }
 
     @Override
@@ -102,6 +159,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     @Override
     public void write(HttpObject part) {
+        lastActivity = System.nanoTime();
         channel.write(part).addListener(writeListener);
     }
 
@@ -125,6 +183,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         exchange = null;
         if (keepAlive && channel.isActive()) {
             gate.open(ReadGate.PEER_FULL);
+            startWait(idleNanos);
             pool.offer(service, channel);
         } else {
             channel.close();
@@ -145,8 +204,8 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void removeProtocolHandlers() {
         exchange = null;
+        stopTimer();
         channel.pipeline().remove(this);
-        channel.pipeline().remove("idle");
         channel.pipeline().remove("codec");
     }
 
@@ -157,6 +216,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
             ctx.close();
             return;
         }
+        lastActivity = System.nanoTime();
         if (msg instanceof HttpResponse r && r.status().code() >= 200 && r.decoderResult().isSuccess()) {
             keepAlive = HttpUtil.isKeepAlive(r);
         }
@@ -179,23 +239,12 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        stopTimer();
         if (exchange != null) {
             exchange.serverFailed(this, "the service closed the connection");
         } else {
             pool.remove(service, ctx.channel());
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (exchange != null) {
-                exchange.serverTimedOut(this);
-            } else {
-                ctx.close();
-            }
-        }
-        ReferenceCountUtil.release(evt);
     }
 
     @Override

@@ -13,6 +13,7 @@ final class Listener {
 
     private final HostPort address;
     private volatile Route route;
+    private final ClientLimit clientLimit = new ClientLimit();
     private Channel channel;
 
     Listener(HostPort address, Route route) {
@@ -26,6 +27,11 @@ final class Listener {
 
     Route route() {
         return route;
+    }
+
+    /** The connections each client address holds on this listener ({@code limits.perClient}); kept across reloads. */
+    ClientLimit clientLimit() {
+        return clientLimit;
     }
 
     void route(Route next) {

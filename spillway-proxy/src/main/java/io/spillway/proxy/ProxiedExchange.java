@@ -25,7 +25,9 @@ import java.util.ArrayDeque;
  * <p>What it decides: which service serves the request (the vServer's method, with failover
  * over {@link ServiceAttempts} when a connect fails); whether a request that met a dead reused
  * connection is sent again (once, on a fresh connection to the same service, and only when
- * its method is idempotent and nothing of its body was sent, RFC 9110 9.2.2); which response
+ * its method is idempotent and nothing of its body was sent, RFC 9110 9.2.2) or goes to another
+ * service after the first sent nothing for {@code timeouts.server} (same conditions, and
+ * nothing of a response sent to the client yet); which response
  * parts are interim (1xx) and which final; a {@code 101} answering a request that asked for an
  * upgrade turns the pair into a tunnel, any other {@code 101} is a bad gateway; the service's
  * response time (S1, leastresponsetime) from request sent to response complete.
@@ -52,6 +54,7 @@ final class ProxiedExchange {
     private boolean requestComplete;
     private long bodyBytesSent;
     private boolean informational;
+    private boolean interimSent;
     private HttpResponse switching;
     private boolean responseStarted;
     private boolean finished;
@@ -82,14 +85,15 @@ final class ProxiedExchange {
     }
 
     void start() {
-        selectService();
+        selectService(HttpResponseStatus.BAD_GATEWAY, "no service could be reached");
     }
 
-    private void selectService() {
+    /** Picks the next service; when none is left, answers {@code exhausted} (or 503 when none was UP). */
+    private void selectService(HttpResponseStatus exhausted, String why) {
         Service s = attempts.next();
         if (s == null) {
             if (attempts.triedBefore()) {
-                fail(HttpResponseStatus.BAD_GATEWAY, "no service could be reached");
+                fail(exhausted, why);
             } else {
                 fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "no service is available");
             }
@@ -132,7 +136,7 @@ final class ProxiedExchange {
         }
         log.debug("{}: connect to {} failed: {}", client.connection().channel(), service.name(), cause.toString());
         releaseService();
-        selectService();
+        selectService(HttpResponseStatus.BAD_GATEWAY, "no service could be reached");
     }
 
     /** {@code clientToProxyRequest}: a part of the request body. */
@@ -188,6 +192,7 @@ final class ProxiedExchange {
             }
             if (code < 200) {
                 informational = true;
+                interimSent = true;
                 ProxyHeaders.toClient(r);
                 client.proxyToClientInterim(r);
                 return;
@@ -276,13 +281,24 @@ final class ProxiedExchange {
         serverBroken(why);
     }
 
+    /**
+     * The service sent nothing for {@code timeouts.server}. A request that may be sent again
+     * (idempotent, its body not streamed away, nothing of any response sent to the client) goes
+     * to another service; anything else gets 504, or a reset once the response has started.
+     */
     void serverTimedOut(ServerLeg from) {
         if (finished || from != server) {
             return;
         }
+        log.debug("{}: {} sent nothing for the server timeout", client.connection().channel(), service.name());
         if (responseStarted) {
             abort();
             client.exchangeBroken(this);
+        } else if (!interimSent && bodyBytesSent == 0 && ProxyHeaders.isIdempotent(request.method())) {
+            server = null;
+            from.close();
+            releaseService();
+            selectService(HttpResponseStatus.GATEWAY_TIMEOUT, "the service did not answer in time");
         } else {
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the service did not answer in time");
         }

@@ -24,6 +24,10 @@ record Route(VServerConfig config, SpilloverChain chain, SslContext serverTls, G
         return Math.max(1, config.timeouts().idle().toMillis());
     }
 
+    long serverTimeoutMillis() {
+        return Math.max(1, config.timeouts().server().toMillis());
+    }
+
     long tunnelTimeoutMillis() {
         return Math.max(1, config.timeouts().tunnel().toMillis());
     }

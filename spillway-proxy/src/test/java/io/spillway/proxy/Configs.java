@@ -137,7 +137,34 @@ final class Configs {
         }
 
         VServer tunnelTimeout(Duration tunnel) {
-            timeouts = new VServerConfig.Timeouts(timeouts.connect(), timeouts.idle(), timeouts.header(), tunnel);
+            VServerConfig.Timeouts t = timeouts;
+            timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), tunnel, t.server(), t.body(), t.send());
+            return this;
+        }
+
+        VServer serverTimeout(Duration server) {
+            VServerConfig.Timeouts t = timeouts;
+            timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), t.tunnel(), server, t.body(), t.send());
+            return this;
+        }
+
+        VServer bodyTimeout(Duration body, long minBodyRate) {
+            VServerConfig.Timeouts t = timeouts;
+            timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), t.tunnel(), t.server(), body, t.send());
+            VServerConfig.Limits l = limits;
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), minBodyRate, l.perClient());
+            return this;
+        }
+
+        VServer sendTimeout(Duration send) {
+            VServerConfig.Timeouts t = timeouts;
+            timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), t.tunnel(), t.server(), t.body(), send);
+            return this;
+        }
+
+        VServer perClient(int connections) {
+            VServerConfig.Limits l = limits;
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), connections);
             return this;
         }
 

@@ -40,6 +40,8 @@ final class HttpBackend implements AutoCloseable {
 
     final String name;
     volatile long delayMillis;
+    /** Every request waits until {@link #releaseHeld()}, as a stopped (SIGSTOP) process would. */
+    volatile boolean hung;
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicInteger requests = new AtomicInteger();
@@ -118,7 +120,7 @@ final class HttpBackend implements AutoCloseable {
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
             }
-            if (path.equals("/hold")) {
+            if (hung || path.equals("/hold")) {
                 hold.await(20, TimeUnit.SECONDS);
             }
             ex.getResponseHeaders().set("X-Backend", name);

@@ -308,19 +308,6 @@ class HttpProxyTest {
     }
 
     @Test
-    void serviceThatDoesNotAnswerWithinTheIdleTimeoutGets504AndItsSlotBack() throws Exception {
-        Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a")
-                .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5)));
-        RawHttp c = client(s.address());
-        assertThat(c.get("/").status()).isEqualTo(200);
-        RawHttp.Response r = c.get("/hold");
-        assertThat(r.status()).isEqualTo(504);
-        assertThat(c.closedByPeer()).isTrue();
-        s.a().releaseHeld();
-        awaitAllReleased(s.graph());
-    }
-
-    @Test
     void idleKeepAliveClientIsClosed() throws Exception {
         Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a")
                 .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(5)));

@@ -9,8 +9,8 @@ import java.util.List;
  * @param listen   where clients connect; null for a vServer that only receives spillover
  * @param tls      certificate and key, for {@code protocol: https}
  * @param peers    D2: GSLB sites that get a share of new connections
- * @param timeouts connect, idle and header-read timeouts
- * @param limits   HTTP request line and header size limits
+ * @param timeouts how long each wait of a connection may last
+ * @param limits   HTTP size and rate limits, connections per client
  */
 public record VServerConfig(
         String name,
@@ -37,23 +37,39 @@ public record VServerConfig(
      * @param idle    a client or backend connection with no traffic this long is closed
      * @param header  time allowed for a client to send a complete request head
      * @param tunnel  a tunnel (an upgraded HTTP connection) with no traffic either way this long is closed
+     * @param server  time a service has to send the response head, and then between two reads
+     * @param body    time a request body has to arrive after its head, unless it arrives faster
+     *                than {@link Limits#minBodyRate()}
+     * @param send    a client that takes nothing of a waiting response this long is closed
      */
-    public record Timeouts(Duration connect, Duration idle, Duration header, Duration tunnel) {
+    public record Timeouts(Duration connect, Duration idle, Duration header, Duration tunnel,
+                           Duration server, Duration body, Duration send) {
         public static final Duration DEFAULT_TUNNEL = Duration.ofHours(1);
-        public static final Timeouts DEFAULT =
-                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(10), DEFAULT_TUNNEL);
+        public static final Duration DEFAULT_SERVER = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_BODY = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_SEND = Duration.ofSeconds(30);
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60),
+                Duration.ofSeconds(10), DEFAULT_TUNNEL, DEFAULT_SERVER, DEFAULT_BODY, DEFAULT_SEND);
 
-        /** The timeouts with the default tunnel timeout. */
+        /** The timeouts with the defaults of the second wave's keys. */
         public Timeouts(Duration connect, Duration idle, Duration header) {
-            this(connect, idle, header, DEFAULT_TUNNEL);
+            this(connect, idle, header, DEFAULT_TUNNEL, DEFAULT_SERVER, DEFAULT_BODY, DEFAULT_SEND);
         }
     }
 
     /**
      * @param maxRequestLine bytes in an HTTP request line
      * @param maxHeaderSize  bytes in all header lines of a request or response
+     * @param minBodyRate    bytes per second a request body may keep arriving at past {@link Timeouts#body()}
+     * @param perClient      connections one client address may hold at once on the listener; 0: no limit
      */
-    public record Limits(int maxRequestLine, int maxHeaderSize) {
-        public static final Limits DEFAULT = new Limits(8192, 16384);
+    public record Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient) {
+        public static final long DEFAULT_MIN_BODY_RATE = 1024;
+        public static final Limits DEFAULT = new Limits(8192, 16384, DEFAULT_MIN_BODY_RATE, 0);
+
+        /** The limits with the defaults of the second wave's keys. */
+        public Limits(int maxRequestLine, int maxHeaderSize) {
+            this(maxRequestLine, maxHeaderSize, DEFAULT_MIN_BODY_RATE, 0);
+        }
     }
 }
