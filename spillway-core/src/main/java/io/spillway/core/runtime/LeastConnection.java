@@ -4,8 +4,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The eligible service with the fewest active connections per unit of weight. The scan starts
- * at a rotating position so that ties are shared out instead of all going to the first service.
+ * Least connection (SPEC S1): the eligible service with the fewest active connections per unit
+ * of weight.
+ *
+ * <p>Ties are common (idle services, short requests released at once) and are shared out in
+ * turn over the tied services only: a counter picks the k-th of the t tied eligible services.
+ * Rotating the start of the scan over every configured service instead would hand a DOWN
+ * service's share of the ties to the service after it (issue 11). Two scans, no lock, no
+ * allocation.
  */
 final class LeastConnection extends LoadBalancer {
 
@@ -18,27 +24,39 @@ final class LeastConnection extends LoadBalancer {
     @Override
     protected int choose(int clientHash, long excluded, boolean needRoom) {
         int n = services.length;
-        if (n == 0) {
-            return -1;
-        }
-        int start = Math.floorMod(cursor.getAndIncrement(), n);
         int best = -1;
         long bestActive = 0;
         long bestWeight = 1;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
+        int ties = 0;
+        for (int i = 0; i < n; i++) {
             if (!eligible(i, excluded, needRoom)) {
                 continue;
             }
             long active = services[i].activeConnections();
             long weight = services[i].weight();
-            // active/weight < bestActive/bestWeight, without division
-            if (best < 0 || active * bestWeight < bestActive * weight) {
+            // compare active/weight with bestActive/bestWeight, without division
+            long cmp = best < 0 ? -1 : Long.compare(active * bestWeight, bestActive * weight);
+            if (cmp < 0) {
                 best = i;
                 bestActive = active;
                 bestWeight = weight;
+                ties = 1;
+            } else if (cmp == 0) {
+                ties++;
             }
         }
+        if (ties <= 1) {
+            return best;
+        }
+        int rank = Math.floorMod(cursor.getAndIncrement(), ties);
+        for (int i = 0; i < n; i++) {
+            if (eligible(i, excluded, needRoom)
+                    && services[i].activeConnections() * bestWeight == bestActive * services[i].weight()
+                    && rank-- == 0) {
+                return i;
+            }
+        }
+        // the counts moved between the two scans: the first scan's choice is still a good one
         return best;
     }
 }

@@ -4,9 +4,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The eligible service with the lowest (active connections + 1) x average response time, as
- * NetScaler's least-response-time method weighs both. A service with no sample yet scores 0 and
- * is tried first, so that every service gets measured. Ties rotate.
+ * Least response time (SPEC S1): the eligible service with the lowest (active connections + 1)
+ * x average response time, as NetScaler's least-response-time method weighs both. A service
+ * with no sample yet scores 0 and is tried first, so that every service gets measured.
+ *
+ * <p>Ties (every unmeasured service scores 0) are shared out in turn over the tied eligible
+ * services only, as in {@link LeastConnection}, so that a DOWN service's share of them is not
+ * handed to its neighbour (issue 11).
  */
 final class LeastResponseTime extends LoadBalancer {
 
@@ -19,24 +23,35 @@ final class LeastResponseTime extends LoadBalancer {
     @Override
     protected int choose(int clientHash, long excluded, boolean needRoom) {
         int n = services.length;
-        if (n == 0) {
-            return -1;
-        }
-        int start = Math.floorMod(cursor.getAndIncrement(), n);
         int best = -1;
         double bestScore = Double.MAX_VALUE;
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
+        int ties = 0;
+        for (int i = 0; i < n; i++) {
             if (!eligible(i, excluded, needRoom)) {
                 continue;
             }
-            Service s = services[i];
-            double score = (s.activeConnections() + 1.0) * s.responseTime().nanos();
-            if (score < bestScore) {
+            double score = score(services[i]);
+            if (best < 0 || score < bestScore) {
                 best = i;
                 bestScore = score;
+                ties = 1;
+            } else if (score == bestScore) {
+                ties++;
+            }
+        }
+        if (ties <= 1) {
+            return best;
+        }
+        int rank = Math.floorMod(cursor.getAndIncrement(), ties);
+        for (int i = 0; i < n; i++) {
+            if (eligible(i, excluded, needRoom) && score(services[i]) == bestScore && rank-- == 0) {
+                return i;
             }
         }
         return best;
+    }
+
+    private static double score(Service s) {
+        return (s.activeConnections() + 1.0) * s.responseTime().nanos();
     }
 }

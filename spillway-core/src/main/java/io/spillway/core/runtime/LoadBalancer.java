@@ -12,7 +12,11 @@ import java.util.List;
  * room first; only when none has room does the preferred UP service take the connection
  * beyond its capacity (the vServer admitted it, e.g. by {@code whenFull: accept} or
  * persistence). The methods differ only in {@link #choose}: which eligible service comes first.
- * Selection is lock-free and allocates nothing.
+ * Selection is lock-free and allocates nothing (weighted round robin: only when the set of UP
+ * services changes).
+ *
+ * <p>Every method spreads the share of a DOWN or disabled service over the services still UP,
+ * never onto one neighbour (issue 11): rotations count turns over the eligible services only.
  */
 public abstract class LoadBalancer {
 

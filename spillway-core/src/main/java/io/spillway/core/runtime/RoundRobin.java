@@ -3,7 +3,18 @@ package io.spillway.core.runtime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Each new connection goes to the next eligible service in turn. */
+/**
+ * Round robin (SPEC S1): each new connection goes to the next eligible service in turn.
+ *
+ * <p>The turn is counted over the eligible services only, not over every configured one. A
+ * cursor over all services that skips an ineligible one to its successor hands the whole share
+ * of a DOWN service to the service that follows it in the ring: with one of three DOWN, that
+ * neighbour serves twice as much as the other (issue 11). Here the counter picks the k-th of
+ * the m services eligible right now (k = counter mod m), so a DOWN, disabled or full service's
+ * share is spread evenly over the others and the turns stay strictly alternating. When the
+ * eligible set changes the rotation simply continues over the new set. Two scans of the
+ * service array, no lock, no allocation.
+ */
 final class RoundRobin extends LoadBalancer {
 
     private final AtomicInteger cursor = new AtomicInteger();
@@ -15,16 +26,27 @@ final class RoundRobin extends LoadBalancer {
     @Override
     protected int choose(int clientHash, long excluded, boolean needRoom) {
         int n = services.length;
-        if (n == 0) {
-            return -1;
-        }
-        int start = Math.floorMod(cursor.getAndIncrement(), n);
-        for (int k = 0; k < n; k++) {
-            int i = start + k < n ? start + k : start + k - n;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
             if (eligible(i, excluded, needRoom)) {
-                return i;
+                count++;
             }
         }
-        return -1;
+        if (count == 0) {
+            return -1;
+        }
+        int rank = Math.floorMod(cursor.getAndIncrement(), count);
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            if (eligible(i, excluded, needRoom)) {
+                if (rank == 0) {
+                    return i;
+                }
+                rank--;
+                last = i;
+            }
+        }
+        // a service left the eligible set between the two scans: any eligible one will do
+        return last;
     }
 }

@@ -2,10 +2,14 @@ package io.spillway.core.runtime;
 
 import io.spillway.core.model.LbMethod;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static io.spillway.core.runtime.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +116,64 @@ class LoadBalancerTest {
             got.release();
         }
         assertThat(lb.select(0, LoadBalancer.bit(0) | LoadBalancer.bit(1))).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}, service {1} DOWN")
+    @MethodSource("methodsAndDownIndex")
+    void spreadsADownServicesShareEvenlyOverTheUpOnes(LbMethod method, int down) {
+        List<Service> s = List.of(service("a", 0), service("b", 0), service("c", 0));
+        LoadBalancer lb = LoadBalancer.create(method, s);
+        s.get(down).setHealth(false, "killed");
+        Map<String, Integer> counts = pickMany(lb, 3000, true);
+        assertThat(counts).doesNotContainKey(s.get(down).name());
+        assertThat(counts.values()).hasSize(2).allSatisfy(n -> assertThat(n).isEqualTo(1500));
+    }
+
+    static Stream<Arguments> methodsAndDownIndex() {
+        return Stream.of(LbMethod.ROUNDROBIN, LbMethod.WEIGHTEDROUNDROBIN, LbMethod.LEASTCONNECTION,
+                        LbMethod.LEASTRESPONSETIME)
+                .flatMap(m -> Stream.of(0, 1, 2).map(i -> Arguments.of(m, i)));
+    }
+
+    @Test
+    void roundRobinSpreadsADisabledServicesShareEvenly() {
+        List<Service> s = List.of(service("a", 0), service("b", 0), service("c", 0), service("d", 0));
+        LoadBalancer lb = LoadBalancer.create(LbMethod.ROUNDROBIN, s);
+        s.get(1).disable();
+        Map<String, Integer> counts = pickMany(lb, 3000, true);
+        assertThat(counts).containsOnly(Map.entry("a", 1000), Map.entry("c", 1000), Map.entry("d", 1000));
+    }
+
+    @Test
+    void weightedRoundRobinSpreadsADownServicesShareInProportionToTheOthersWeights() {
+        List<Service> s = List.of(service("a", 0, 3), service("b", 0, 2), service("c", 0, 1));
+        LoadBalancer lb = LoadBalancer.create(LbMethod.WEIGHTEDROUNDROBIN, s);
+        s.get(0).setHealth(false, "killed");
+        assertThat(pickMany(lb, 3000, true)).containsOnly(Map.entry("b", 2000), Map.entry("c", 1000));
+    }
+
+    @Test
+    void weightedRoundRobinStaysSmoothOverTheUpSetAndReturnsToTheFullSetWhenTheServiceIsBack() {
+        List<Service> s = List.of(service("a", 0, 1), service("b", 0, 5), service("c", 0, 1),
+                service("d", 0, 1));
+        LoadBalancer lb = LoadBalancer.create(LbMethod.WEIGHTEDROUNDROBIN, s);
+        s.get(0).disable();
+        // the smooth order of b:5, c:1, d:1 is b b c b d b b: never a burst of five b
+        assertThat(order(lb, 14)).isEqualTo("bbcbdbbbbcbdbb");
+        s.get(0).enable();
+        Map<String, Integer> counts = pickMany(lb, 8000, true);
+        assertThat(counts).containsOnly(Map.entry("a", 1000), Map.entry("b", 5000), Map.entry("c", 1000),
+                Map.entry("d", 1000));
+    }
+
+    private static String order(LoadBalancer lb, int n) {
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            Service got = lb.select(0, 0);
+            order.append(got.name());
+            got.release();
+        }
+        return order.toString();
     }
 
     private static Map<String, Integer> pickMany(LoadBalancer lb, int n, boolean release) {

@@ -38,10 +38,10 @@ final class BranchAnswer {
         long ttl = Math.max(0, resolution.ttl().toSeconds());
         if (target instanceof InetAddress address) {
             boolean v4 = address instanceof Inet4Address;
-            if (v4 && (qtype == Type.A || qtype == Type.ANY)) {
+            if (v4 && qtype == Type.A) {
                 return Optional.of(new ARecord(qname, DClass.IN, ttl, address));
             }
-            if (!v4 && (qtype == Type.AAAA || qtype == Type.ANY)) {
+            if (!v4 && qtype == Type.AAAA) {
                 return Optional.of(new AAAARecord(qname, DClass.IN, ttl, address));
             }
             return Optional.empty();

@@ -3,12 +3,14 @@ package io.spillway.gslb.dns;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
 import io.spillway.core.gslb.select.GslbResolver;
+import io.spillway.core.log.RateLimitedLog;
 import io.spillway.core.model.GslbConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -33,23 +35,28 @@ import java.util.concurrent.atomic.LongAdder;
  * so the UDP and TCP transports share it and it can never block an event loop.
  *
  * <ul>
- *   <li>A, AAAA, CNAME or ANY at a GSLB name: the chosen branch's address with the domain's TTL
+ *   <li>A, AAAA or CNAME at a GSLB name: the chosen branch's address with the domain's TTL
  *       (see {@link BranchAnswer}); NOERROR with no answer (NODATA) when the branch's address is
  *       of the other family; <b>SERVFAIL</b> when no branch is available, so that resolvers try
- *       again soon or elsewhere instead of caching an empty answer. Other types: NODATA.</li>
+ *       again soon or elsewhere instead of caching an empty answer. Other types, ANY included:
+ *       NODATA with the SOA, so that an ANY query neither runs a selection nor amplifies.</li>
  *   <li>SOA and NS at a zone apex; the zone's name server {@code ns.<zone>}.</li>
  *   <li>NXDOMAIN with the SOA in the authority section for unknown names inside a zone (NODATA
- *       for a name that only has GSLB names below it); REFUSED outside every zone, for classes
- *       other than IN and for zone transfers.</li>
+ *       for a name that only has GSLB names below it); REFUSED outside every zone, for every
+ *       class other than IN (ANY included) and for zone transfers.</li>
  *   <li>EDNS0: the OPT record is answered (our payload size {@value #ADVERTISED_UDP_PAYLOAD});
  *       an answer over UDP is cut to the client's payload size (512 without EDNS, at most ours)
- *       with TC set, so the client retries over TCP; version above 0: BADVERS.</li>
+ *       with TC set, so the client retries over TCP; version above 0: BADVERS. The DO bit of the
+ *       query is copied into the answer's OPT (RFC 3225). An OPT outside the additional section,
+ *       with an owner other than the root, or more than one: FORMERR ({@link EdnsChecks}).</li>
  *   <li>EDNS Client Subnet (RFC 7871): the subnet's address stands for the client, and the
  *       option is echoed with a scope of the source prefix when the domain's answer depends on
- *       the client (source-IP hash, static proximity, persistence), 0 otherwise.</li>
+ *       the client (source-IP hash, static proximity, persistence), 0 otherwise. An option with
+ *       a non-zero scope, too long a source prefix or address bits beyond it: FORMERR.</li>
  *   <li>Bad input: fewer than 12 bytes or QR=1 (a response, possibly a reflection) is dropped;
  *       anything unparseable, several questions or several OPT records give FORMERR; opcodes
- *       other than QUERY give NOTIMP.</li>
+ *       other than QUERY give NOTIMP. Such queries are logged at DEBUG, rate-limited
+ *       ({@link RateLimitedLog}): anyone can send them.</li>
  * </ul>
  *
  * <p>The common query (one A/AAAA question, optional EDNS0 with Client Subnet) is recognized and
@@ -64,6 +71,8 @@ final class DnsResponder {
     static final int PLAIN_UDP_PAYLOAD = 512;
 
     private static final Logger log = LoggerFactory.getLogger(DnsResponder.class);
+    private static final RateLimitedLog failureLog = RateLimitedLog.of(log, "DNS queries that failed");
+    private static final RateLimitedLog malformedLog = RateLimitedLog.of(log, "malformed DNS queries");
 
     private record Domain(GslbConfig.Domain config, boolean clientScoped, LongAdder noError, LongAdder serverFailure) {
     }
@@ -121,7 +130,7 @@ final class DnsResponder {
             return answer(wire, source, udp, null);
         } catch (RuntimeException e) {
             // a bug here must cost one answer, not the listener
-            log.warn("failed to answer a DNS query", e);
+            failureLog.warn("failed to answer a DNS query from {}", source, e);
             counts.count(DnsQueryCounts.OTHER, "SERVFAIL");
             return bare(wire, Rcode.SERVFAIL);
         }
@@ -154,17 +163,23 @@ final class DnsResponder {
         try {
             query = new Message(wire);
         } catch (IOException | RuntimeException e) {
+            malformedLog.debug("malformed DNS query from {}: {}", source, e.toString());
             counts.count(DnsQueryCounts.OTHER, "FORMERR");
             return bare(wire, Rcode.FORMERR);
         }
         Header qh = query.getHeader();
         List<Record> questions = query.getSection(Section.QUESTION);
-        long opts = query.getSection(Section.ADDITIONAL).stream().filter(r -> r instanceof OPTRecord).count();
         if (qh.getOpcode() != Opcode.QUERY) {
             return finish(reply(query, questions.size() == 1), Rcode.NOTIMP, DnsQueryCounts.OTHER, null, 0, udp);
         }
-        if (questions.size() != 1 || opts > 1) {
+        if (questions.size() != 1) {
+            malformedLog.debug("malformed DNS query from {}: {} questions", source, questions.size());
             return finish(reply(query, false), Rcode.FORMERR, DnsQueryCounts.OTHER, null, 0, udp);
+        }
+        if (EdnsChecks.badOpt(query)) {
+            // which OPT would we trust? The answer carries none (RFC 6891 6.1.1)
+            malformedLog.debug("malformed DNS query from {}: misplaced, several or non-root OPT records", source);
+            return finish(reply(query, true), Rcode.FORMERR, DnsQueryCounts.OTHER, null, 0, udp);
         }
         OPTRecord opt = query.getOPT();
         if (opt != null && opt.getVersion() > 0) {
@@ -172,6 +187,12 @@ final class DnsResponder {
             return finish(r, Rcode.BADVERS, DnsQueryCounts.OTHER, opt, 0, udp);
         }
         ClientSubnetOption ecs = clientSubnet(opt);
+        if (ecs != null && EdnsChecks.badSubnet(ecs)) {
+            malformedLog.debug("malformed DNS query from {}: client subnet {}", source, ecs);
+            // the answer's OPT keeps the payload size and DO bit but does not echo the bad option
+            OPTRecord plain = new OPTRecord(opt.getPayloadSize(), 0, 0, opt.getFlags());
+            return finish(reply(query, true), Rcode.FORMERR, DnsQueryCounts.OTHER, plain, 0, udp);
+        }
         InetAddress client = ecs != null && ecs.getSourcePrefixLength() > 0 ? ecs.getAddress() : source;
 
         Message response = reply(query, true);
@@ -179,7 +200,7 @@ final class DnsResponder {
         Name qname = q.getName();
         int qtype = q.getType();
         Optional<DnsZones.Zone> zone = zones.zoneOf(qname);
-        if (zone.isEmpty() || (q.getDClass() != DClass.IN && q.getDClass() != DClass.ANY)) {
+        if (zone.isEmpty() || q.getDClass() != DClass.IN) {
             return finish(response, Rcode.REFUSED, DnsQueryCounts.OTHER, opt, 0, udp);
         }
         DnsZones.Zone z = zone.get();
@@ -220,7 +241,7 @@ final class DnsResponder {
                               Optional<Resolution> resolved) {
         String label = domain.config().name();
         int scope = ecs != null && domain.clientScoped() ? ecs.getSourcePrefixLength() : 0;
-        if (qtype != Type.A && qtype != Type.AAAA && qtype != Type.CNAME && qtype != Type.ANY) {
+        if (qtype != Type.A && qtype != Type.AAAA && qtype != Type.CNAME) {
             response.addRecord(z.negativeSoa(), Section.AUTHORITY);
             return finish(response, Rcode.NOERROR, label, opt, 0, udp);
         }
@@ -270,7 +291,8 @@ final class DnsResponder {
             ClientSubnetOption ecs = clientSubnet(queryOpt);
             List<EDNSOption> options = ecs == null ? List.of()
                     : List.of(new ClientSubnetOption(ecs.getSourcePrefixLength(), scope, ecs.getAddress()));
-            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, 0, options), Section.ADDITIONAL);
+            int flags = queryOpt.getFlags() & ExtendedFlags.DO; // RFC 3225: DO is copied, the rest is ours
+            response.addRecord(new OPTRecord(ADVERTISED_UDP_PAYLOAD, rcode >>> 4, 0, flags, options), Section.ADDITIONAL);
             if (udp) {
                 limit = Math.max(PLAIN_UDP_PAYLOAD, Math.min(queryOpt.getPayloadSize(), ADVERTISED_UDP_PAYLOAD));
             }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.spillway.core.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 final class DnsTcpHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(DnsTcpHandler.class);
+    private static final RateLimitedLog errorLog = RateLimitedLog.of(log, "DNS TCP connection errors");
 
     private final DnsResponder responder;
 
@@ -68,9 +70,9 @@ final class DnsTcpHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            log.debug("DNS TCP query over {} bytes from {}", DnsServer.MAX_MESSAGE, ctx.channel().remoteAddress());
+            errorLog.debug("DNS TCP query over {} bytes from {}", DnsServer.MAX_MESSAGE, ctx.channel().remoteAddress());
         } else {
-            log.debug("DNS TCP error from {}", ctx.channel().remoteAddress(), cause);
+            errorLog.debug("DNS TCP error from {}", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.spillway.core.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger log = LoggerFactory.getLogger(DnsUdpHandler.class);
+    private static final RateLimitedLog errorLog = RateLimitedLog.of(log, "DNS UDP errors");
 
     private final DnsResponder responder;
     private final DnsQueryCounts counts;
@@ -51,6 +53,6 @@ final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("DNS UDP error on {}", ctx.channel().localAddress(), cause);
+        errorLog.debug("DNS UDP error on {}", ctx.channel().localAddress(), cause);
     }
 }

@@ -13,17 +13,19 @@ import java.net.UnknownHostException;
  * @param name        the question name in lower case, without the final dot
  * @param questionEnd offset just past the question section
  * @param payload     the client's EDNS UDP payload size, or -1 without EDNS
+ * @param dnssecOk    the OPT record's DO bit, copied into the answer (RFC 3225)
  * @param ecsWire     the Client Subnet option's family, prefixes and address as sent, or null
  * @param ecsSource   its source prefix length
  * @param ecsAddress  its address, or null when absent or with a source prefix of 0
  */
 record SimpleQuery(String name, int type, boolean recursionDesired, int questionEnd, int payload,
-                   byte[] ecsWire, int ecsSource, InetAddress ecsAddress) {
+                   boolean dnssecOk, byte[] ecsWire, int ecsSource, InetAddress ecsAddress) {
 
     static final int TYPE_A = 1;
     static final int TYPE_AAAA = 28;
     private static final int TYPE_OPT = 41;
     private static final int ECS = 8;
+    private static final int DO = 0x8000;
 
     boolean edns() {
         return payload >= 0;
@@ -69,13 +71,14 @@ record SimpleQuery(String name, int type, boolean recursionDesired, int question
         p += 4;
         int questionEnd = p;
         if (u16(m, 10) == 0) {
-            return p == n ? new SimpleQuery(name.toString(), type, (m[2] & 1) != 0, questionEnd, -1, null, 0, null) : null;
+            return p == n ? new SimpleQuery(name.toString(), type, (m[2] & 1) != 0, questionEnd, -1, false, null, 0, null) : null;
         }
         // the OPT record: root name, type 41, class = payload, TTL = xrcode/version/flags
         if (p + 11 > n || m[p] != 0 || u16(m, p + 1) != TYPE_OPT || m[p + 5] != 0 || m[p + 6] != 0) {
             return null;
         }
         int payload = u16(m, p + 3);
+        boolean dnssecOk = (u16(m, p + 7) & DO) != 0;
         int rdlength = u16(m, p + 9);
         p += 11;
         if (p + rdlength != n) {
@@ -110,7 +113,8 @@ record SimpleQuery(String name, int type, boolean recursionDesired, int question
                 }
             }
         }
-        return new SimpleQuery(name.toString(), type, (m[2] & 1) != 0, questionEnd, payload, ecs, source, address);
+        return new SimpleQuery(name.toString(), type, (m[2] & 1) != 0, questionEnd, payload, dnssecOk, ecs, source,
+                address);
     }
 
     /**
@@ -146,7 +150,7 @@ record SimpleQuery(String name, int type, boolean recursionDesired, int question
             p = put16(out, p, TYPE_OPT);
             p = put16(out, p, DnsResponder.ADVERTISED_UDP_PAYLOAD);
             p = put16(out, p, 0);
-            p = put16(out, p, 0);
+            p = put16(out, p, dnssecOk ? DO : 0);
             if (ecsWire == null) {
                 put16(out, p, 0);
             } else {

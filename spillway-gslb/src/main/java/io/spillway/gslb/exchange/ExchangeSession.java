@@ -9,6 +9,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.spillway.core.log.RateLimitedLog;
 import io.spillway.core.model.GslbRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +36,24 @@ import java.util.concurrent.TimeUnit;
  * session answers heartbeats itself, sends one when nothing was written for an interval, closes
  * the link when nothing was read for the read-idle time, and hands every other message to the
  * role's {@link LinkListener}. Every protocol error is answered with an error frame and a close.
+ *
+ * <p>Anyone who can reach the exchange port can make a connection fail before it authenticates,
+ * as often as they like; so every line logged about a connection that is not (yet) established
+ * goes through a {@link RateLimitedLog}, one per kind of event. Lines about established links
+ * (an authenticated peer) are always written.
  */
 public final class ExchangeSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ExchangeSession.class);
     private static final String DIALER = "dialer";
     private static final String ACCEPTOR = "acceptor";
+    private static final RateLimitedLog refusedLog =
+            RateLimitedLog.of(log, "exchange connections refused by the peer before authentication");
+    private static final RateLimitedLog tlsLog = RateLimitedLog.of(log, "failed exchange TLS handshakes");
+    private static final RateLimitedLog failedLog =
+            RateLimitedLog.of(log, "exchange connections failed before authentication");
+    private static final RateLimitedLog unauthenticatedLog =
+            RateLimitedLog.of(log, "unauthenticated exchange connections closed");
 
     private enum State { AWAIT_HELLO, AWAIT_AUTH, ESTABLISHED, CLOSED }
 
@@ -86,7 +99,8 @@ public final class ExchangeSession extends ChannelInboundHandlerAdapter {
         }
         ExchangeMessage m = (ExchangeMessage) msg;
         if (m instanceof ExchangeMessage.Error e && state != State.ESTABLISHED) {
-            log.warn("exchange peer {} refused the connection: {}: {}", ctx.channel().remoteAddress(), e.code(), e.message());
+            refusedLog.warn("exchange peer {} refused the connection: {}: {}", ctx.channel().remoteAddress(),
+                    e.code(), e.message());
             state = State.CLOSED;
             ctx.close();
             return;
@@ -185,7 +199,7 @@ public final class ExchangeSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-            log.warn("exchange TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), tls.cause().toString());
+            tlsLog.warn("exchange TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), tls.cause().toString());
             state = State.CLOSED;
             ctx.close();
             return;
@@ -200,12 +214,20 @@ public final class ExchangeSession extends ChannelInboundHandlerAdapter {
             fail(ctx.channel(), p.code(), p.getMessage());
         } else if (c instanceof TooLongFrameException) {
             fail(ctx.channel(), "frame-too-large", "frame exceeds " + local.settings().maxFrameBytes() + " bytes");
-        } else if (c instanceof IOException && state != State.AWAIT_HELLO) {
+        } else if (c instanceof IOException && state == State.ESTABLISHED) {
             log.debug("exchange connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
             state = State.CLOSED;
             ctx.close();
+        } else if (c instanceof IOException && state == State.AWAIT_AUTH) {
+            failedLog.debug("exchange connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
+            state = State.CLOSED;
+            ctx.close();
         } else {
-            log.warn("exchange connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
+            if (state == State.ESTABLISHED) {
+                log.warn("exchange connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
+            } else {
+                failedLog.warn("exchange connection {} failed: {}", ctx.channel().remoteAddress(), c.toString());
+            }
             state = State.CLOSED;
             ctx.close();
         }
@@ -215,8 +237,13 @@ public final class ExchangeSession extends ChannelInboundHandlerAdapter {
         if (state == State.CLOSED) {
             return;
         }
-        log.warn("closing exchange connection {} ({}): {}: {}", channel.remoteAddress(),
-                peer == null ? "unidentified" : peer.site(), code, message);
+        if (state == State.ESTABLISHED) {
+            log.warn("closing exchange connection {} ({}): {}: {}", channel.remoteAddress(), peer.site(), code, message);
+        } else {
+            // the site name is the peer's claim, not proven yet
+            unauthenticatedLog.warn("closing unauthenticated exchange connection {} ({}): {}: {}",
+                    channel.remoteAddress(), peer == null ? "unidentified" : "claims " + peer.site(), code, message);
+        }
         state = State.CLOSED;
         closeWithError(channel, code, message);
     }

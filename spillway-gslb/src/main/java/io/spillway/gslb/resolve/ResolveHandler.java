@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.select.IpLiteral;
+import io.spillway.core.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ final class ResolveHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     static final int MAX_PIPELINED = 16;
 
     private static final Logger log = LoggerFactory.getLogger(ResolveHandler.class);
+    private static final RateLimitedLog errorLog = RateLimitedLog.of(log, "resolve endpoint connection errors");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AsyncResolver resolver;
@@ -276,7 +278,8 @@ final class ResolveHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("resolve endpoint error from {}", ctx.channel().remoteAddress(), cause);
+        // malformed requests end here: anyone can cause this line, so it is rate-limited
+        errorLog.debug("resolve endpoint error from {}", ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

@@ -1,5 +1,8 @@
 package io.spillway.gslb.dns;
 
+import ch.qos.logback.classic.Level;
+import io.spillway.core.log.RateLimitedLog;
+import io.spillway.gslb.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -14,8 +17,12 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -193,6 +200,42 @@ class DnsBadInputTest {
             s.getOutputStream().flush();
         }
         assertThat(DnsWire.tcp(tcp, DnsWire.query("app.example.com", Type.A, 13)).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+
+    @Test
+    void aFloodOfMalformedQueriesLogsABoundedNumberOfLinesAndReportsWhatItHeldBack() throws Exception {
+        Pattern suppressed = Pattern.compile("(\\d+) similar messages suppressed \\(malformed DNS queries\\)");
+        try (LogCapture log = LogCapture.of(DnsResponder.class, Level.DEBUG);
+             DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            int flood = 1000;
+            long started = System.nanoTime();
+            for (int i = 0; i < flood; i++) {
+                // an OPT owned by a non-root name, then a Client Subnet option with a scope: both FORMERR
+                byte[] bad = i % 2 == 0
+                        ? DnsWire.raw(i, "app.example.com", Type.A, List.of(), List.of(), List.of(DnsWire.opt("x", 1232, 0)))
+                        : DnsWire.raw(i, "app.example.com", Type.A, List.of(), List.of(),
+                                List.of(DnsWire.opt("", 1232, 0, DnsWire.ecs(1, 8, 8, 10))));
+                // one at a time: each is answered before the next is sent, so none is lost on the way
+                assertThat(new Message(DnsWire.udp(socket, udp, bad)).getRcode()).isEqualTo(Rcode.FORMERR);
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            long bound = RateLimitedLog.DEFAULT_BURST + seconds + 1;
+            long written = log.count(m -> m.startsWith("malformed DNS query from /127.0.0.1"));
+            assertThat(written).as("lines for %d malformed queries in %d s", flood, seconds).isBetween(1L, bound);
+            assertThat(log.messages()).hasSizeLessThanOrEqualTo((int) (2 * bound));
+
+            AtomicInteger more = new AtomicInteger();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                byte[] bad = DnsWire.raw(5000 + more.getAndIncrement(), "app.example.com", Type.A, List.of(),
+                        List.of(DnsWire.opt("", 1232, 0)), List.of());
+                DnsWire.udp(socket, udp, bad);
+                return log.messages().stream().anyMatch(m -> suppressed.matcher(m).matches());
+            });
+            long reported = log.messages().stream().map(suppressed::matcher).filter(Matcher::matches)
+                    .mapToLong(m -> Long.parseLong(m.group(1))).sum();
+            long logged = log.count(m -> m.startsWith("malformed DNS query from"));
+            assertThat(reported + logged).isGreaterThanOrEqualTo(flood + more.get());
+        }
     }
 
     @Test

@@ -48,6 +48,79 @@ final class DnsWire {
         }
     }
 
+    /**
+     * A query written byte by byte, for shapes dnsjava will not build (an OPT record in the answer
+     * section or with a non-root owner, a malformed Client Subnet option): a header with RD set,
+     * one question of class IN, then the given records of each section.
+     */
+    static byte[] raw(int id, String name, int type, List<byte[]> answer, List<byte[]> authority,
+                      List<byte[]> additional) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        put16(out, id);
+        put16(out, 0x0100);
+        put16(out, 1);
+        put16(out, answer.size());
+        put16(out, authority.size());
+        put16(out, additional.size());
+        out.writeBytes(name(name));
+        put16(out, type);
+        put16(out, 1);
+        answer.forEach(out::writeBytes);
+        authority.forEach(out::writeBytes);
+        additional.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+
+    /** An OPT record: {@code owner} ("" for the root), payload size, version 0, flags, options. */
+    static byte[] opt(String owner, int payload, int flags, byte[]... options) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(name(owner));
+        put16(out, 41);
+        put16(out, payload);
+        put16(out, 0);
+        put16(out, flags);
+        int length = 0;
+        for (byte[] o : options) {
+            length += o.length;
+        }
+        put16(out, length);
+        for (byte[] o : options) {
+            out.writeBytes(o);
+        }
+        return out.toByteArray();
+    }
+
+    /** A Client Subnet option (RFC 7871) with exactly the given fields and address bytes. */
+    static byte[] ecs(int family, int source, int scope, int... address) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        put16(out, 8);
+        put16(out, 4 + address.length);
+        put16(out, family);
+        out.write(source);
+        out.write(scope);
+        for (int b : address) {
+            out.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] name(String name) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String label : name.split("\\.")) {
+            if (!label.isEmpty()) {
+                out.write(label.length());
+                out.writeBytes(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        out.write(0);
+        return out.toByteArray();
+    }
+
+    private static void put16(java.io.ByteArrayOutputStream out, int v) {
+        out.write(v >>> 8);
+        out.write(v & 0xff);
+    }
+
     /** Sends one datagram and returns the first datagram that comes back (5 s at most: the machine may be loaded). */
     static byte[] udp(InetSocketAddress server, byte[] query) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {

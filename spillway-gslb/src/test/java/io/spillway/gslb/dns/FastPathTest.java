@@ -9,7 +9,10 @@ import io.spillway.core.model.GslbMethod;
 import io.spillway.core.model.HostPort;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 import java.net.InetAddress;
@@ -77,6 +80,13 @@ class FastPathTest {
                 out.add(DnsWire.withEdns(DnsWire.query(name, type, id++), 1232,
                         new ClientSubnetOption(0, InetAddress.getByName("0.0.0.0"))).toWire());
                 out.add(DnsWire.withSubnet(DnsWire.query(name, type, id++), "2001:db8:1::", 48).toWire());
+                Message dnssec = DnsWire.query(name, type, id++);
+                dnssec.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+                out.add(dnssec.toWire());
+                Message dnssecSubnet = DnsWire.query(name, type, id++);
+                dnssecSubnet.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO,
+                        List.of(new ClientSubnetOption(24, InetAddress.getByName("10.9.8.0")))), Section.ADDITIONAL);
+                out.add(dnssecSubnet.toWire());
             }
         }
         return out;
