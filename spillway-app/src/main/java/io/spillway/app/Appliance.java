@@ -242,8 +242,19 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the appliance (SIGTERM, SIGINT): the proxy stops accepting and lets requests in flight
+     * and tunnels finish for at most {@code shutdownGrace}, then everything closes.
+     */
     @Override
     public void close() {
+        if (proxy != null) {
+            try {
+                proxy.shutdown(config.shutdownGrace());
+            } catch (RuntimeException e) {
+                log.warn("event=close_failed part=ProxyServer", e);
+            }
+        }
         closeQuietly(admin);
         closeQuietly(gslb);
         closeQuietly(monitors);

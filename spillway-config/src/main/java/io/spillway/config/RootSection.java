@@ -1,15 +1,17 @@
 package io.spillway.config;
 
 import io.spillway.core.model.AdminConfig;
+import io.spillway.core.model.ApplianceLimits;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.MonitorConfig;
 import io.spillway.core.model.ServiceConfig;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.VServerConfig;
 
+import java.time.Duration;
 import java.util.List;
 
-/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb}. */
+/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits}. */
 final class RootSection {
 
     private RootSection() {
@@ -23,8 +25,19 @@ final class RootSection {
         List<VServerConfig> vservers = f.list("vservers", (n, p) -> VServerSection.read(Fields.of(n, p, ctx)));
         Fields gslbFields = f.child("gslb");
         GslbConfig gslb = gslbFields == null ? null : GslbSection.read(gslbFields);
+        Duration grace = f.duration("shutdownGrace", SpillwayConfig.DEFAULT_SHUTDOWN_GRACE, Duration.ZERO, false);
+        ApplianceLimits limits = limits(f.child("limits"));
         f.finish();
-        return new SpillwayConfig(admin, monitors, services, vservers, gslb);
+        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits);
+    }
+
+    private static ApplianceLimits limits(Fields f) {
+        if (f == null) {
+            return ApplianceLimits.DEFAULT;
+        }
+        int max = f.integer("maxConnections", ApplianceLimits.DEFAULT.maxConnections(), 1, 100_000_000);
+        f.finish();
+        return new ApplianceLimits(max);
     }
 
     private static AdminConfig admin(Fields f) {

@@ -9,6 +9,7 @@ import io.spillway.core.model.ServiceConfig;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.SpilloverConfig;
 import io.spillway.core.model.SpilloverMethod;
+import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
@@ -89,6 +90,13 @@ class DefaultsTest {
                 .config();
         assertThat(config.services().get(0).capacity()).isZero();
         assertThat(config.services().get(0).capacityUrl()).isEqualTo("/cap");
+    }
+
+    @Test
+    void applianceDefaults() {
+        SpillwayConfig c = read();
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.limits().maxConnections()).isEqualTo(100_000);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.spillway.config;
 
+import io.spillway.core.model.ApplianceLimits;
 import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbMethod;
@@ -58,6 +59,8 @@ class ExtensionKeysTest {
                                 persistenceMask: 24, persistenceMaxEntries: 5000}
                     timeouts: {connect: 1s, idle: 30s, header: 2s, tunnel: 10m, server: 5s, body: 7s, send: 9s}
                     limits: {maxRequestLine: 4096, maxHeaderSize: 8192, minBodyRate: 512, perClient: 20}
+                shutdownGrace: 3s
+                limits: {maxConnections: 500}
                 gslb:
                   site: agg-1
                   role: master
@@ -101,6 +104,9 @@ class ExtensionKeysTest {
                 Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(7),
                 Duration.ofSeconds(9)));
         assertThat(front.limits()).isEqualTo(new VServerConfig.Limits(4096, 8192, 512, 20));
+
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.limits()).isEqualTo(new ApplianceLimits(500));
 
         GslbConfig g = c.gslb();
         assertThat(g.role()).isEqualTo(GslbRole.MASTER);

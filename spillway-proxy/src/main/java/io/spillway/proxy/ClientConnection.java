@@ -20,6 +20,17 @@ import java.net.InetSocketAddress;
  */
 final class ClientConnection {
 
+    /**
+     * User event fired down every client pipeline when the appliance stops (SIGTERM): finish what
+     * is in flight, then close; take no new request.
+     */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "Drain";
+        }
+    };
+
     private final Channel channel;
     private final Route route;
     private final ClientTimer timer;

@@ -32,16 +32,24 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private final UpstreamConnector connector;
     private final UpstreamPools pools;
     private final ChannelGroup clients;
+    private final ConnectionBudget budget;
 
-    ClientPipeline(Listener listener, UpstreamConnector connector, UpstreamPools pools, ChannelGroup clients) {
+    ClientPipeline(Listener listener, UpstreamConnector connector, UpstreamPools pools, ChannelGroup clients,
+                   ConnectionBudget budget) {
         this.listener = listener;
         this.connector = connector;
         this.pools = pools;
         this.clients = clients;
+        this.budget = budget;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!budget.tryAcquire()) {
+            ch.close(); // limits.maxConnections: counted by the budget
+            return;
+        }
+        ch.closeFuture().addListener(f -> budget.release());
         Route route = listener.route();
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();

@@ -61,6 +61,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean keepAlive;
     private boolean closeAfterResponse;
     private boolean responseStarted;
+    private boolean draining;
     private boolean closing;
     private boolean inputShutdown;
 
@@ -269,7 +270,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     /** Keep-alive as the client asked, chunked where the length is unknown, close-delimited for HTTP/1.0. */
     private void frameForClient(HttpResponse r) {
         responseStarted = true;
-        boolean close = !keepAlive || closing;
+        boolean close = !keepAlive || closing || draining;
         boolean chunked = HttpUtil.isTransferEncodingChunked(r);
         boolean http10 = isHttp10();
         if (!chunked && !r.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(r)) {
@@ -316,7 +317,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         exchange = null;
-        if (closeAfterResponse || !done.requestComplete() || !keepAlive) {
+        if (closeAfterResponse || !done.requestComplete() || !keepAlive || draining) {
             closing = true;
             updateReading();
             Relay.closeOnFlush(client);
@@ -393,6 +394,14 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (evt == ClientTimer.HEAD_TIMEOUT) {
             if (exchange == null && !closing) {
                 respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+            }
+        } else if (evt == ClientConnection.DRAIN) {
+            // the appliance stops: the request in flight is answered with Connection: close, an idle connection closes now
+            draining = true;
+            if (exchange == null && !closing) {
+                closing = true;
+                updateReading();
+                Relay.closeOnFlush(client);
             }
         } else if (evt == ClientTimer.BODY_TIMEOUT) {
             if (exchange != null && !exchange.requestComplete()) {

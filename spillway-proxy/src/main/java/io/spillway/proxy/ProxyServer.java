@@ -1,6 +1,8 @@
 package io.spillway.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.spillway.core.model.HostPort;
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +43,7 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamPools pools = new UpstreamPools();
     private final AtomicReference<PeerRouter> peerRouter = new AtomicReference<>();
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
+    private final ConnectionBudget budget;
     private final Map<ListenKey, Listener> listeners = new LinkedHashMap<>();
     private Map<String, Listener> byVServer = new HashMap<>();
     private RuntimeGraph graph;
@@ -50,6 +54,7 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = transport;
         this.connector = new UpstreamConnector(transport);
         this.graph = graph;
+        this.budget = new ConnectionBudget(graph.config().limits().maxConnections());
     }
 
     /** Binds every vServer that has {@code listen} (port 0 takes an ephemeral port). */
@@ -99,6 +104,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("cannot apply the new configuration: " + e.getMessage(), e);
         }
         graph = newGraph;
+        budget.limit(newGraph.config().limits().maxConnections());
         if (!started) {
             return;
         }
@@ -168,14 +174,28 @@ public final class ProxyServer implements AutoCloseable {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
                 .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
-                .childHandler(new ClientPipeline(l, connector, pools, clients))
+                .childHandler(new ClientPipeline(l, connector, pools, clients, budget))
                 .bind(at).sync().channel());
         log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());
     }
 
-    /** Closes every listener, every client connection and the idle service connections. */
-    @Override
-    public synchronized void close() {
+    /** Client connections open now, on every listener. */
+    public int clientConnections() {
+        return budget.held();
+    }
+
+    /** Connections closed at accept because the appliance held {@code limits.maxConnections}. */
+    public long refusedOverMaxConnections() {
+        return budget.refused();
+    }
+
+    /**
+     * Stops the data plane gracefully (SIGTERM): closes every listener, so nothing new is
+     * accepted; closes idle keep-alive connections and lets requests in flight finish (each
+     * answered with {@code Connection: close}) and tunnels and TCP relays run, for at most
+     * {@code grace}; then closes whatever is left, and the idle service connections.
+     */
+    public synchronized void shutdown(Duration grace) {
         if (closed) {
             return;
         }
@@ -183,7 +203,22 @@ public final class ProxyServer implements AutoCloseable {
         listeners.values().forEach(Listener::close);
         listeners.clear();
         byVServer = new HashMap<>();
+        if (!grace.isZero() && !clients.isEmpty()) {
+            ChannelGroupFuture all = clients.newCloseFuture();
+            for (Channel ch : clients) {
+                ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ClientConnection.DRAIN));
+            }
+            if (!all.awaitUninterruptibly(grace.toMillis())) {
+                log.info("closing {} client connections still open after the shutdown grace of {}", clients.size(), grace);
+            }
+        }
         clients.close().awaitUninterruptibly();
         pools.closeAll();
+    }
+
+    /** Closes every listener, every client connection and the idle service connections at once. */
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
     }
 }

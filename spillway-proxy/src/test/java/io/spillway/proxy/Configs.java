@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.spillway.core.model.ApplianceLimits;
 import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.model.LbMethod;
@@ -23,6 +24,7 @@ final class Configs {
 
     private final List<ServiceConfig> services = new ArrayList<>();
     private final List<VServerConfig> vservers = new ArrayList<>();
+    private ApplianceLimits limits = ApplianceLimits.DEFAULT;
 
     static Configs create() {
         return new Configs();
@@ -43,8 +45,13 @@ final class Configs {
         return this;
     }
 
+    Configs maxConnections(int max) {
+        limits = new ApplianceLimits(max);
+        return this;
+    }
+
     SpillwayConfig config() {
-        return new SpillwayConfig(null, List.of(), services, vservers, null);
+        return new SpillwayConfig(null, List.of(), services, vservers, null, null, limits);
     }
 
     RuntimeGraph graph() {

@@ -1,24 +1,40 @@
 package io.spillway.core.model;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A whole appliance configuration: the immutable model the runtime graph is built from.
  * Every section is present (empty lists when the file has none); {@code gslb} may be null.
+ *
+ * @param shutdownGrace how long a stopping appliance lets in-flight requests and tunnels finish
+ * @param limits        what the whole appliance holds at most
  */
 public record SpillwayConfig(
         AdminConfig admin,
         List<MonitorConfig> monitors,
         List<ServiceConfig> services,
         List<VServerConfig> vservers,
-        GslbConfig gslb) {
+        GslbConfig gslb,
+        Duration shutdownGrace,
+        ApplianceLimits limits) {
+
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     public SpillwayConfig {
         admin = admin == null ? new AdminConfig(null, null) : admin;
         monitors = monitors == null ? List.of() : List.copyOf(monitors);
         services = services == null ? List.of() : List.copyOf(services);
         vservers = vservers == null ? List.of() : List.copyOf(vservers);
+        shutdownGrace = shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace;
+        limits = limits == null ? ApplianceLimits.DEFAULT : limits;
+    }
+
+    /** A configuration with the default {@code shutdownGrace} and {@code limits}. */
+    public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
+                          List<VServerConfig> vservers, GslbConfig gslb) {
+        this(admin, monitors, services, vservers, gslb, null, null);
     }
 
     public Optional<MonitorConfig> monitor(String name) {
