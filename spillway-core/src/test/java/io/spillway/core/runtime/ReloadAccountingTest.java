@@ -1,7 +1,9 @@
 package io.spillway.core.runtime;
 
+import io.spillway.core.model.HostPort;
 import io.spillway.core.model.LbMethod;
 import io.spillway.core.model.ServiceConfig;
+import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.SpilloverConfig;
 import io.spillway.core.model.SpilloverMethod;
 import io.spillway.core.model.SpillwayConfig;
@@ -222,6 +224,29 @@ class ReloadAccountingTest {
         assertThat(next.vserver("primary").threshold()).isZero();
         next.service("p").enable();
         assertThat(next.vserver("primary").threshold()).isEqualTo(3);
+    }
+
+    @Test
+    void changedServiceMonitoredAtTheSameAddressKeepsItsMonitorsVerdict() {
+        RuntimeGraph old = RuntimeGraph.build(monitored(5, 1));
+        old.service("p").setHealth(false, "monitor tcp DOWN: refused");
+
+        RuntimeGraph sameAddress = RuntimeGraph.build(monitored(3, 1), old);
+        RuntimeGraph moved = RuntimeGraph.build(monitored(3, 2), old);
+
+        assertThat(sameAddress.service("p").state()).isEqualTo(ServiceState.DOWN);
+        assertThat(sameAddress.service("p").lastReason()).contains("refused");
+        assertThat(sameAddress.vserver("primary").threshold()).isZero();
+        assertThat(moved.service("p").state()).as("another backend: starts UP like a new one")
+                .isEqualTo(ServiceState.UP);
+        assertThat(moved.vserver("primary").threshold()).isEqualTo(3);
+    }
+
+    private static SpillwayConfig monitored(int capacity, int port) {
+        ServiceConfig p = new ServiceConfig("p", new HostPort("127.0.0.1", port), ServiceProtocol.TCP, capacity,
+                null, 1, List.of("tcp"), null, null);
+        return new SpillwayConfig(null, List.of(), List.of(p),
+                List.of(vserver("primary", LbMethod.ROUNDROBIN, dynamic(null, WhenFull.DROP), "p")), null);
     }
 
     @Test
