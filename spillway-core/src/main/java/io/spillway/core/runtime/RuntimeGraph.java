@@ -81,7 +81,9 @@ public final class RuntimeGraph {
             VirtualServer vs = built.get(vc.name());
             ordered.put(vc.name(), vs);
             SpilloverChain oldChain = previous == null ? null : previous.chains.get(vc.name());
-            chains.put(vc.name(), oldChain != null && oldChain.head() == vs ? oldChain : SpilloverChain.of(vs, oldChain));
+            chains.put(vc.name(), oldChain != null && oldChain.head() == vs
+                    ? oldChain
+                    : SpilloverChain.of(vs, oldChain));
         }
         return new RuntimeGraph(config, services, ordered, chains);
     }

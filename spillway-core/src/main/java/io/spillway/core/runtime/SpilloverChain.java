@@ -64,7 +64,8 @@ public final class SpilloverChain {
         if (spill.persistence() == null || spill.persistence().isZero()) {
             return new SpilloverChain(head, null);
         }
-        if (previous != null && previous.persistence != null && samePersistence(previous.head.config().spillover(), spill)) {
+        if (previous != null && previous.persistence != null
+                && samePersistence(previous.head.config().spillover(), spill)) {
             return new SpilloverChain(head, previous.persistence);
         }
         return new SpilloverChain(head,

@@ -253,7 +253,8 @@ class ReloadAccountingTest {
     void replacedVServersStopFollowingTheServicesTheyShareWithTheirSuccessors() {
         RuntimeGraph old = RuntimeGraph.build(config(5));
         SpillwayConfig base = config(5);
-        VServerConfig leastConnection = vserver("primary", LbMethod.LEASTCONNECTION, dynamic("backup", WhenFull.DROP), "p");
+        VServerConfig leastConnection =
+                vserver("primary", LbMethod.LEASTCONNECTION, dynamic("backup", WhenFull.DROP), "p");
         RuntimeGraph next = RuntimeGraph.build(new SpillwayConfig(null, List.of(), base.services(),
                 List.of(leastConnection, base.vservers().get(1)), null), old);
         assertThat(next.service("p")).isSameAs(old.service("p"));
