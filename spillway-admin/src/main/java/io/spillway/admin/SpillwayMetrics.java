@@ -35,8 +35,9 @@ import java.util.function.ToDoubleFunction;
  * the graph by reconciliation: {@link #refresh} registers meters for vServers, services and
  * (service, monitor) pairs that have appeared and removes those of names that are gone. The
  * admin server refreshes before each {@code /metrics} scrape, so a scrape always matches the
- * graph it was taken from; a counter of a vServer rebuilt by a reload restarts from zero, which
- * Prometheus reads as a counter reset.
+ * graph it was taken from. A vServer or service rebuilt by a reload takes over its predecessor's
+ * counts (core's {@code Slots}), so its counters go on across the reload; only a vServer removed
+ * and added again starts from zero, which Prometheus reads as a counter reset.
  *
  * <p>{@code spillway_vserver_threshold} is {@code +Inf} for {@code spillover.method: none}.
  */

@@ -15,12 +15,16 @@ import java.time.Duration;
  * client's last connection, both by Caffeine. Maintenance runs on the calling thread, so the
  * table starts no threads of its own.
  *
+ * <p>A vServer is remembered by name, not by object: a reload (P3) that rebuilds vServers of the
+ * chain hands the same table to the new chain, and a pinned client then finds the vServer of the
+ * same name in the new graph, not the replaced object.
+ *
  * <p>With a full mask the {@link InetAddress} the transport already holds is the key, so a
  * lookup allocates nothing; a shorter mask builds a small masked key.
  */
 public final class PersistenceTable {
 
-    private final Cache<Object, VirtualServer> entries;
+    private final Cache<Object, String> entries;
     private final int ipv4Mask;
     private final int ipv6Mask;
 
@@ -39,14 +43,15 @@ public final class PersistenceTable {
         this(timeout, ipv4Mask, maxEntries, Ticker.systemTicker());
     }
 
-    /** The vServer this client is pinned to, or null; a hit restarts the timeout. */
-    public VirtualServer get(InetAddress client) {
+    /** The name of the vServer this client is pinned to, or null; a hit restarts the timeout. */
+    public String get(InetAddress client) {
         return entries.getIfPresent(key(client));
     }
 
-    public void put(InetAddress client, VirtualServer vserver) {
+    /** Pins the client to the named vServer. */
+    public void put(InetAddress client, String vserver) {
         Object key = key(client);
-        if (entries.getIfPresent(key) != vserver) {
+        if (!vserver.equals(entries.getIfPresent(key))) {
             entries.put(key, vserver);
         }
     }

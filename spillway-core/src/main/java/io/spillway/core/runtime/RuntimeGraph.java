@@ -22,8 +22,17 @@ import java.util.Set;
  * <p>A reload (P3) builds a new graph {@linkplain #build(SpillwayConfig, RuntimeGraph) from the
  * previous one}: a service whose configuration is unchanged keeps its object, and with it its
  * active connection count, health and monitor view; a vServer whose configuration, services
- * and backup are all unchanged keeps its object, counters and persistence table. So the
- * connections in flight stay counted against the thresholds they were admitted under.
+ * and backup are all unchanged keeps its object, counters and persistence table.
+ *
+ * <p>A service or vServer that the reload changes gets a new object (new limits, new load
+ * balancer, new listeners), but it takes over the {@link Slots} of its predecessor of the same
+ * name: the connections admitted before the reload release on the count the new object admits
+ * against, so a lowered capacity or threshold applies to the next admission at once and is
+ * never overshot (S7), and the counters go on. A changed service also keeps an administrator's
+ * disable and, on the same address, its monitors' verdict ({@link Service#inheritStateFrom});
+ * a rebuilt chain keeps its persistence table while the persistence settings are unchanged
+ * ({@link SpilloverChain#of(VirtualServer, SpilloverChain)}). Objects stay distinct, so
+ * {@link #detachReplacedBy} still finds the vServers a reload replaced by identity.
  */
 public final class RuntimeGraph {
 
@@ -56,7 +65,7 @@ public final class RuntimeGraph {
         Map<String, Service> services = new LinkedHashMap<>();
         for (ServiceConfig sc : config.services()) {
             Service old = previous == null ? null : previous.services.get(sc.name());
-            services.put(sc.name(), old != null && old.config().equals(sc) ? old : new Service(sc));
+            services.put(sc.name(), old == null ? new Service(sc) : old.config().equals(sc) ? old : successor(sc, old));
         }
         Map<String, VServerConfig> byName = new LinkedHashMap<>();
         for (VServerConfig vc : config.vservers()) {
@@ -72,7 +81,9 @@ public final class RuntimeGraph {
             VirtualServer vs = built.get(vc.name());
             ordered.put(vc.name(), vs);
             SpilloverChain oldChain = previous == null ? null : previous.chains.get(vc.name());
-            chains.put(vc.name(), oldChain != null && oldChain.head() == vs ? oldChain : SpilloverChain.of(vs));
+            chains.put(vc.name(), oldChain != null && oldChain.head() == vs
+                    ? oldChain
+                    : SpilloverChain.of(vs, oldChain));
         }
         return new RuntimeGraph(config, services, ordered, chains);
     }
@@ -104,12 +115,23 @@ public final class RuntimeGraph {
             bound.add(service);
         }
         VirtualServer old = previous == null ? null : previous.vservers.get(name);
-        VirtualServer vs = old != null && old.config().equals(vc) && old.backup() == backup
-                && sameObjects(old.services(), bound)
-                ? old
-                : new VirtualServer(vc, bound, backup);
+        VirtualServer vs;
+        if (old == null) {
+            vs = new VirtualServer(vc, bound, backup);
+        } else if (old.config().equals(vc) && old.backup() == backup && sameObjects(old.services(), bound)) {
+            vs = old;
+        } else {
+            vs = new VirtualServer(vc, bound, backup, old.slots());
+        }
         built.put(name, vs);
         return vs;
+    }
+
+    /** The changed service's new object, counting on its predecessor's slots. */
+    private static Service successor(ServiceConfig sc, Service predecessor) {
+        Service s = new Service(sc, predecessor.slots());
+        s.inheritStateFrom(predecessor);
+        return s;
     }
 
     private static boolean sameObjects(List<Service> a, List<Service> b) {

@@ -7,7 +7,6 @@ import io.spillway.core.model.ServiceProtocol;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +17,10 @@ import java.util.function.Supplier;
  * of 0 means unlimited. Health comes from monitors ({@link #setHealth}); an administrator can
  * {@link #disable()} the service, which counts as DOWN for the dynamic threshold at once (S3).
  * Every status change is published to the {@link ServiceListener}s (M5).
+ *
+ * <p>The active count lives in {@link Slots}, which a service rebuilt by a reload (P3) takes over
+ * from its predecessor of the same name: the connections it carried before the reload stay
+ * counted against the new capacity, and a lowered capacity refuses the next connection at once.
  */
 public final class Service {
 
@@ -28,7 +31,7 @@ public final class Service {
     private final ClientTls tls;
     private final int weight;
     private final String capacityUrl;
-    private final AtomicInteger active = new AtomicInteger();
+    private final Slots slots;
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
     private final ResponseTimeAverage responseTime = new ResponseTimeAverage();
 
@@ -39,7 +42,16 @@ public final class Service {
     private volatile Supplier<List<MonitorStatus>> monitorView = List::of;
 
     public Service(ServiceConfig config) {
+        this(config, new Slots());
+    }
+
+    /**
+     * A service counting on {@code slots}: those of its predecessor of the same name when a
+     * reload rebuilds it (P3), so the connections it carries stay counted.
+     */
+    Service(ServiceConfig config, Slots slots) {
         this.config = config;
+        this.slots = slots;
         this.name = config.name();
         this.address = config.address();
         this.protocol = config.protocol();
@@ -84,7 +96,12 @@ public final class Service {
     }
 
     public int activeConnections() {
-        return active.get();
+        return slots.active();
+    }
+
+    /** The count this service shares with its predecessor and successor across reloads. */
+    Slots slots() {
+        return slots;
     }
 
     public ServiceState state() {
@@ -124,33 +141,45 @@ public final class Service {
 
     /** Whether another connection fits under the capacity (racy; use {@link #tryAcquire()} to take it). */
     public boolean hasRoom() {
-        int cap = capacity;
-        return cap == 0 || active.get() < cap;
+        return slots.active() < limit();
     }
 
     /** Reserves a connection slot if the service is below its capacity. */
     public boolean tryAcquire() {
-        for (;;) {
-            int cap = capacity;
-            int current = active.get();
-            if (cap != 0 && current >= cap) {
-                return false;
-            }
-            if (active.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
+        return slots.tryAcquire(limit());
+    }
+
+    private int limit() {
+        int cap = capacity;
+        return cap == 0 ? Integer.MAX_VALUE : cap;
     }
 
     /** Takes a slot regardless of capacity: used only when no service of the vServer has room. */
     public void acquireForced() {
-        active.incrementAndGet();
+        slots.acquireForced();
     }
 
     /** Gives back a slot taken by {@link #tryAcquire()} or {@link #acquireForced()}; call exactly once. */
     public void release() {
-        int after = active.decrementAndGet();
+        int after = slots.release();
         assert after >= 0 : "service " + name + " released more slots than it gave";
+    }
+
+    /**
+     * Takes the state a reload (P3) must not lose from the service of the same name that this
+     * one replaces: an administrator's disable always, and what the monitors last said when
+     * they still watch the same address (the restarted monitors go on from it, as they do for
+     * an unchanged service). A new address, or no monitors any more, starts UP as a new
+     * service does. Called before any vServer listens to this service.
+     */
+    void inheritStateFrom(Service predecessor) {
+        synchronized (this) {
+            disabled = predecessor.disabled;
+            if (address.equals(predecessor.address) && !config.monitors().isEmpty()) {
+                healthy = predecessor.healthy;
+                lastReason = predecessor.lastReason;
+            }
+        }
     }
 
     /** Called by the monitors (M4 aggregate) with the service's health. */
@@ -229,6 +258,6 @@ public final class Service {
 
     @Override
     public String toString() {
-        return "Service[" + name + " " + address + " " + state() + " " + active.get() + "/" + capacity + "]";
+        return "Service[" + name + " " + address + " " + state() + " " + slots.active() + "/" + capacity + "]";
     }
 }

@@ -22,6 +22,11 @@ import java.net.InetAddress;
  * </ol>
  *
  * The decision allocates nothing when persistence is off or keyed by the full address.
+ *
+ * <p>The persistence table names vServers rather than holding them, and a reload (P3) that
+ * rebuilds the chain hands it the previous chain's table when the persistence settings are
+ * unchanged ({@link #of(VirtualServer, SpilloverChain)}): a client pinned before the reload is
+ * pinned to the vServer of the same name in the new chain.
  */
 public final class SpilloverChain {
 
@@ -29,6 +34,8 @@ public final class SpilloverChain {
     private static final int MAX_HOPS = 64;
 
     private final VirtualServer head;
+    /** The chain, head first: where a pinned name is looked up. */
+    private final VirtualServer[] members;
     private final PersistenceTable persistence;
     private final WhenFull whenFull;
     private final String redirectUrl;
@@ -36,6 +43,7 @@ public final class SpilloverChain {
     public SpilloverChain(VirtualServer head, PersistenceTable persistence) {
         SpilloverConfig spill = head.config().spillover();
         this.head = head;
+        this.members = members(head);
         this.persistence = persistence;
         this.whenFull = spill.whenFull();
         this.redirectUrl = spill.redirectUrl();
@@ -43,11 +51,53 @@ public final class SpilloverChain {
 
     /** A chain with the persistence its head's configuration asks for. */
     public static SpilloverChain of(VirtualServer head) {
+        return of(head, null);
+    }
+
+    /**
+     * The chain of a reload (P3): it keeps {@code previous}'s persistence table (may be null)
+     * when the head's persistence timeout, mask and size are those {@code previous} was built
+     * with; other settings start an empty table.
+     */
+    static SpilloverChain of(VirtualServer head, SpilloverChain previous) {
         SpilloverConfig spill = head.config().spillover();
-        PersistenceTable table = spill.persistence() == null || spill.persistence().isZero()
-                ? null
-                : new PersistenceTable(spill.persistence(), spill.persistenceMask(), spill.persistenceMaxEntries());
-        return new SpilloverChain(head, table);
+        if (spill.persistence() == null || spill.persistence().isZero()) {
+            return new SpilloverChain(head, null);
+        }
+        if (previous != null && previous.persistence != null
+                && samePersistence(previous.head.config().spillover(), spill)) {
+            return new SpilloverChain(head, previous.persistence);
+        }
+        return new SpilloverChain(head,
+                new PersistenceTable(spill.persistence(), spill.persistenceMask(), spill.persistenceMaxEntries()));
+    }
+
+    private static boolean samePersistence(SpilloverConfig a, SpilloverConfig b) {
+        return a.persistence().equals(b.persistence()) && a.persistenceMask() == b.persistenceMask()
+                && a.persistenceMaxEntries() == b.persistenceMaxEntries();
+    }
+
+    private static VirtualServer[] members(VirtualServer head) {
+        int n = 0;
+        for (VirtualServer vs = head; vs != null && n < MAX_HOPS; vs = vs.backup()) {
+            n++;
+        }
+        VirtualServer[] chain = new VirtualServer[n];
+        VirtualServer vs = head;
+        for (int i = 0; i < n; i++, vs = vs.backup()) {
+            chain[i] = vs;
+        }
+        return chain;
+    }
+
+    /** The vServer of this chain with that name, or null. */
+    private VirtualServer member(String name) {
+        for (VirtualServer vs : members) {
+            if (vs.name().equals(name)) {
+                return vs;
+            }
+        }
+        return null;
     }
 
     public VirtualServer head() {
@@ -76,7 +126,8 @@ public final class SpilloverChain {
      */
     public VirtualServer admit(InetAddress client) {
         if (persistence != null && client != null) {
-            VirtualServer pinned = persistence.get(client);
+            String pinnedName = persistence.get(client);
+            VirtualServer pinned = pinnedName == null ? null : member(pinnedName);
             if (pinned != null && pinned.isUp()) {
                 pinned.acquireForced();
                 pinned.countPersistentAdmission();
@@ -87,7 +138,7 @@ public final class SpilloverChain {
         for (int hop = 0; vs != null && hop < MAX_HOPS; hop++) {
             if (vs.isUp() && vs.tryAcquire()) {
                 if (persistence != null && client != null) {
-                    persistence.put(client, vs);
+                    persistence.put(client, vs.name());
                 }
                 return vs;
             }

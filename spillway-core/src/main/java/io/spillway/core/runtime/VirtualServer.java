@@ -4,8 +4,6 @@ import io.spillway.core.model.SpilloverMethod;
 import io.spillway.core.model.VServerConfig;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A virtual server (SPEC S1): a set of services, a load-balancing method, a maximum
@@ -19,7 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Admission (S7).</b> {@link #tryAcquire()} reserves a slot with a compare-and-set of the
  * active count against the threshold, so racing accepts on different event loops never push
- * the count past it. Each reserved slot is given back by exactly one {@link #release()}.
+ * the count past it. Each reserved slot is given back by exactly one {@link #release()}. The
+ * count and the counters live in {@link Slots}, which a vServer rebuilt by a reload (P3) takes
+ * over from its predecessor of the same name: connections admitted before the reload release
+ * on the count the new threshold is compared with.
  */
 public final class VirtualServer implements ServiceListener {
 
@@ -30,12 +31,7 @@ public final class VirtualServer implements ServiceListener {
     private final List<Service> services;
     private final LoadBalancer loadBalancer;
     private final VirtualServer backup;
-    private final AtomicInteger active = new AtomicInteger();
-    private final LongAdder admitted = new LongAdder();
-    private final LongAdder spillovers = new LongAdder();
-    private final LongAdder redirects = new LongAdder();
-    private final LongAdder drops = new LongAdder();
-    private final LongAdder persistentAdmissions = new LongAdder();
+    private final Slots slots;
 
     private volatile int threshold;
 
@@ -44,7 +40,16 @@ public final class VirtualServer implements ServiceListener {
      * @param backup   the next vServer of the spillover chain, or null
      */
     public VirtualServer(VServerConfig config, List<Service> services, VirtualServer backup) {
+        this(config, services, backup, new Slots());
+    }
+
+    /**
+     * A vServer counting on {@code slots}: those of its predecessor of the same name when a
+     * reload rebuilds it (P3), so the connections admitted before stay counted.
+     */
+    VirtualServer(VServerConfig config, List<Service> services, VirtualServer backup, Slots slots) {
         this.config = config;
+        this.slots = slots;
         this.services = List.copyOf(services);
         this.loadBalancer = LoadBalancer.create(config.lbMethod(), this.services);
         this.backup = backup;
@@ -85,7 +90,12 @@ public final class VirtualServer implements ServiceListener {
     }
 
     public int activeConnections() {
-        return active.get();
+        return slots.active();
+    }
+
+    /** The count and counters this vServer shares with its predecessor and successor across reloads. */
+    Slots slots() {
+        return slots;
     }
 
     /** UP while at least one service is UP; a vServer that is DOWN hands every connection on. */
@@ -102,67 +112,60 @@ public final class VirtualServer implements ServiceListener {
         return isUp() ? "UP" : "DOWN";
     }
 
-    /** Reserves a connection slot if the active count is below the threshold (S7). */
+    /**
+     * Reserves a connection slot if the active count is below the threshold (S7); after a
+     * reload that lowered the threshold the count may stand above it, and nothing is admitted
+     * until it falls below.
+     */
     public boolean tryAcquire() {
-        for (;;) {
-            int limit = threshold;
-            int current = active.get();
-            if (current >= limit) {
-                return false;
-            }
-            if (active.compareAndSet(current, current + 1)) {
-                admitted.increment();
-                return true;
-            }
-        }
+        return slots.tryAcquire(threshold);
     }
 
     /** Takes a slot above the threshold: persistence (S6) or {@code whenFull: accept} (S5). */
     public void acquireForced() {
-        active.incrementAndGet();
-        admitted.increment();
+        slots.acquireForced();
     }
 
     /** Gives back a slot; exactly once per acquired connection. */
     public void release() {
-        int after = active.decrementAndGet();
+        int after = slots.release();
         assert after >= 0 : "vserver " + name() + " released more slots than it gave";
     }
 
     public long admitted() {
-        return admitted.sum();
+        return slots.admitted();
     }
 
     public long spillovers() {
-        return spillovers.sum();
+        return slots.spillovers();
     }
 
     public long redirects() {
-        return redirects.sum();
+        return slots.redirects();
     }
 
     public long drops() {
-        return drops.sum();
+        return slots.drops();
     }
 
     public long persistentAdmissions() {
-        return persistentAdmissions.sum();
+        return slots.persistentAdmissions();
     }
 
     void countSpillover() {
-        spillovers.increment();
+        slots.countSpillover();
     }
 
     void countRedirect() {
-        redirects.increment();
+        slots.countRedirect();
     }
 
     void countDrop() {
-        drops.increment();
+        slots.countDrop();
     }
 
     void countPersistentAdmission() {
-        persistentAdmissions.increment();
+        slots.countPersistentAdmission();
     }
 
     @Override
@@ -200,6 +203,6 @@ public final class VirtualServer implements ServiceListener {
 
     @Override
     public String toString() {
-        return "VirtualServer[" + name() + " " + active.get() + "/" + threshold + "]";
+        return "VirtualServer[" + name() + " " + slots.active() + "/" + threshold + "]";
     }
 }
