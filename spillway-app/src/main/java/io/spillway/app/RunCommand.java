@@ -5,7 +5,10 @@ import io.spillway.config.LoadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,8 +24,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file")
     Path config;
 
-    @Option(names = "--threads", defaultValue = "0", description = "event-loop threads (default: one per core)")
+    /** More event loops than this would only be a typo; each is a thread with its own buffers. */
+    static final int MAX_THREADS = 1024;
+
+    @Spec
+    CommandSpec spec;
+
     int threads;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "event-loop threads, 1 to " + MAX_THREADS + " (default 0: one per core)")
+    void threads(int value) {
+        if (value < 0 || value > MAX_THREADS) {
+            throw new ParameterException(spec.commandLine(), "--threads must be between 0 and " + MAX_THREADS
+                    + ", got " + value);
+        }
+        threads = value;
+    }
 
     @Override
     public Integer call() throws Exception {
