@@ -14,9 +14,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code spillway run -c FILE}: starts an appliance and runs until SIGTERM or SIGINT. */
+/**
+ * {@code spillway run -c FILE}: starts an appliance and runs until SIGTERM or SIGINT; SIGHUP
+ * re-reads the file ({@link ReloadSignal}).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Start an appliance from a YAML configuration file; stops cleanly on SIGTERM/SIGINT.")
+        description = "Start an appliance from a YAML configuration file; SIGHUP re-reads the file, "
+                + "SIGTERM/SIGINT stop it cleanly.")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -50,9 +54,11 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Appliance appliance = Appliance.start(result.config(), config, threads);
+        ReloadSignal reloadSignal = ReloadSignal.install(appliance);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("event=stopping reason=signal");
+            reloadSignal.close();
             appliance.close();
             stopped.countDown();
         }, "spillway-shutdown"));
