@@ -96,9 +96,7 @@ public final class Appliance implements AutoCloseable {
         if (config.admin().listen() != null) {
             admin = new AdminServer(transport, config.admin(), graph::get, registry);
             admin.route("POST", "/api/v1/reload", request -> reloadResponse());
-            if (gslb != null) {
-                gslb.registerRoutes(admin);
-            }
+            GslbRoutes.register(admin, () -> gslb);
             admin.start();
         }
     }
