@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.append(services);
         JsonNode sites = getOptional("/api/v1/gslb/sites");
-        if (sites != null) {
+        if (sites != null && !sites.isEmpty()) { // every appliance answers; [] without a gslb section
             Table table = new Table("SITE", "STATE", "AGGREGATOR", "AGE_MS", "DOMAIN", "ADDRESS", "AVAILABLE", "ACTIVE");
             for (JsonNode site : sites) {
                 for (JsonNode d : site.path("domains")) {
