@@ -1,6 +1,7 @@
 package io.spillway.admin;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -42,6 +43,14 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
                             AdminResponse rejection) {
     }
 
+    /** User event: the server is retiring; close this connection once its requests are answered. */
+    static final Object RETIRE = new Object() {
+        @Override
+        public String toString() {
+            return "RETIRE";
+        }
+    };
+
     private final RouteTable routes;
     private final Supplier<AccessPolicy> access;
     private final Executor worker;
@@ -51,6 +60,8 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private boolean busy;
     /** A response said {@code Connection: close}: requests read after it are not answered. */
     private boolean closing;
+    /** The server retires: the next response closes the connection. */
+    private boolean retiring;
 
     AdminChannelHandler(RouteTable routes, Supplier<AccessPolicy> access, Executor worker,
                         RequestDeadlineHandler deadline, int maxQueued) {
@@ -190,7 +201,7 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private void respond(ChannelHandlerContext ctx, Incoming in, AdminResponse response, String allow) {
-        boolean keepAlive = in.keepAlive() && in.rejection() == null;
+        boolean keepAlive = in.keepAlive() && in.rejection() == null && !retiring;
         closing |= !keepAlive;
         FullHttpResponse res = HttpResponses.of(response, keepAlive, in.head());
         if (allow != null) {
@@ -206,6 +217,15 @@ final class AdminChannelHandler extends SimpleChannelInboundHandler<FullHttpRequ
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             ctx.close();
+            return;
+        }
+        if (evt == RETIRE) {
+            retiring = true;
+            queue.clear();
+            if (!busy) {
+                // after whatever response is still being written
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

@@ -51,7 +51,7 @@ public final class AdminServer implements AutoCloseable {
     private static final long EVENT_TRACKING_MS = 100;
 
     private final Transport transport;
-    private final AdminConfig config;
+    private volatile AdminConfig config;
     private final PrometheusMeterRegistry registry;
     private final AdminLimits limits;
     private final RouteTable routes = new RouteTable();
@@ -163,6 +163,45 @@ public final class AdminServer implements AutoCloseable {
     private AdminResponse metrics(AdminRequest request) {
         SpillwayMetrics.refresh(registry);
         return AdminResponse.text(200, PROMETHEUS_TEXT, registry.scrape());
+    }
+
+    /**
+     * Applies a reloaded {@code admin} section that keeps the same {@code listen}: the new token
+     * rules hold from the next request on, on connections already open too.
+     */
+    public void replaceToken(AdminConfig next) {
+        Objects.requireNonNull(next, "next");
+        if (!Objects.equals(next.listen(), config.listen())) {
+            throw new IllegalArgumentException("admin.listen moved from " + config.listen() + " to " + next.listen()
+                    + ": start a new admin server there and retire this one");
+        }
+        Channel ch = server;
+        config = next;
+        if (ch != null) {
+            access = new AccessPolicy(next.token(), ((InetSocketAddress) ch.localAddress()).getAddress().isLoopbackAddress());
+        }
+    }
+
+    /**
+     * Stops this server gracefully, for a reload that moved {@code admin.listen}: the listener
+     * closes at once; each open connection is closed once the request it is serving has been
+     * answered (with {@code Connection: close}), idle ones at once. The request that asked for the
+     * reload is among them, so its client still gets the answer.
+     */
+    public void retire() {
+        ScheduledFuture<?> tracking = eventTracking;
+        if (tracking != null) {
+            tracking.cancel(false);
+        }
+        events.close();
+        Channel ch = server;
+        if (ch != null) {
+            ch.close();
+        }
+        for (Channel child : children) {
+            child.pipeline().fireUserEventTriggered(AdminChannelHandler.RETIRE);
+        }
+        worker.shutdown(); // a request on the worker (the reload itself) finishes
     }
 
     /** Requests waiting for the worker thread (for tests of the bound on that queue). */

@@ -114,6 +114,62 @@ class DashboardScriptTest {
         }
     }
 
+    private static Map<String, Object> branch(String site, String aggregator, String state, int available, int capacity) {
+        return Map.of("site", site, "aggregator", aggregator, "state", state, "lastReportAgeMs", 250,
+                "domains", List.of(Map.of("domain", "app.example.com", "address", "127.0.0.1:8080",
+                        "capacity", capacity, "availableCapacity", available, "activeConnections", capacity - available,
+                        "responseTimeMs", 2.0)));
+    }
+
+    @Test
+    void drawsTheGslbHierarchyFromThisApplianceThroughAggregatorsToBranches() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+            admin.server.route("GET", "/api/v1/gslb/node", req -> AdminResponse.json(200,
+                    Map.of("site", "master", "role", "master")));
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of(
+                    branch("branch-1", "aggregator-a", "UP", 3, 3),
+                    branch("branch-2", "aggregator-b", "DOWN", 0, 6),
+                    branch("branch-3", "aggregator-b", "UP", 1, 4),
+                    branch("branch-4", "master", "UP", 2, 2))));
+            JsonNode page = render(admin, "");
+
+            assertThat(page.get("gslbHidden").asBoolean()).isFalse();
+            assertThat(page.get("tree")).extracting(JsonNode::asText).containsExactly(
+                    "master master this appliance",
+                    "  branch branch-4 UP report 250 ms ago · available 2/2",
+                    "  aggregator aggregator-a 1 branch",
+                    "    branch branch-1 UP report 250 ms ago · available 3/3",
+                    "  aggregator aggregator-b 2 branches",
+                    "    branch branch-2 DOWN report 250 ms ago · available 0/6",
+                    "    branch branch-3 UP report 250 ms ago · available 1/4");
+            assertThat(page.get("sites")).hasSize(4);
+        }
+    }
+
+    @Test
+    void showsAnEmptyHierarchyForAGslbNodeThatKnowsNoSiteYet() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+            admin.server.route("GET", "/api/v1/gslb/node", req -> AdminResponse.json(200,
+                    Map.of("site", "agg-1", "role", "aggregator")));
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of()));
+            JsonNode page = render(admin, "");
+            assertThat(page.get("gslbHidden").asBoolean()).isFalse();
+            assertThat(page.get("tree")).extracting(JsonNode::asText).containsExactly("aggregator agg-1 this appliance");
+        }
+    }
+
+    @Test
+    void hidesGslbWhenTheApplianceHasNoSectionAndKnowsNoSite() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+            admin.server.route("GET", "/api/v1/gslb/node", req -> AdminResponse.json(200, java.util.Collections
+                    .singletonMap("role", null)));
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of()));
+            JsonNode page = render(admin, "");
+            assertThat(page.get("statusClass").asText()).isEqualTo("status");
+            assertThat(page.get("gslbHidden").asBoolean()).isTrue();
+        }
+    }
+
     @Test
     void hidesGslbWhenTheApplianceHasNone() throws Exception {
         try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {

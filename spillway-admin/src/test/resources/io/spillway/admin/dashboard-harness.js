@@ -29,7 +29,7 @@ class Element {
 global.Node = Object;
 const ids = {};
 for (const [id, cls] of [["status", "status"], ["token-button", ""], ["chains", ""], ["services", ""],
-                         ["gslb-section", "hidden"], ["sites", ""], ["events", ""]]) {
+                         ["gslb-section", "hidden"], ["gslb-tree", "tree"], ["sites", ""], ["events", ""]]) {
   ids[id] = new Element("div"); ids[id].className = cls;
 }
 ids["status"].textContent = "connecting…";
@@ -59,8 +59,18 @@ const timer = nodeSetInterval(() => {
       full: b.className.includes("full"), style: b.children[0].attributes.style }));
   const events = ids["events"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const sites = ids["sites"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
+  // the hierarchy as indented lines: one per node, two spaces per level
+  const tree = [];
+  const walk = (list, depth) => {
+    for (const li of list.children.filter(c => c.tagName === "LI")) {
+      const node = li.children.find(c => c.className === "node");
+      tree.push("  ".repeat(depth) + (node ? node.children.map(c => c.textContent).join(" ") : ""));
+      for (const sub of li.children.filter(c => c.tagName === "UL")) { walk(sub, depth + 1); }
+    }
+  };
+  walk(ids["gslb-tree"], 0);
   console.log(JSON.stringify({ status: ids["status"].textContent, statusClass: ids["status"].className,
-      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites, events,
+      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites, tree, events,
       requests }));
   process.exit(0); // do not wait for keep-alive connections to time out
 }, 50);

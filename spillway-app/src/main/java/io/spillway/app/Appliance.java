@@ -7,6 +7,7 @@ import io.spillway.admin.AdminServer;
 import io.spillway.config.ConfigDiff;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
+import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.VirtualServer;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@link #reload()} (P3) re-reads the file, refuses it whole if it has errors, and otherwise
  * builds a new graph from the old one (unchanged objects keep their counts), swaps the proxy
- * onto it, restarts the monitors on it and restarts GSLB if its section changed. Connections in
- * flight keep the objects they were admitted with.
+ * onto it, restarts the monitors on it and restarts GSLB if its section changed. A changed
+ * {@code admin} section is applied too: a moved listener is bound before anything else changes
+ * (a reload that cannot bind it changes nothing) and the old one retires once its requests are
+ * answered; a new token holds from the next request. Connections in flight keep the objects
+ * they were admitted with.
  */
 public final class Appliance implements AutoCloseable {
 
@@ -48,7 +53,7 @@ public final class Appliance implements AutoCloseable {
     private volatile SpillwayConfig config;
     private ProxyServer proxy;
     private MonitorRuntime monitors;
-    private AdminServer admin;
+    private volatile AdminServer admin;
     private volatile GslbParts gslb;
     private PeerRouting peerRouting;
 
@@ -94,13 +99,22 @@ public final class Appliance implements AutoCloseable {
             gslb = GslbParts.start(transport, config.gslb(), graph::get, registry);
         }
         if (config.admin().listen() != null) {
-            admin = new AdminServer(transport, config.admin(), graph::get, registry);
-            admin.route("POST", "/api/v1/reload", request -> reloadResponse());
-            if (gslb != null) {
-                gslb.registerRoutes(admin);
-            }
-            admin.start();
+            admin = startAdmin(config.admin());
         }
+    }
+
+    /** The management API with this appliance's own endpoints (reload, GSLB views), bound. */
+    private AdminServer startAdmin(AdminConfig adminConfig) throws Exception {
+        AdminServer server = new AdminServer(transport, adminConfig, graph::get, registry);
+        server.route("POST", "/api/v1/reload", request -> reloadResponse());
+        GslbRoutes.register(server, () -> gslb);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     public RuntimeGraph graph() {
@@ -192,7 +206,8 @@ public final class Appliance implements AutoCloseable {
                 return new ReloadOutcome(errors, List.of());
             }
             SpillwayConfig next = result.config();
-            ConfigDiff diff = ConfigDiff.between(config, next);
+            SpillwayConfig previous = config;
+            ConfigDiff diff = ConfigDiff.between(previous, next);
             if (diff.isEmpty()) {
                 return new ReloadOutcome(List.of(), List.of());
             }
@@ -202,13 +217,23 @@ public final class Appliance implements AutoCloseable {
                 log.error("event=reload_failed", e);
                 return new ReloadOutcome(List.of("applying the configuration failed: " + e.getMessage()), List.of());
             }
-            List<String> changes = List.of(diff.summary().split("\n"));
+            List<String> changes = new ArrayList<>();
+            for (String line : diff.summary().split("\n")) {
+                if (line.equals("admin: changed")) {
+                    changes.addAll(AdminChanges.describe(previous.admin(), next.admin(), adminAddress()));
+                } else {
+                    changes.add(line);
+                }
+            }
             log.info("event=reloaded changes={}", changes);
             return new ReloadOutcome(List.of(), changes);
         }
     }
 
     private void apply(SpillwayConfig next) throws Exception {
+        boolean adminMoved = !Objects.equals(config.admin().listen(), next.admin().listen());
+        // a moved admin listener binds first: if it cannot, nothing has changed
+        AdminServer movedAdmin = adminMoved && next.admin().listen() != null ? startAdmin(next.admin()) : null;
         RuntimeGraph old = graph.get();
         RuntimeGraph fresh = RuntimeGraph.build(next, old);
         MonitorRuntime freshMonitors = new MonitorRuntime(transport, fresh);
@@ -219,6 +244,7 @@ public final class Appliance implements AutoCloseable {
         } catch (Exception | Error e) {
             freshMonitors.close();
             fresh.detachReplacedBy(old);
+            closeQuietly(movedAdmin);
             throw e;
         }
         graph.set(fresh);
@@ -237,8 +263,14 @@ public final class Appliance implements AutoCloseable {
                 gslb = GslbParts.start(transport, next.gslb(), graph::get, registry);
             }
         }
-        if (!Objects.equals(previous.admin(), next.admin())) {
-            log.warn("event=reload_partial reason=\"admin listener and token changes need a restart\"");
+        if (adminMoved) {
+            AdminServer retired = admin;
+            admin = movedAdmin;
+            if (retired != null) {
+                retired.retire(); // the reload's own request, if it came this way, is still answered
+            }
+        } else if (admin != null && !Objects.equals(previous.admin(), next.admin())) {
+            admin.replaceToken(next.admin());
         }
     }
 

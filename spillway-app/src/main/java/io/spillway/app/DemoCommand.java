@@ -2,7 +2,10 @@ package io.spillway.app;
 
 import io.spillway.app.demo.Demo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -16,9 +19,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-load", description = "do not run the built-in client load")
     boolean noLoad;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
-            description = "stop after this many seconds (default: run until Ctrl-C)")
+    @Spec
+    CommandSpec spec;
+
     long seconds;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "stop after this many seconds (default 0: run until Ctrl-C)")
+    void duration(long value) {
+        if (value < 0) {
+            throw new ParameterException(spec.commandLine(), "--duration must be 0 or more seconds, got " + value);
+        }
+        seconds = value;
+    }
 
     @Override
     public Integer call() throws Exception {

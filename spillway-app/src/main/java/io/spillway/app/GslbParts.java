@@ -3,8 +3,6 @@ package io.spillway.app;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.spillway.admin.AdminResponse;
-import io.spillway.admin.AdminServer;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.select.GslbResolver;
@@ -32,7 +30,8 @@ import java.util.function.Supplier;
  * The GSLB side of an appliance (SPEC G1-G8): the site table, the resolver over it, the
  * exchange node for this appliance's role, and the DNS and HTTP resolve listeners when
  * configured. Also publishes {@code spillway_gslb_site_up} and
- * {@code spillway_gslb_dns_queries_total} and the admin API's GSLB routes.
+ * {@code spillway_gslb_dns_queries_total}, and answers the admin API's GSLB views
+ * ({@link GslbRoutes}).
  */
 public final class GslbParts implements AutoCloseable {
 
@@ -113,26 +112,28 @@ public final class GslbParts implements AutoCloseable {
         metricsRefresh = transport.group().next().scheduleAtFixedRate(refresh, 1, 1, TimeUnit.SECONDS);
     }
 
-    void registerRoutes(AdminServer admin) {
-        admin.route("GET", "/api/v1/gslb/sites", request -> AdminResponse.json(200, GslbViews.sites(table)));
-        admin.route("GET", "/api/v1/gslb/resolve", request -> {
-            String domain = first(request.query(), "domain");
-            if (domain == null || domain.isBlank()) {
-                return AdminResponse.error(400, "query parameter 'domain' is required");
-            }
-            String client = first(request.query(), "client");
-            // a branch answers for the hierarchy by asking its aggregator (this runs on the admin worker)
-            Map<String, Object> answer = config.role() == GslbRole.BRANCH
-                    ? GslbViews.resolve(node::resolveViaAggregator, domain, client, Duration.ofSeconds(5))
-                    : GslbViews.resolve(resolver, domain, client);
-            Object status = answer.get("status");
-            return AdminResponse.json(status instanceof Integer code ? code : 200, answer);
-        });
+    /** {@code GET /api/v1/gslb/sites}: every site this appliance knows. */
+    List<Map<String, Object>> sites() {
+        return GslbViews.sites(table);
     }
 
-    private static String first(Map<String, List<String>> query, String key) {
-        List<String> values = query.get(key);
-        return values == null || values.isEmpty() ? null : values.get(0);
+    /**
+     * {@code GET /api/v1/gslb/resolve}: the branch this appliance would choose now, with a
+     * {@code status} when it cannot say. A branch asks its aggregator (G5, G6), so this may block
+     * up to 5 s: call it from the admin worker, never an event loop.
+     */
+    Map<String, Object> resolve(String domain, String client) throws InterruptedException {
+        return config.role() == GslbRole.BRANCH
+                ? GslbViews.resolve(node::resolveViaAggregator, domain, client, Duration.ofSeconds(5))
+                : GslbViews.resolve(resolver, domain, client);
+    }
+
+    String site() {
+        return config.site();
+    }
+
+    String role() {
+        return config.role().configName();
     }
 
     public SiteTable table() {

@@ -24,12 +24,19 @@ public final class Main implements Runnable {
 
     static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println(ex.getMessage());
-            ex.getCommandLine().usage(ex.getCommandLine().getErr());
-            return 2;
-        });
+        cl.setParameterExceptionHandler((ex, a) -> usageError(ex));
         return cl.execute(args);
+    }
+
+    /**
+     * A usage error is one line naming the command and what is wrong, and where to read more;
+     * the whole usage text would bury the message. Exit code 2, as picocli and POSIX tools.
+     */
+    private static int usageError(CommandLine.ParameterException ex) {
+        CommandLine cl = ex.getCommandLine();
+        String command = cl.getCommandSpec().qualifiedName();
+        cl.getErr().println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
+        return 2;
     }
 
     @Override

@@ -5,15 +5,22 @@ import io.spillway.config.LoadResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code spillway run -c FILE}: starts an appliance and runs until SIGTERM or SIGINT. */
+/**
+ * {@code spillway run -c FILE}: starts an appliance and runs until SIGTERM or SIGINT; SIGHUP
+ * re-reads the file ({@link ReloadSignal}).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Start an appliance from a YAML configuration file; stops cleanly on SIGTERM/SIGINT.")
+        description = "Start an appliance from a YAML configuration file; SIGHUP re-reads the file, "
+                + "SIGTERM/SIGINT stop it cleanly.")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -21,8 +28,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file")
     Path config;
 
-    @Option(names = "--threads", defaultValue = "0", description = "event-loop threads (default: one per core)")
+    /** More event loops than this would only be a typo; each is a thread with its own buffers. */
+    static final int MAX_THREADS = 1024;
+
+    @Spec
+    CommandSpec spec;
+
     int threads;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "event-loop threads, 1 to " + MAX_THREADS + " (default 0: one per core)")
+    void threads(int value) {
+        if (value < 0 || value > MAX_THREADS) {
+            throw new ParameterException(spec.commandLine(), "--threads must be between 0 and " + MAX_THREADS
+                    + ", got " + value);
+        }
+        threads = value;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -32,9 +54,11 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Appliance appliance = Appliance.start(result.config(), config, threads);
+        ReloadSignal reloadSignal = ReloadSignal.install(appliance);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("event=stopping reason=signal");
+            reloadSignal.close();
             appliance.close();
             stopped.countDown();
         }, "spillway-shutdown"));

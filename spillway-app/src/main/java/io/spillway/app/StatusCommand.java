@@ -23,8 +23,8 @@ final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--admin", defaultValue = "http://127.0.0.1:9900", paramLabel = "URL",
-            description = "admin API base URL (default: ${DEFAULT-VALUE})")
-    String admin;
+            converter = AdminUrl.class, description = "admin API base URL (default: ${DEFAULT-VALUE})")
+    URI admin;
 
     @Option(names = "--token", paramLabel = "T", defaultValue = "${env:SPILLWAY_TOKEN}",
             description = "bearer token (default: $SPILLWAY_TOKEN)")
@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.append(services);
         JsonNode sites = getOptional("/api/v1/gslb/sites");
-        if (sites != null) {
+        if (sites != null && !sites.isEmpty()) { // every appliance answers; [] without a gslb section
             Table table = new Table("SITE", "STATE", "AGGREGATOR", "AGE_MS", "DOMAIN", "ADDRESS", "AVAILABLE", "ACTIVE");
             for (JsonNode site : sites) {
                 for (JsonNode d : site.path("domains")) {
@@ -91,7 +91,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private JsonNode getOptional(String path) throws IOException, InterruptedException, StatusException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin.replaceAll("/+$", "") + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin + path))
                 .timeout(Duration.ofSeconds(5));
         if (token != null && !token.isBlank()) {
             b.header("Authorization", "Bearer " + token);

@@ -75,6 +75,28 @@ class ValidateCommandTest {
     }
 
     @Test
+    void unknownKeyAndDanglingBackupComeOutOfOneRun() throws Exception {
+        Path file = write("two.yaml", """
+                services:
+                  - {name: web-1, address: 127.0.0.1:8081, protocol: http, capacity: 10}
+                vservers:
+                  - name: shop
+                    listen: 127.0.0.1:8080
+                    protocol: http
+                    services: [web-1]
+                    colour: blue
+                    spillover: {backup: nowhere, whenFull: redirect}
+                """);
+        assertThat(Main.execute("validate", "-c", file.toString())).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                file + ":8:5: vservers[0].colour: unknown key; valid keys here: name, listen, protocol, tls,"
+                        + " lbMethod, services, spillover, peers, timeouts, limits",
+                file + ":9:16: vservers[0].spillover.redirectUrl: required for whenFull redirect: the URL clients"
+                        + " are sent to",
+                file + ":9:25: vservers[0].spillover.backup: no vserver named 'nowhere' (vservers: shop)");
+    }
+
+    @Test
     void unknownKeyNamesTheValidOnes() throws Exception {
         Path file = write("typo.yaml", """
                 services:

@@ -21,10 +21,12 @@ import java.util.Map;
 /**
  * Reads a Spillway YAML configuration into the core model (SPEC P1) in three passes: YAML
  * into a tree that keeps positions; the tree into the model, substituting {@code ${VAR}}
- * and checking every key, type and range; then, when those all passed, the semantic rules of
- * {@link ConfigValidator} (references, chains, per-type requirements), whose problems are
- * mapped back to the position of the field they name. Every error is collected; nothing is
- * thrown for bad content.
+ * and checking every key, type and range; then the semantic rules of {@link ConfigValidator}
+ * (references, chains, per-type requirements), whose problems are mapped back to the position
+ * of the field they name. The third pass runs even when the second found errors, so that one
+ * run prints every error of a file; only the problems judged from a field the reader could not
+ * read ({@link RuleInputs}, {@link MalformedPaths}) are left out. Every error is collected;
+ * nothing is thrown for bad content.
  */
 public final class ConfigLoader {
 
@@ -66,18 +68,40 @@ public final class ConfigLoader {
         try {
             Problems problems = new Problems(fileName);
             Read read = read(yaml, problems, env);
-            if (read == null || !problems.isEmpty()) {
+            if (read == null) {
                 return new LoadResult(null, problems.sorted());
             }
             PathIndex index = new PathIndex(read.root());
-            for (ConfigProblem p : ConfigValidator.validate(read.config())) {
-                problems.add(index.mark(p.path()), p.path(), p.message());
+            MalformedPaths malformed = problems.malformed();
+            for (ConfigProblem p : semanticProblems(read.config(), malformed.isEmpty())) {
+                // a rule that looked at a field the reader could not read judged a default, not the file
+                if (RuleInputs.of(p.path(), p.message()).stream().noneMatch(malformed::touches)) {
+                    problems.report(index.mark(p.path()), p.path(), p.message());
+                }
             }
             return new LoadResult(problems.isEmpty() ? read.config() : null, problems.sorted());
         } catch (RuntimeException e) {
             // A defect of the reader, not of the file: still an answer the CLI and reload can show.
             LOG.error("reading {} failed", fileName, e);
             return failure(fileName, "internal error while reading the configuration: " + e);
+        }
+    }
+
+    /**
+     * The rules of {@link ConfigValidator}, also over a model the reader could only partly read,
+     * so that one run shows every error. The rules tolerate null and default fields; should one
+     * still fail on such a model, the reader's errors stand alone (a complete model never gets
+     * here with a failure hidden: it is rethrown).
+     */
+    private static List<ConfigProblem> semanticProblems(SpillwayConfig config, boolean complete) {
+        try {
+            return ConfigValidator.validate(config);
+        } catch (RuntimeException e) {
+            if (complete) {
+                throw e;
+            }
+            LOG.debug("semantic rules skipped on a partly read configuration", e);
+            return List.of();
         }
     }
 

@@ -152,8 +152,9 @@ final class Fields {
     }
 
     /**
-     * The items of a list read one by one; items that fail are reported and left out. A
-     * single scalar is read as a list of one.
+     * The items of a list read one by one; items that fail are reported and left out (and the
+     * list marked malformed: later indices no longer match the file). A single scalar is read as
+     * a list of one.
      */
     <T> List<T> list(String key, BiFunction<YamlNode, String, T> reader) {
         YamlNode n = node(key);
@@ -165,6 +166,8 @@ final class Fields {
             T v = reader.apply(n, path(key));
             if (v != null) {
                 out.add(v);
+            } else {
+                ctx.lostItem(path(key));
             }
             return out;
         }
@@ -173,11 +176,14 @@ final class Fields {
             YamlNode item = items.get(i);
             if (item instanceof YamlNode.Scalar s && s.isNull()) {
                 ctx.error(item.mark(), Paths.index(path(key), i), "empty list item");
+                ctx.lostItem(path(key));
                 continue;
             }
             T v = reader.apply(item, Paths.index(path(key), i));
             if (v != null) {
                 out.add(v);
+            } else {
+                ctx.lostItem(path(key));
             }
         }
         return out;
@@ -194,7 +200,7 @@ final class Fields {
         for (YamlNode.Entry e : map.entries()) {
             if (!known.contains(e.key())) {
                 String hint = Suggestions.closest(e.key(), known);
-                ctx.error(e.keyMark(), path(e.key()), "unknown key"
+                ctx.unknownKey(e.keyMark(), path(e.key()), "unknown key"
                         + (hint == null ? "" : " (did you mean '" + hint + "'?)")
                         + "; valid keys here: " + String.join(", ", known));
             }

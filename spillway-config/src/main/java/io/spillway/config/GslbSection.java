@@ -25,7 +25,7 @@ final class GslbSection {
         Fields exchangeFields = f.child("exchange");
         GslbConfig.Exchange exchange = exchange(exchangeFields == null
                 ? Fields.of(new YamlNode.Scalar("", true, YamlNode.Mark.START), f.path("exchange"), ctx)
-                : exchangeFields);
+                : exchangeFields, role == GslbRole.MASTER ? site : null);
         List<GslbConfig.Publish> publish = f.list("publish", (n, p) -> publish(Fields.of(n, p, ctx)));
         List<GslbConfig.Domain> domains = f.list("domains", (n, p) -> domain(Fields.of(n, p, ctx)));
         GslbConfig.Dns dns = dns(f.child("dns"));
@@ -34,7 +34,13 @@ final class GslbSection {
         return new GslbConfig(site, role, exchange, publish, domains, dns, resolve);
     }
 
-    private static GslbConfig.Exchange exchange(Fields f) {
+    /** The master's snapshot file when none is given: named after the site, in the working directory. */
+    static String defaultSnapshotFile(String site) {
+        return site + ".snapshot.json";
+    }
+
+    /** @param masterSite the site's name when this appliance is the master (it keeps a snapshot), else null */
+    private static GslbConfig.Exchange exchange(Fields f, String masterSite) {
         HostPort listen = f.hostPort("listen");
         HostPort aggregator = f.hostPort("aggregator");
         List<HostPort> peers = f.hostPorts("peers");
@@ -44,6 +50,9 @@ final class GslbSection {
         String secret = f.string("secret");
         GslbConfig.ExchangeTls tls = TlsSections.exchange(f.child("tls"));
         String snapshotFile = f.string("snapshotFile");
+        if (snapshotFile == null && masterSite != null && !f.has("snapshotFile")) {
+            snapshotFile = defaultSnapshotFile(masterSite);
+        }
         f.finish();
         return new GslbConfig.Exchange(listen, aggregator, peers, master, interval, staleAfter, secret, tls,
                 snapshotFile);

@@ -30,6 +30,16 @@ final class ReadContext {
         problems.add(mark, path, message);
     }
 
+    /** An unknown key: an error, but the model is as if it were absent. */
+    void unknownKey(YamlNode.Mark mark, String path, String message) {
+        problems.report(mark, path, message);
+    }
+
+    /** A list at {@code path} lost an item: the indices after it no longer match the file. */
+    void lostItem(String path) {
+        problems.malformed(path);
+    }
+
     /** A scalar's text after substitution; null for an empty value or after an error. */
     String text(YamlNode node, String path) {
         if (!(node instanceof YamlNode.Scalar scalar)) {

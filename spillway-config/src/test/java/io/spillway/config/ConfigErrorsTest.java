@@ -98,8 +98,12 @@ class ConfigErrorsTest {
         assertThat(Yaml.errors("""
                 vservers:
                   - name: shop
+                    listen: 127.0.0.1:8080
+                    services: [web-1]
                     lbMethod: leastconn
-                """)).containsExactly("test.yaml:3:15: vservers[0].lbMethod: 'leastconn' is not one of "
+                services:
+                  - {name: web-1, address: 127.0.0.1:8081, protocol: http}
+                """)).containsExactly("test.yaml:5:15: vservers[0].lbMethod: 'leastconn' is not one of "
                 + "roundrobin, weightedroundrobin, leastconnection, leastresponsetime, sourceiphash"
                 + " (did you mean leastconnection?)");
     }
@@ -134,7 +138,15 @@ class ConfigErrorsTest {
                 "test.yaml:6:15: monitors[0].failures: must be between 1 and 1000, got 0",
                 "test.yaml:7:13: monitors[0].weight: must be between 1 and 1000, got 0",
                 "test.yaml:11:15: services[0].capacity: must be between 0 and 10000000, got -1",
+                "test.yaml:13:5: vservers[0].listen: vserver shop has no listen and is no vServer's backup:"
+                        + " it can never receive a connection",
+                "test.yaml:14:16: vservers[0].services[0]: an http vserver cannot bind tcp service 'web-1'"
+                        + " (it binds http or tls services)",
                 "test.yaml:16:24: vservers[0].spillover.persistenceMask: must be between 0 and 32, got 33",
+                "test.yaml:21:5: gslb.exchange.listen: required for an aggregator: where branches and peer"
+                        + " aggregators connect",
+                "test.yaml:21:5: gslb.exchange.secret: every exchange connection authenticates: set secret"
+                        + " (shared by the hierarchy) or tls (mutual TLS)",
                 "test.yaml:21:15: gslb.exchange.interval: must be at least 1ms, got 500us");
     }
 
@@ -283,6 +295,8 @@ class ConfigErrorsTest {
                 "test.yaml:10:13: services[0].weight: must be between 1 and 10000, got 0",
                 "test.yaml:11:5: services[0].colour: unknown key; valid keys here: name, address, protocol, capacity,"
                         + " weight, monitors, monitorThreshold, tls",
+                "test.yaml:13:5: vservers[0].listen: vserver shop has no listen and is no vServer's backup:"
+                        + " it can never receive a connection",
                 "test.yaml:14:15: vservers[0].protocol: 'ftp' is not one of tcp, http, https, tls-tcp");
     }
 

@@ -154,6 +154,23 @@ class DefaultsTest {
     }
 
     @Test
+    void masterKeepsItsSnapshotNamedAfterItsSiteInTheWorkingDirectory() {
+        String master = """
+                gslb:
+                  site: hq
+                  role: master
+                  exchange: {listen: 127.0.0.1:3014, secret: s}
+                  domains: [{name: app.example.com}]
+                """;
+        LoadResult r = Yaml.parse(master);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.config().gslb().exchange().snapshotFile()).isEqualTo("hq.snapshot.json");
+        LoadResult aggregator = Yaml.parse(master.replace("role: master", "role: aggregator"));
+        assertThat(aggregator.errors()).isEmpty();
+        assertThat(aggregator.config().gslb().exchange().snapshotFile()).as("only the master keeps one").isNull();
+    }
+
+    @Test
     void absentSectionsAreEmpty() {
         var config = Yaml.parse("admin: {listen: 127.0.0.1:9900}\n").config();
         assertThat(config.monitors()).isEmpty();

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The running demo: backends, the main appliance, a GSLB hierarchy of six appliances in this
+ * The running demo: backends, the main appliance (also the master of the GSLB hierarchy, so
+ * its admin port and dashboard show the whole hierarchy), five more GSLB appliances in this
  * process, a client load, and a health flap: every 20 s web-2 fails its health check for 8 s,
  * its monitor marks it DOWN and shop's dynamic threshold shrinks by its capacity.
  */
@@ -58,11 +59,14 @@ public final class Demo implements AutoCloseable {
         flapping = backends.start("web-2");
         DemoBackends.Backend web3 = backends.start("web-3");
         token = "demo-token";
+        snapshotDir = Files.createTempDirectory("spillway-demo");
+        HostPort masterExchange = new HostPort("127.0.0.1", DemoTopology.freePort("127.0.0.1"));
         main = Appliance.start(DemoTopology.main(DemoTopology.freePort("127.0.0.1"),
-                        DemoTopology.freePort("127.0.0.1"), new int[] {web1.port(), flapping.port(), web3.port()}, token),
+                        DemoTopology.freePort("127.0.0.1"), new int[] {web1.port(), flapping.port(), web3.port()}, token,
+                        DemoTopology.master(masterExchange, snapshotDir.resolve("master.snapshot.json").toString())),
                 null, transport, false);
         appliances.add(main);
-        startHierarchy(web1.port(), flapping.port(), web3.port());
+        startHierarchy(masterExchange, web1.port(), flapping.port(), web3.port());
         transport.group().next().scheduleAtFixedRate(this::flap, 20, 20, TimeUnit.SECONDS);
         if (withLoad) {
             load = new DemoLoad(URI.create("http://" + Appliance.hostPort(main.vserverAddress("shop")) + "/?delay=1500"),
@@ -71,15 +75,13 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    private void startHierarchy(int... backendPorts) throws Exception {
-        snapshotDir = Files.createTempDirectory("spillway-demo");
+    /** The hierarchy below the main appliance, its master. */
+    private void startHierarchy(HostPort masterEx, int... backendPorts) throws Exception {
         String lo = "127.0.0.1";
-        HostPort masterEx = new HostPort(lo, DemoTopology.freePort(lo));
         HostPort aggA = new HostPort(lo, DemoTopology.freePort(lo));
         HostPort aggB = new HostPort(lo, DemoTopology.freePort(lo));
         HostPort dns = new HostPort(lo, DemoTopology.freePort(lo));
         HostPort resolve = new HostPort(lo, DemoTopology.freePort(lo));
-        add(DemoTopology.master(masterEx, snapshotDir.resolve("master-snapshot.json").toString()));
         resolvingAggregator = add(DemoTopology.aggregator("aggregator-a", aggA, List.of(aggB), masterEx, dns, resolve));
         add(DemoTopology.aggregator("aggregator-b", aggB, List.of(aggA), masterEx, null, null));
         int branchPort = DemoTopology.freePort("127.0.0.11");
@@ -100,6 +102,16 @@ public final class Demo implements AutoCloseable {
         transport.group().next().schedule(() -> flapping.setHealthy(true), 8, TimeUnit.SECONDS);
     }
 
+    /** The main appliance's admin listener: the API, dashboard and GSLB hierarchy of the demo. */
+    public InetSocketAddress adminAddress() {
+        return main.adminAddress();
+    }
+
+    /** The admin token of the main appliance. */
+    public String token() {
+        return token;
+    }
+
     public void printWelcome() {
         String shop = Appliance.hostPort(main.vserverAddress("shop"));
         String admin = Appliance.hostPort(main.adminAddress());
@@ -117,8 +129,9 @@ public final class Demo implements AutoCloseable {
         out.println("  Disable web-1   curl -X POST -H 'Authorization: Bearer " + token + "' http://" + admin
                 + "/api/v1/services/web-1/disable");
         out.println();
-        out.println("  GSLB hierarchy  master <- aggregator-a <-> aggregator-b; branch-1 reports to aggregator-a,");
-        out.println("                  branch-2 (fronts web-2, which flaps) and branch-3 to aggregator-b");
+        out.println("  GSLB hierarchy  master (this appliance) <- aggregator-a <-> aggregator-b; branch-1 reports to");
+        out.println("                  aggregator-a, branch-2 (fronts web-2, which flaps) and branch-3 to aggregator-b");
+        out.println("  GSLB sites      curl -H 'Authorization: Bearer " + token + "' http://" + admin + "/api/v1/gslb/sites");
         if (dns != null) {
             out.println("  DNS             dig @" + dns.getAddress().getHostAddress() + " -p " + dns.getPort() + " "
                     + DemoTopology.DOMAIN + " A +short");

@@ -25,8 +25,9 @@ import java.util.List;
 
 /**
  * The configurations of the demo's appliances, built as model objects: the main appliance
- * (a vServer chain shop → shop-overflow with redirect, monitors, the admin API) and a small
- * GSLB hierarchy (a master, two aggregators, three branches) on loopback.
+ * (a vServer chain shop → shop-overflow with redirect, monitors, the admin API, and the master
+ * of the GSLB hierarchy) and the rest of a small hierarchy (two aggregators, three branches) on
+ * loopback.
  */
 final class DemoTopology {
 
@@ -48,7 +49,8 @@ final class DemoTopology {
                 List.of("web-http"), null, null);
     }
 
-    static SpillwayConfig main(int shopPort, int adminPort, int[] webPorts, String token) {
+    /** The main appliance: the spillover chain, the admin API, and the hierarchy's master. */
+    static SpillwayConfig main(int shopPort, int adminPort, int[] webPorts, String token, GslbConfig master) {
         SpilloverConfig primarySpill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, "shop-overflow",
                 Duration.ZERO, 32, 100_000, WhenFull.REDIRECT, "https://overflow.example.com/");
         SpilloverConfig backupSpill = new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null,
@@ -61,7 +63,7 @@ final class DemoTopology {
                 List.of(httpMonitor()),
                 List.of(service("web-1", webPorts[0], 4), service("web-2", webPorts[1], 4),
                         service("web-3", webPorts[2], 4)),
-                List.of(shop, overflow), null);
+                List.of(shop, overflow), master);
     }
 
     static GslbConfig.Exchange exchange(HostPort listen, HostPort aggregator, List<HostPort> peers, HostPort master,
@@ -75,10 +77,10 @@ final class DemoTopology {
                 Duration.ZERO, List.of()));
     }
 
-    static SpillwayConfig master(HostPort exchangeListen, String snapshotFile) {
-        GslbConfig gslb = new GslbConfig("master", GslbRole.MASTER,
+    /** The master's section: the main appliance is the master, so its admin port shows the hierarchy. */
+    static GslbConfig master(HostPort exchangeListen, String snapshotFile) {
+        return new GslbConfig("master", GslbRole.MASTER,
                 exchange(exchangeListen, null, List.of(), null, snapshotFile), List.of(), domains(), null, null);
-        return new SpillwayConfig(null, List.of(), List.of(), List.of(), gslb);
     }
 
     static SpillwayConfig aggregator(String site, HostPort exchangeListen, List<HostPort> peers, HostPort master,

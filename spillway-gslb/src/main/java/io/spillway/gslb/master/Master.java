@@ -23,8 +23,11 @@ import java.time.Duration;
  */
 public final class Master implements AutoCloseable {
 
-    /** Where the snapshot goes when {@code gslb.exchange.snapshotFile} is not set: the working directory. */
-    public static final String DEFAULT_SNAPSHOT_FILE = "spillway-master-snapshot.json";
+    /**
+     * When {@code gslb.exchange.snapshotFile} is not set, the snapshot is {@code <site>.snapshot.json}
+     * in the working directory (as the configuration reader defaults it).
+     */
+    public static final String DEFAULT_SNAPSHOT_SUFFIX = ".snapshot.json";
 
     private static final Logger log = LoggerFactory.getLogger(Master.class);
 
@@ -39,7 +42,8 @@ public final class Master implements AutoCloseable {
         this.table = table;
         this.aggregator = aggregator;
         String file = config.exchange().snapshotFile();
-        this.store = new SnapshotStore(Path.of(file == null || file.isBlank() ? DEFAULT_SNAPSHOT_FILE : file));
+        this.store = new SnapshotStore(Path.of(file == null || file.isBlank()
+                ? config.site() + DEFAULT_SNAPSHOT_SUFFIX : file));
     }
 
     /** Snapshot writes happen at most this often: the exchange interval, at least 100 ms. */
@@ -55,7 +59,8 @@ public final class Master implements AutoCloseable {
                 recovered++;
             }
         }
-        log.info("master {} recovered {} sites from {}", config.site(), recovered, store.file().toAbsolutePath());
+        log.info("master {} keeps its snapshot in {} ({} sites recovered from it)", config.site(),
+                store.file().toAbsolutePath(), recovered);
         writer = new SnapshotWriter(store, table, config.site(), writePeriod(config));
         table.addListener(e -> writer.markDirty());
         aggregator.addPeerEvents(new PeerDirectory());
