@@ -12,10 +12,11 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code spillway run -c FILE}: starts an appliance and runs until SIGTERM or SIGINT; SIGHUP
+ * {@code spillway run -c FILE}: starts an appliance and runs until SIGTERM or SIGINT
+ * ({@link StopSignal}), then stops it gracefully within {@code shutdownGrace} and exits 0; SIGHUP
  * re-reads the file ({@link ReloadSignal}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -55,15 +56,21 @@ final class RunCommand implements Callable<Integer> {
         }
         Appliance appliance = Appliance.start(result.config(), config, threads);
         ReloadSignal reloadSignal = ReloadSignal.install(appliance);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("event=stopping reason=signal");
-            reloadSignal.close();
-            appliance.close();
-            stopped.countDown();
-        }, "spillway-shutdown"));
+        StopSignal stopSignal = StopSignal.install();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                reloadSignal.close();
+                appliance.close(); // drains for shutdownGrace
+                log.info("event=stopped");
+            }
+        };
+        // any other way the JVM ends (System.exit, a signal kept by the JVM) still stops cleanly
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "spillway-shutdown"));
         log.info("event=started config={} {}", config, appliance.describe());
-        stopped.await();
+        String signal = stopSignal.await();
+        log.info("event=stopping reason=signal signal={} grace={}", signal, appliance.config().shutdownGrace());
+        stop.run();
         return 0;
     }
 }
