@@ -1,0 +1,59 @@
+package io.spillway.proxy.http1;
+
+import io.netty.buffer.ByteBuf;
+
+/** {@code uri-host [ ":" port ]} (RFC 3986 section 3.2.2-3.2.3) as it appears in Host and request targets. */
+final class Authority {
+
+    private Authority() {
+    }
+
+    /**
+     * Whether {@code [start, end)} of {@code b} is a uri-host with an optional port; userinfo
+     * ({@code @}) is refused (RFC 9110 4.2.4). {@code requirePort}: authority-form of CONNECT.
+     */
+    static boolean isValid(ByteBuf b, int start, int end, boolean requirePort) {
+        int i = start;
+        if (i < end && b.getByte(i) == '[') {
+            int close = b.indexOf(i, end, (byte) ']');
+            if (close < 0) {
+                return false;
+            }
+            for (int j = i + 1; j < close; j++) {
+                byte c = b.getByte(j);
+                if (!(Character.isLetterOrDigit(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            while (i < end) {
+                byte c = b.getByte(i);
+                if (c == ':') {
+                    break;
+                }
+                if (c == '[' || c == ']' || !Http1Syntax.isAuthorityOctet(c)) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        if (i == end) {
+            return !requirePort;
+        }
+        if (b.getByte(i) != ':') {
+            return false;
+        }
+        i++;
+        if (i == end) {
+            return !requirePort;
+        }
+        for (; i < end; i++) {
+            byte c = b.getByte(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
