@@ -79,9 +79,9 @@ public final class RequestHeadParser {
         return true;
     }
 
-    /** Forgets a head found in part (the connection moves on to something else). */
-    void reset() {
-        scanner.reset();
+    /** Whether no octet of a next head has been looked at. */
+    boolean atStart() {
+        return scanner.atStart();
     }
 
     private static void skipEmptyLines(ByteBuf in) {

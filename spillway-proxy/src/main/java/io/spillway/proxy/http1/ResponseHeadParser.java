@@ -60,6 +60,11 @@ public final class ResponseHeadParser {
         return true;
     }
 
+    /** Whether no octet of a next head has been looked at. */
+    boolean atStart() {
+        return scanner.atStart();
+    }
+
     private static void parseHead(ResponseHead h, int startLineEnd) {
         ByteBuf b = h.bytes;
         int lineEnd = startLineEnd - 2;
