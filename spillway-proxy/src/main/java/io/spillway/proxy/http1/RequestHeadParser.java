@@ -61,8 +61,8 @@ public final class RequestHeadParser {
      * is then released.
      */
     public boolean parse(ByteBuf in, RequestHead head) {
-        if (scanner.atStart()) {
-            skipEmptyLines(in);
+        if (scanner.atStart() && !skipEmptyLines(in)) {
+            return false;
         }
         int length = scanner.scan(in);
         if (length < 0) {
@@ -84,11 +84,13 @@ public final class RequestHeadParser {
         return scanner.atStart();
     }
 
-    private static void skipEmptyLines(ByteBuf in) {
+    /** Skips CR LF pairs; false when a lone CR is left, which may be the start of another. */
+    private static boolean skipEmptyLines(ByteBuf in) {
         while (in.readableBytes() >= 2 && in.getByte(in.readerIndex()) == '\r'
                 && in.getByte(in.readerIndex() + 1) == '\n') {
             in.skipBytes(2);
         }
+        return in.readableBytes() != 1 || in.getByte(in.readerIndex()) != '\r';
     }
 
     private static void parseHead(RequestHead h, int startLineEnd) {
