@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
  * field line. Nothing is copied out of the bytes; a field the proxy acts on is recognised by its
  * name ({@link Http1Field}) and its meaning decoded into the facts below.
  *
- * <p>Offsets are indexes into {@link #bytes()}, whose index 0 is the first octet of the start
- * line. Per field line {@code i}: the name is {@code [nameStart(i), nameEnd(i))}, the value
+ * <p>Offsets are indexes into {@link #bytes()}, the buffer the head was received in (retained,
+ * not copied nor sliced: a keep-alive request allocates nothing), where the head is
+ * {@code [start(), end())}. Per field line {@code i}: the name is {@code [nameStart(i), nameEnd(i))}, the value
  * without surrounding whitespace {@code [valueStart(i), valueEnd(i))}, and the whole line with
  * its CRLF {@code [nameStart(i), lineEnd(i))}.
  *
@@ -25,6 +26,8 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     private static final int PER_FIELD = 5;
 
     ByteBuf bytes;
+    int start;
+    int end;
     Http1Version version;
     Http1Framing framing;
     int fieldCount;
@@ -51,8 +54,10 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
         this.owner = owner;
     }
 
-    void reset(ByteBuf bytes) {
+    void reset(ByteBuf bytes, int start, int end) {
         this.bytes = bytes;
+        this.start = start;
+        this.end = end;
         this.refCnt = 1;
         version = null;
         framing = Http1Framing.NONE;
@@ -93,14 +98,27 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
         connectionOptionCount++;
     }
 
-    /** The head's original bytes, from the start line to the empty line that ends it, inclusive. */
+    /**
+     * The buffer holding the head's original bytes at {@code [start(), end())}, from the start line
+     * to the empty line that ends it, inclusive. Read it with absolute indexes; do not change it.
+     */
     public ByteBuf bytes() {
         return bytes;
     }
 
+    /** The index of the first octet of the start line in {@link #bytes()}. */
+    public int start() {
+        return start;
+    }
+
+    /** The index after the empty line that ends the head. */
+    public int end() {
+        return end;
+    }
+
     /** The number of octets of the head. */
     public int length() {
-        return bytes.readableBytes();
+        return end - start;
     }
 
     public Http1Version version() {
@@ -168,7 +186,7 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
 
     /** The offset of the first field line (the end of the start line and its CRLF). */
     public int fieldsStart() {
-        return fieldCount == 0 ? bytes.readableBytes() - 2 : nameStart(0);
+        return fieldCount == 0 ? end - 2 : nameStart(0);
     }
 
     /** The value of the first {@code Upgrade} field as offsets, or -1 when there is none. */

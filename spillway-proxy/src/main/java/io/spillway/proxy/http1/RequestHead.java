@@ -31,8 +31,8 @@ public final class RequestHead extends Http1Head {
     }
 
     @Override
-    void reset(io.netty.buffer.ByteBuf bytes) {
-        super.reset(bytes);
+    void reset(io.netty.buffer.ByteBuf bytes, int start, int end) {
+        super.reset(bytes, start, end);
         method = null;
         form = null;
         authorityStart = -1;
@@ -51,7 +51,7 @@ public final class RequestHead extends Http1Head {
         return method;
     }
 
-    /** The method's name is {@code [0, methodEnd())} of the bytes. */
+    /** The method's name is {@code [start(), methodEnd())} of the bytes. */
     public int methodEnd() {
         return methodEnd;
     }

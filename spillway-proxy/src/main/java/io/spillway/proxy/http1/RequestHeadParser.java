@@ -8,11 +8,11 @@ import io.netty.util.ByteProcessor;
  *
  * <p>Why in place. The proxy acts on a dozen fields and forwards the rest untouched, so parsing
  * into a map of Strings, only to encode them again, is wasted work; it was most of the proxy's
- * CPU. Here a head is found by its empty line ({@link HeadScanner}), kept as one retained slice
- * of the received bytes, and indexed: the request line and every field line become offsets, the
+ * CPU. Here a head is found by its empty line ({@link HeadScanner}), kept where it was received
+ * (the buffer is retained, not copied nor sliced), and indexed: the request line and every field line become offsets, the
  * fields the proxy acts on are recognised by their bytes ({@link Http1Field}) and decoded as
  * they are met ({@link FieldLines}). A keep-alive request whose head arrives in one read
- * allocates nothing: the slice is pooled and the head object is the connection's, reused.
+ * allocates nothing: the head object is the connection's, reused, and holds the buffer itself.
  *
  * <p>Why strict. A proxy and the service behind it must agree on where each message ends, or a
  * client can hide a second request inside the first (request smuggling). Every rule where RFC
@@ -55,7 +55,8 @@ public final class RequestHeadParser {
 
     /**
      * Parses the head readable in {@code in} into {@code head}: when it is complete, its bytes are
-     * consumed from {@code in}, kept by {@code head} as a retained slice, and true is returned;
+     * consumed from {@code in}, which {@code head} retains and indexes (do not discard read bytes
+     * of {@code in} nor write over them while the head is held), and true is returned;
      * otherwise nothing is consumed but empty lines before the request line, and false is returned
      * (call again with more bytes). Throws {@link Http1Exception} for a head to refuse; the head
      * is then released.
@@ -68,10 +69,11 @@ public final class RequestHeadParser {
         if (length < 0) {
             return false;
         }
-        head.reset(in.retainedSlice(in.readerIndex(), length));
+        int start = in.readerIndex();
+        head.reset(in.retain(), start, start + length);
         in.skipBytes(length);
         try {
-            parseHead(head, scanner.startLineEnd());
+            parseHead(head, start + scanner.startLineEnd());
         } catch (Http1Exception e) {
             head.release();
             throw e;
@@ -96,11 +98,11 @@ public final class RequestHeadParser {
     private static void parseHead(RequestHead h, int startLineEnd) {
         ByteBuf b = h.bytes;
         int lineEnd = startLineEnd - 2;
-        int methodEnd = Http1Syntax.tokenEnd(b, 0, lineEnd);
-        if (methodEnd == 0 || methodEnd == lineEnd || b.getByte(methodEnd) != ' ') {
+        int methodEnd = Http1Syntax.tokenEnd(b, h.start, lineEnd);
+        if (methodEnd == h.start || methodEnd == lineEnd || b.getByte(methodEnd) != ' ') {
             throw new Http1Exception(400, "invalid method");
         }
-        h.method = Http1Method.of(b, 0, methodEnd);
+        h.method = Http1Method.of(b, h.start, methodEnd);
         h.methodEnd = methodEnd;
         int targetStart = methodEnd + 1;
         int targetEnd = b.forEachByte(targetStart, lineEnd - targetStart, TARGET_OCTETS);
@@ -117,7 +119,7 @@ public final class RequestHeadParser {
         h.targetEnd = targetEnd;
         h.version = version(b, targetEnd + 1, lineEnd);
         target(h, b, targetStart, targetEnd);
-        FieldLines.parse(b, startLineEnd, b.readableBytes() - 2, h, 400);
+        FieldLines.parse(b, startLineEnd, h.end - 2, h, 400);
         finish(h);
     }
 

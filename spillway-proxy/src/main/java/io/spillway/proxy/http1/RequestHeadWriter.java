@@ -63,7 +63,7 @@ public final class RequestHeadWriter {
     public ByteBuf write(ByteBufAllocator alloc, RequestHead request) {
         ByteBuf src = request.bytes();
         ByteBuf out = alloc.ioBuffer(request.length() + 96 + client.length);
-        out.writeBytes(src, 0, request.methodEnd() + 1);
+        out.writeBytes(src, request.start(), request.methodEnd() + 1 - request.start());
         int target = request.pathStart();
         if (request.targetForm() == RequestTargetForm.ABSOLUTE
                 && (target == request.targetEnd() || src.getByte(target) == '?')) {

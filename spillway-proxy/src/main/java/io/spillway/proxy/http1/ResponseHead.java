@@ -23,8 +23,8 @@ public final class ResponseHead extends Http1Head {
     }
 
     @Override
-    void reset(io.netty.buffer.ByteBuf bytes) {
-        super.reset(bytes);
+    void reset(io.netty.buffer.ByteBuf bytes, int start, int end) {
+        super.reset(bytes, start, end);
         status = 0;
         reasonStart = -1;
         reasonEnd = -1;

@@ -48,11 +48,12 @@ public final class ResponseHeadParser {
         if (length < 0) {
             return false;
         }
-        head.reset(in.retainedSlice(in.readerIndex(), length));
+        int start = in.readerIndex();
+        head.reset(in.retain(), start, start + length);
         in.skipBytes(length);
         try {
             head.requestMethod = requestMethod;
-            parseHead(head, scanner.startLineEnd());
+            parseHead(head, start + scanner.startLineEnd());
         } catch (Http1Exception e) {
             head.release();
             throw e;
@@ -67,12 +68,14 @@ public final class ResponseHeadParser {
 
     private static void parseHead(ResponseHead h, int startLineEnd) {
         ByteBuf b = h.bytes;
+        int s = h.start;
         int lineEnd = startLineEnd - 2;
-        if (lineEnd < 12 || b.getByte(0) != 'H' || b.getByte(1) != 'T' || b.getByte(2) != 'T' || b.getByte(3) != 'P'
-                || b.getByte(4) != '/' || b.getByte(5) != '1' || b.getByte(6) != '.' || b.getByte(8) != ' ') {
+        if (lineEnd - s < 12 || b.getByte(s) != 'H' || b.getByte(s + 1) != 'T' || b.getByte(s + 2) != 'T'
+                || b.getByte(s + 3) != 'P' || b.getByte(s + 4) != '/' || b.getByte(s + 5) != '1'
+                || b.getByte(s + 6) != '.' || b.getByte(s + 8) != ' ') {
             throw new Http1Exception(502, "invalid status line");
         }
-        byte minor = b.getByte(7);
+        byte minor = b.getByte(s + 7);
         if (minor == '1') {
             h.version = Http1Version.HTTP_1_1;
         } else if (minor == '0') {
@@ -81,7 +84,7 @@ public final class ResponseHeadParser {
             throw new Http1Exception(502, "invalid HTTP version in the status line");
         }
         int status = 0;
-        for (int i = 9; i < 12; i++) {
+        for (int i = s + 9; i < s + 12; i++) {
             int d = b.getByte(i) - '0';
             if (d < 0 || d > 9) {
                 throw new Http1Exception(502, "invalid status code");
@@ -92,19 +95,19 @@ public final class ResponseHeadParser {
             throw new Http1Exception(502, "status code outside 100-599");
         }
         h.status = status;
-        if (lineEnd > 12) {
-            if (b.getByte(12) != ' ') {
+        if (lineEnd > s + 12) {
+            if (b.getByte(s + 12) != ' ') {
                 throw new Http1Exception(502, "invalid status line");
             }
-            if (b.forEachByte(13, lineEnd - 13, FIELD_OCTETS) >= 0) {
+            if (b.forEachByte(s + 13, lineEnd - s - 13, FIELD_OCTETS) >= 0) {
                 throw new Http1Exception(502, "control character in the reason phrase");
             }
-            h.reasonStart = 13;
+            h.reasonStart = s + 13;
         } else {
-            h.reasonStart = 12;
+            h.reasonStart = s + 12;
         }
         h.reasonEnd = lineEnd;
-        FieldLines.parse(b, startLineEnd, b.readableBytes() - 2, h, 502);
+        FieldLines.parse(b, startLineEnd, h.end - 2, h, 502);
         finish(h);
     }
 

@@ -59,7 +59,8 @@ public final class ResponseHeadWriter {
         ByteBuf out = alloc.ioBuffer(response.length() + 64);
         out.writeBytes(HTTP_1_1);
         int lineEnd = response.reasonEnd();
-        out.writeBytes(src, 9, lineEnd - 9).writeBytes(RequestHeadWriter.CRLF);
+        int codeStart = response.start() + 9;
+        out.writeBytes(src, codeStart, lineEnd - codeStart).writeBytes(RequestHeadWriter.CRLF);
 
         boolean switching = response.isSwitchingProtocols();
         boolean dechunk = decodesForClient(response, clientVersion);
