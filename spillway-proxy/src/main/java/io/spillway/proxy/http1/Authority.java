@@ -27,16 +27,7 @@ final class Authority {
             }
             i = close + 1;
         } else {
-            while (i < end) {
-                byte c = b.getByte(i);
-                if (c == ':') {
-                    break;
-                }
-                if (c == '[' || c == ']' || !Http1Syntax.isAuthorityOctet(c)) {
-                    return false;
-                }
-                i++;
-            }
+            i = Http1Syntax.regNameEnd(b, i, end);
         }
         if (i == end) {
             return !requirePort;

@@ -1,6 +1,7 @@
 package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 /**
  * Octet classes of the HTTP/1.1 grammar (RFC 9110 section 5.6.2, RFC 9112 sections 3 and 5),
@@ -46,6 +47,9 @@ final class Http1Syntax {
         }
     }
 
+    private static final ByteProcessor TCHARS = Http1Syntax::isTchar;
+    private static final ByteProcessor REG_NAME_OCTETS = b -> b != ':' && b != '[' && b != ']' && isAuthorityOctet(b);
+
     private Http1Syntax() {
     }
 
@@ -63,6 +67,15 @@ final class Http1Syntax {
 
     static boolean isAuthorityOctet(byte b) {
         return AUTHORITY_OCTET[b & 0xFF];
+    }
+
+    /** The first index in {@code [from, end)} that cannot be in a reg-name (RFC 3986 3.2.2), or {@code end}. */
+    static int regNameEnd(ByteBuf buf, int from, int end) {
+        if (from >= end) {
+            return from;
+        }
+        int i = buf.forEachByte(from, end - from, REG_NAME_OCTETS);
+        return i < 0 ? end : i;
     }
 
     static boolean isOws(byte b) {
@@ -117,13 +130,16 @@ final class Http1Syntax {
         return i;
     }
 
-    /** The end of the token starting at {@code from}: the first index that is not a tchar. */
+    /**
+     * The end of the token starting at {@code from}: the first index that is not a tchar. By
+     * {@code forEachByte}, which checks the buffer once rather than per octet.
+     */
     static int tokenEnd(ByteBuf buf, int from, int end) {
-        int i = from;
-        while (i < end && isTchar(buf.getByte(i))) {
-            i++;
+        if (from >= end) {
+            return from;
         }
-        return i;
+        int i = buf.forEachByte(from, end - from, TCHARS);
+        return i < 0 ? end : i;
     }
 
     /**
