@@ -1,6 +1,5 @@
 package io.spillway.proxy.http1;
 
-import io.netty.buffer.ByteBuf;
 
 /** {@code uri-host [ ":" port ]} (RFC 3986 section 3.2.2-3.2.3) as it appears in Host and request targets. */
 final class Authority {
@@ -12,15 +11,15 @@ final class Authority {
      * Whether {@code [start, end)} of {@code b} is a uri-host with an optional port; userinfo
      * ({@code @}) is refused (RFC 9110 4.2.4). {@code requirePort}: authority-form of CONNECT.
      */
-    static boolean isValid(ByteBuf b, int start, int end, boolean requirePort) {
+    static boolean isValid(byte[] b, int start, int end, boolean requirePort) {
         int i = start;
-        if (i < end && b.getByte(i) == '[') {
-            int close = b.indexOf(i, end, (byte) ']');
+        if (i < end && b[i] == '[') {
+            int close = Http1Syntax.indexOf(b, i, end, (byte) ']');
             if (close < 0) {
                 return false;
             }
             for (int j = i + 1; j < close; j++) {
-                byte c = b.getByte(j);
+                byte c = b[j];
                 if (!(Character.isLetterOrDigit(c) || c == ':' || c == '.')) {
                     return false;
                 }
@@ -32,7 +31,7 @@ final class Authority {
         if (i == end) {
             return !requirePort;
         }
-        if (b.getByte(i) != ':') {
+        if (b[i] != ':') {
             return false;
         }
         i++;
@@ -40,7 +39,7 @@ final class Authority {
             return !requirePort;
         }
         for (; i < end; i++) {
-            byte c = b.getByte(i);
+            byte c = b[i];
             if (c < '0' || c > '9') {
                 return false;
             }

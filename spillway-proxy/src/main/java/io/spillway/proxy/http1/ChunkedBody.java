@@ -38,6 +38,8 @@ final class ChunkedBody {
     private final int maxSizeLine;
     private final int badStatus;
     private final HeadScanner trailerScanner;
+    /** A size line or trailer section, copied for parsing (see {@link Http1Syntax}). */
+    private byte[] scratch;
     private boolean passThrough;
     private State state = State.DONE;
     private long remaining;
@@ -52,6 +54,7 @@ final class ChunkedBody {
         this.maxSizeLine = maxSizeLine;
         this.badStatus = badStatus;
         this.trailerScanner = new HeadScanner(false, 0, maxTrailers, badStatus, badStatus, badStatus);
+        this.scratch = new byte[maxSizeLine + 2];
     }
 
     /** Starts a new body. */
@@ -115,7 +118,7 @@ final class ChunkedBody {
                     if (length < 0) {
                         break loop;
                     }
-                    FieldLines.parse(in, in.readerIndex(), in.readerIndex() + length - 2, null, badStatus);
+                    FieldLines.parse(copy(in, in.readerIndex(), length), 0, length - 2, null, badStatus);
                     if (passThrough || length == 2) {
                         in.skipBytes(length);
                         end = Http1End.EMPTY;
@@ -157,11 +160,22 @@ final class ChunkedBody {
         return lf - 1;
     }
 
-    private long size(ByteBuf in, int start, int end) {
+    private byte[] copy(ByteBuf in, int from, int length) {
+        if (scratch.length < length) {
+            scratch = new byte[length];
+        }
+        in.getBytes(from, scratch, 0, length);
+        return scratch;
+    }
+
+    private long size(ByteBuf in, int from, int to) {
+        byte[] line = copy(in, from, to - from);
+        int start = 0;
+        int end = to - from;
         long size = 0;
         int i = start;
         while (i < end) {
-            int digit = Character.digit(in.getByte(i), 16);
+            int digit = Character.digit(line[i], 16);
             if (digit < 0) {
                 break;
             }
@@ -175,11 +189,11 @@ final class ChunkedBody {
             throw new Http1Exception(badStatus, "invalid chunk size");
         }
         if (i < end) {
-            int next = Http1Syntax.skipOws(in, i, end);
-            if (next == end || in.getByte(next) != ';') {
+            int next = Http1Syntax.skipOws(line, i, end);
+            if (next == end || line[next] != ';') {
                 throw new Http1Exception(badStatus, "invalid chunk size");
             }
-            Http1Syntax.parameters(in, next, end, badStatus, "chunk extension");
+            Http1Syntax.parameters(line, next, end, badStatus, "chunk extension");
         }
         return size;
     }

@@ -1,7 +1,5 @@
 package io.spillway.proxy.http1;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 /**
  * The field section of a head or of a chunked trailer (RFC 9112 section 5, RFC 9110 section 5):
@@ -25,7 +23,6 @@ import io.netty.util.ByteProcessor;
  */
 final class FieldLines {
 
-    private static final ByteProcessor FIELD_OCTETS = b -> Http1Syntax.isFieldOctet(b);
     private static final byte[] CLOSE = Http1Field.ascii("close");
     private static final byte[] KEEP_ALIVE = Http1Field.ascii("keep-alive");
     private static final byte[] UPGRADE = Http1Field.ascii("upgrade");
@@ -41,27 +38,28 @@ final class FieldLines {
 
     /**
      * Validates the field lines in {@code [from, end)} of {@code b} ({@code end} is the start of
-     * the empty line) and, when {@code head} is not null, indexes and decodes them into it.
+     * the empty line) and, when {@code head} is not null, indexes and decodes them into it, at
+     * offsets relative to the head's start (the index 0 of {@code b}).
      * {@code status} is the answer to a malformed line (400 for a request, 502 for a response).
      */
-    static void parse(ByteBuf b, int from, int end, Http1Head head, int status) {
+    static void parse(byte[] b, int from, int end, Http1Head head, int status) {
         int i = from;
         while (i < end) {
-            int cr = b.indexOf(i, end + 1, (byte) '\n') - 1;
-            if (Http1Syntax.isOws(b.getByte(i))) {
+            int cr = Http1Syntax.indexOf(b, i, end + 1, (byte) '\n') - 1;
+            if (Http1Syntax.isOws(b[i])) {
                 throw new Http1Exception(status, "obs-fold: a field line starts with whitespace");
             }
             int nameEnd = Http1Syntax.tokenEnd(b, i, cr);
             if (nameEnd == i) {
                 throw new Http1Exception(status, "invalid field name");
             }
-            byte after = b.getByte(nameEnd);
+            byte after = b[nameEnd];
             if (after != ':') {
                 throw new Http1Exception(status, Http1Syntax.isOws(after)
                         ? "whitespace between field name and colon" : "invalid character in field name");
             }
             int valueStart = Http1Syntax.skipOws(b, nameEnd + 1, cr);
-            if (valueStart < cr && b.forEachByte(valueStart, cr - valueStart, FIELD_OCTETS) >= 0) {
+            if (Http1Syntax.firstNonFieldOctet(b, valueStart, cr) >= 0) {
                 throw new Http1Exception(status, "control character in field value");
             }
             int valueEnd = Http1Syntax.trimOws(b, valueStart, cr);
@@ -76,7 +74,7 @@ final class FieldLines {
         }
     }
 
-    private static void decode(ByteBuf b, int kind, int vs, int ve, Http1Head head, int status) {
+    private static void decode(byte[] b, int kind, int vs, int ve, Http1Head head, int status) {
         switch (kind) {
             case Http1Field.CONTENT_LENGTH -> contentLength(b, vs, ve, head, status);
             case Http1Field.TRANSFER_ENCODING -> transferEncoding(b, vs, ve, head, status);
@@ -110,13 +108,13 @@ final class FieldLines {
         }
     }
 
-    private static void contentLength(ByteBuf b, int vs, int ve, Http1Head head, int status) {
+    private static void contentLength(byte[] b, int vs, int ve, Http1Head head, int status) {
         int i = vs;
         while (true) {
             int digits = i;
             long value = 0;
             while (i < ve) {
-                int d = b.getByte(i) - '0';
+                int d = b[i] - '0';
                 if (d < 0 || d > 9) {
                     break;
                 }
@@ -137,19 +135,19 @@ final class FieldLines {
             if (i == ve) {
                 return;
             }
-            if (b.getByte(i) != ',') {
+            if (b[i] != ',') {
                 throw new Http1Exception(status, "invalid Content-Length");
             }
             i = Http1Syntax.skipOws(b, i + 1, ve);
         }
     }
 
-    private static void transferEncoding(ByteBuf b, int vs, int ve, Http1Head head, int status) {
+    private static void transferEncoding(byte[] b, int vs, int ve, Http1Head head, int status) {
         boolean request = head instanceof RequestHead;
         head.transferEncoding = true;
         int i = vs;
         while (i < ve) {
-            byte c = b.getByte(i);
+            byte c = b[i];
             if (c == ',' || Http1Syntax.isOws(c)) {
                 i++;
                 continue;
@@ -158,7 +156,7 @@ final class FieldLines {
             if (tokenEnd == i) {
                 throw new Http1Exception(status, "invalid transfer coding");
             }
-            int elementEnd = b.indexOf(tokenEnd, ve, (byte) ',');
+            int elementEnd = Http1Syntax.indexOf(b, tokenEnd, ve, (byte) ',');
             if (elementEnd < 0) {
                 elementEnd = ve;
             }
@@ -187,7 +185,7 @@ final class FieldLines {
     }
 
     /** RFC 9112 section 7: the registered codings; {@code identity} is no longer one. */
-    private static boolean isKnownCoding(ByteBuf b, int start, int end) {
+    private static boolean isKnownCoding(byte[] b, int start, int end) {
         for (byte[] coding : KNOWN_CODINGS) {
             if (Http1Syntax.equalsIgnoreCase(b, start, end, coding)) {
                 return true;
@@ -196,17 +194,17 @@ final class FieldLines {
         return false;
     }
 
-    private static void connection(ByteBuf b, int vs, int ve, Http1Head head, int status) {
+    private static void connection(byte[] b, int vs, int ve, Http1Head head, int status) {
         int i = vs;
         while (i < ve) {
-            byte c = b.getByte(i);
+            byte c = b[i];
             if (c == ',' || Http1Syntax.isOws(c)) {
                 i++;
                 continue;
             }
             int tokenEnd = Http1Syntax.tokenEnd(b, i, ve);
             int next = Http1Syntax.skipOws(b, tokenEnd, ve);
-            if (tokenEnd == i || (next < ve && b.getByte(next) != ',')) {
+            if (tokenEnd == i || (next < ve && b[next] != ',')) {
                 throw new Http1Exception(status, "invalid Connection option");
             }
             if (Http1Syntax.equalsIgnoreCase(b, i, tokenEnd, CLOSE)) {

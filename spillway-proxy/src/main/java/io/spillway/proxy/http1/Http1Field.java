@@ -1,6 +1,5 @@
 package io.spillway.proxy.http1;
 
-import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 
@@ -60,12 +59,12 @@ public final class Http1Field {
     }
 
     /** The kind of the field named by {@code [start, end)} of {@code buf} (a validated token). */
-    static int kind(ByteBuf buf, int start, int end) {
+    static int kind(byte[] buf, int start, int end) {
         int length = end - start;
         if (length < 2) {
             return OTHER;
         }
-        return switch (Http1Syntax.lower(buf.getByte(start))) {
+        return switch (Http1Syntax.lower(buf[start])) {
             case 'h' -> is(buf, start, end, HOST_NAME) ? HOST : OTHER;
             case 'c' -> is(buf, start, end, CONNECTION_NAME) ? CONNECTION
                     : is(buf, start, end, CONTENT_LENGTH_NAME) ? CONTENT_LENGTH : OTHER;
@@ -83,14 +82,14 @@ public final class Http1Field {
         };
     }
 
-    private static int proxyKind(ByteBuf buf, int start, int end) {
+    private static int proxyKind(byte[] buf, int start, int end) {
         if (!hasPrefix(buf, start, end, PROXY_PREFIX)) {
             return OTHER;
         }
         return is(buf, start, end, PROXY_CONNECTION_NAME) ? PROXY_CONNECTION : PROXY_OTHER;
     }
 
-    private static int forwardedKind(ByteBuf buf, int start, int end) {
+    private static int forwardedKind(byte[] buf, int start, int end) {
         if (!hasPrefix(buf, start, end, X_FORWARDED_PREFIX)) {
             return OTHER;
         }
@@ -100,11 +99,11 @@ public final class Http1Field {
                 : is(buf, start, end, X_FORWARDED_PORT_NAME) ? X_FORWARDED_PORT : X_FORWARDED_OTHER;
     }
 
-    private static boolean is(ByteBuf buf, int start, int end, byte[] lower) {
+    private static boolean is(byte[] buf, int start, int end, byte[] lower) {
         return Http1Syntax.equalsIgnoreCase(buf, start, end, lower);
     }
 
-    private static boolean hasPrefix(ByteBuf buf, int start, int end, byte[] lower) {
+    private static boolean hasPrefix(byte[] buf, int start, int end, byte[] lower) {
         return end - start > lower.length && Http1Syntax.equalsIgnoreCase(buf, start, start + lower.length, lower);
     }
 

@@ -41,6 +41,10 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     boolean connectionClose;
     boolean connectionKeepAlive;
     boolean connectionUpgrade;
+    /*
+     * Offsets below, in fields and in the subclasses' fields, are relative to start: the parsers
+     * work on a copy of the head. The public accessors add start.
+     */
     /** Connection options other than close, keep-alive and upgrade: pairs of offsets. */
     int[] connectionOptions = new int[8];
     int connectionOptionCount;
@@ -165,23 +169,28 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     }
 
     public int nameStart(int i) {
-        return fields[i * PER_FIELD];
+        return start + fields[i * PER_FIELD];
     }
 
     public int nameEnd(int i) {
-        return fields[i * PER_FIELD + 1];
+        return start + fields[i * PER_FIELD + 1];
     }
 
     public int valueStart(int i) {
-        return fields[i * PER_FIELD + 2];
+        return start + fields[i * PER_FIELD + 2];
     }
 
     public int valueEnd(int i) {
-        return fields[i * PER_FIELD + 3];
+        return start + fields[i * PER_FIELD + 3];
     }
 
     public int lineEnd(int i) {
-        return fields[i * PER_FIELD + 4];
+        return start + fields[i * PER_FIELD + 4];
+    }
+
+    /** {@code offset} (relative to the head's start, -1 for none) as an index into {@link #bytes()}. */
+    int at(int offset) {
+        return offset < 0 ? -1 : start + offset;
     }
 
     /** The offset of the first field line (the end of the start line and its CRLF). */
@@ -191,11 +200,11 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
 
     /** The value of the first {@code Upgrade} field as offsets, or -1 when there is none. */
     public int upgradeStart() {
-        return upgradeStart;
+        return at(upgradeStart);
     }
 
     public int upgradeEnd() {
-        return upgradeEnd;
+        return at(upgradeEnd);
     }
 
     /**
@@ -216,7 +225,7 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     boolean isNamedByConnection(int i) {
         for (int o = 0; o < connectionOptionCount; o++) {
             if (Http1Syntax.regionsEqualIgnoreCase(bytes, nameStart(i), nameEnd(i),
-                    connectionOptions[o * 2], connectionOptions[o * 2 + 1])) {
+                    start + connectionOptions[o * 2], start + connectionOptions[o * 2 + 1])) {
                 return true;
             }
         }

@@ -1,7 +1,5 @@
 package io.spillway.proxy.http1;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * The request methods the proxy tells apart (RFC 9110 section 9). Any other method token is
  * {@link #OTHER}: it is forwarded as its original bytes, which stay in the head.
@@ -20,9 +18,9 @@ public enum Http1Method {
      * The method whose name is the bytes {@code [start, end)} of {@code buf}. Method names are
      * case-sensitive (RFC 9110 9.1): {@code get} is {@link #OTHER}.
      */
-    static Http1Method of(ByteBuf buf, int start, int end) {
+    static Http1Method of(byte[] buf, int start, int end) {
         int length = end - start;
-        Http1Method candidate = switch (buf.getByte(start)) {
+        Http1Method candidate = switch (buf[start]) {
             case 'G' -> GET;
             case 'H' -> HEAD;
             case 'P' -> length == 4 ? POST : length == 3 ? PUT : PATCH;
@@ -35,12 +33,12 @@ public enum Http1Method {
         return candidate != OTHER && candidate.matches(buf, start, length) ? candidate : OTHER;
     }
 
-    private boolean matches(ByteBuf buf, int start, int length) {
+    private boolean matches(byte[] buf, int start, int length) {
         if (length != name.length) {
             return false;
         }
         for (int i = 1; i < length; i++) {
-            if (buf.getByte(start + i) != name[i]) {
+            if (buf[start + i] != name[i]) {
                 return false;
             }
         }

@@ -1,11 +1,12 @@
 package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 /**
  * Octet classes of the HTTP/1.1 grammar (RFC 9110 section 5.6.2, RFC 9112 sections 3 and 5),
- * as lookup tables, and the small scanners the parsers share.
+ * as lookup tables, and the small scanners the parsers share. The parsers scan a copy of the
+ * head in a {@code byte[]} (one copy of a few hundred octets costs less than a bounds and
+ * reference-count check per octet through {@code ByteBuf.getByte}); offsets are the same.
  */
 final class Http1Syntax {
 
@@ -47,9 +48,6 @@ final class Http1Syntax {
         }
     }
 
-    private static final ByteProcessor TCHARS = Http1Syntax::isTchar;
-    private static final ByteProcessor REG_NAME_OCTETS = b -> b != ':' && b != '[' && b != ']' && isAuthorityOctet(b);
-
     private Http1Syntax() {
     }
 
@@ -70,12 +68,12 @@ final class Http1Syntax {
     }
 
     /** The first index in {@code [from, end)} that cannot be in a reg-name (RFC 3986 3.2.2), or {@code end}. */
-    static int regNameEnd(ByteBuf buf, int from, int end) {
-        if (from >= end) {
-            return from;
+    static int regNameEnd(byte[] buf, int from, int end) {
+        int i = from;
+        while (i < end && AUTHORITY_OCTET[buf[i] & 0xFF] && buf[i] != ':' && buf[i] != '[' && buf[i] != ']') {
+            i++;
         }
-        int i = buf.forEachByte(from, end - from, REG_NAME_OCTETS);
-        return i < 0 ? end : i;
+        return i;
     }
 
     static boolean isOws(byte b) {
@@ -112,19 +110,75 @@ final class Http1Syntax {
         return true;
     }
 
+    /** Whether {@code [start, end)} of {@code buf} equals {@code lower}, ASCII case-insensitively. */
+    static boolean equalsIgnoreCase(byte[] buf, int start, int end, byte[] lower) {
+        if (end - start != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            if (lower(buf[start + i]) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code [aStart, aEnd)} and {@code [bStart, bEnd)} of {@code buf} are equal, ASCII case-insensitively. */
+    static boolean regionsEqualIgnoreCase(byte[] buf, int aStart, int aEnd, int bStart, int bEnd) {
+        if (aEnd - aStart != bEnd - bStart) {
+            return false;
+        }
+        for (int i = 0; i < aEnd - aStart; i++) {
+            if (lower(buf[aStart + i]) != lower(buf[bStart + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The index of the first {@code value} in {@code [from, to)}, or -1. */
+    static int indexOf(byte[] buf, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the first octet in {@code [from, to)} that is not a field-value octet, or -1. */
+    static int firstNonFieldOctet(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!FIELD_OCTET[buf[i] & 0xFF]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the first octet in {@code [from, to)} that cannot be in a request target, or -1. */
+    static int firstNonTargetOctet(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!TARGET_OCTET[buf[i] & 0xFF]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The first index at or after {@code from} (up to {@code end}) whose octet is not OWS. */
-    static int skipOws(ByteBuf buf, int from, int end) {
+    static int skipOws(byte[] buf, int from, int end) {
         int i = from;
-        while (i < end && isOws(buf.getByte(i))) {
+        while (i < end && isOws(buf[i])) {
             i++;
         }
         return i;
     }
 
     /** The end of {@code [start, end)} without its trailing OWS. */
-    static int trimOws(ByteBuf buf, int start, int end) {
+    static int trimOws(byte[] buf, int start, int end) {
         int i = end;
-        while (i > start && isOws(buf.getByte(i - 1))) {
+        while (i > start && isOws(buf[i - 1])) {
             i--;
         }
         return i;
@@ -134,12 +188,12 @@ final class Http1Syntax {
      * The end of the token starting at {@code from}: the first index that is not a tchar. By
      * {@code forEachByte}, which checks the buffer once rather than per octet.
      */
-    static int tokenEnd(ByteBuf buf, int from, int end) {
-        if (from >= end) {
-            return from;
+    static int tokenEnd(byte[] buf, int from, int end) {
+        int i = from;
+        while (i < end && TCHAR[buf[i] & 0xFF]) {
+            i++;
         }
-        int i = buf.forEachByte(from, end - from, TCHARS);
-        return i < 0 ? end : i;
+        return i;
     }
 
     /**
@@ -148,10 +202,10 @@ final class Http1Syntax {
      * parameters (RFC 9110 section 10.1.4; there the value is required, a distinction not worth
      * a second grammar). Returns normally or throws with {@code status}.
      */
-    static void parameters(ByteBuf buf, int from, int end, int status, String what) {
+    static void parameters(byte[] buf, int from, int end, int status, String what) {
         int i = skipOws(buf, from, end);
         while (i < end) {
-            if (buf.getByte(i) != ';') {
+            if (buf[i] != ';') {
                 throw new Http1Exception(status, "invalid " + what);
             }
             i = skipOws(buf, i + 1, end);
@@ -160,9 +214,9 @@ final class Http1Syntax {
                 throw new Http1Exception(status, "invalid " + what + " name");
             }
             i = skipOws(buf, nameEnd, end);
-            if (i < end && buf.getByte(i) == '=') {
+            if (i < end && buf[i] == '=') {
                 i = skipOws(buf, i + 1, end);
-                int valueEnd = i < end && buf.getByte(i) == '"'
+                int valueEnd = i < end && buf[i] == '"'
                         ? quotedStringEnd(buf, i, end, status, what) : tokenEnd(buf, i, end);
                 if (valueEnd == i) {
                     throw new Http1Exception(status, "invalid " + what + " value");
@@ -173,16 +227,16 @@ final class Http1Syntax {
     }
 
     /** RFC 9110 5.6.4: the index after the closing quote of the quoted-string opening at {@code start}. */
-    private static int quotedStringEnd(ByteBuf buf, int start, int end, int status, String what) {
+    private static int quotedStringEnd(byte[] buf, int start, int end, int status, String what) {
         int i = start + 1;
         while (i < end) {
-            byte b = buf.getByte(i);
+            byte b = buf[i];
             if (b == '"') {
                 return i + 1;
             }
             if (b == '\\') {
                 i++;
-                if (i == end || !isFieldOctet(buf.getByte(i))) {
+                if (i == end || !isFieldOctet(buf[i])) {
                     break;
                 }
             } else if (!isFieldOctet(b)) {

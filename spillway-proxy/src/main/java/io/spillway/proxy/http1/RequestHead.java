@@ -53,7 +53,7 @@ public final class RequestHead extends Http1Head {
 
     /** The method's name is {@code [start(), methodEnd())} of the bytes. */
     public int methodEnd() {
-        return methodEnd;
+        return at(methodEnd);
     }
 
     public boolean isHead() {
@@ -65,11 +65,11 @@ public final class RequestHead extends Http1Head {
     }
 
     public int targetStart() {
-        return targetStart;
+        return at(targetStart);
     }
 
     public int targetEnd() {
-        return targetEnd;
+        return at(targetEnd);
     }
 
     public RequestTargetForm targetForm() {
@@ -82,7 +82,7 @@ public final class RequestHead extends Http1Head {
      * itself otherwise.
      */
     public int pathStart() {
-        return pathStart;
+        return at(pathStart);
     }
 
     /**
@@ -90,20 +90,20 @@ public final class RequestHead extends Http1Head {
      * authority-form target, else the {@code Host} value; -1 when there is neither.
      */
     public int authorityStart() {
-        return authorityStart;
+        return at(authorityStart);
     }
 
     public int authorityEnd() {
-        return authorityEnd;
+        return at(authorityEnd);
     }
 
     /** The value of the {@code Host} field, or -1 when there is none. */
     public int hostStart() {
-        return hostStart;
+        return at(hostStart);
     }
 
     public int hostEnd() {
-        return hostEnd;
+        return at(hostEnd);
     }
 
     /** RFC 9112 section 9.3: whether the client connection stays open after this exchange. */
@@ -126,11 +126,11 @@ public final class RequestHead extends Http1Head {
 
     /** The target as a String; allocates. */
     public String target() {
-        return string(targetStart, targetEnd);
+        return string(targetStart(), targetEnd());
     }
 
     /** The authority (see {@link #authorityStart()}) as a String, or null; allocates. */
     public String authority() {
-        return authorityStart < 0 ? null : string(authorityStart, authorityEnd);
+        return authorityStart < 0 ? null : string(authorityStart(), authorityEnd());
     }
 }

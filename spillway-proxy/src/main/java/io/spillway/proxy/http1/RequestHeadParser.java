@@ -1,7 +1,6 @@
 package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 /**
  * Parses a request head in place (RFC 9112 sections 2-3, 5, 6.3, 9.3).
@@ -39,11 +38,12 @@ import io.netty.util.ByteProcessor;
  */
 public final class RequestHeadParser {
 
-    private static final ByteProcessor TARGET_OCTETS = b -> Http1Syntax.isTargetOctet(b);
     private static final byte[] HTTP = Http1Field.ascii("http");
     private static final byte[] HTTPS = Http1Field.ascii("https");
 
     private final HeadScanner scanner;
+    /** The head being parsed, copied: see {@link Http1Syntax}. */
+    private byte[] scratch = new byte[1024];
 
     /**
      * @param maxRequestLine the longest request line accepted, without its CR LF (414 beyond)
@@ -70,10 +70,14 @@ public final class RequestHeadParser {
             return false;
         }
         int start = in.readerIndex();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        in.getBytes(start, scratch, 0, length);
         head.reset(in.retain(), start, start + length);
         in.skipBytes(length);
         try {
-            parseHead(head, start + scanner.startLineEnd());
+            parseHead(head, scratch, scanner.startLineEnd(), length);
         } catch (Http1Exception e) {
             head.release();
             throw e;
@@ -95,21 +99,20 @@ public final class RequestHeadParser {
         return in.readableBytes() != 1 || in.getByte(in.readerIndex()) != '\r';
     }
 
-    private static void parseHead(RequestHead h, int startLineEnd) {
-        ByteBuf b = h.bytes;
+    private static void parseHead(RequestHead h, byte[] b, int startLineEnd, int length) {
         int lineEnd = startLineEnd - 2;
-        int methodEnd = Http1Syntax.tokenEnd(b, h.start, lineEnd);
-        if (methodEnd == h.start || methodEnd == lineEnd || b.getByte(methodEnd) != ' ') {
+        int methodEnd = Http1Syntax.tokenEnd(b, 0, lineEnd);
+        if (methodEnd == 0 || methodEnd == lineEnd || b[methodEnd] != ' ') {
             throw new Http1Exception(400, "invalid method");
         }
-        h.method = Http1Method.of(b, h.start, methodEnd);
+        h.method = Http1Method.of(b, 0, methodEnd);
         h.methodEnd = methodEnd;
         int targetStart = methodEnd + 1;
-        int targetEnd = b.forEachByte(targetStart, lineEnd - targetStart, TARGET_OCTETS);
+        int targetEnd = Http1Syntax.firstNonTargetOctet(b, targetStart, lineEnd);
         if (targetEnd < 0) {
             throw new Http1Exception(400, "no HTTP version in the request line");
         }
-        if (b.getByte(targetEnd) != ' ') {
+        if (b[targetEnd] != ' ') {
             throw new Http1Exception(400, "invalid octet in the request target");
         }
         if (targetEnd == targetStart) {
@@ -119,19 +122,19 @@ public final class RequestHeadParser {
         h.targetEnd = targetEnd;
         h.version = version(b, targetEnd + 1, lineEnd);
         target(h, b, targetStart, targetEnd);
-        FieldLines.parse(b, startLineEnd, h.end - 2, h, 400);
+        FieldLines.parse(b, startLineEnd, length - 2, h, 400);
         finish(h);
     }
 
-    private static Http1Version version(ByteBuf b, int start, int end) {
-        if (end - start == 8 && b.getByte(start) == 'H' && b.getByte(start + 1) == 'T' && b.getByte(start + 2) == 'T'
-                && b.getByte(start + 3) == 'P' && b.getByte(start + 4) == '/' && isDigit(b.getByte(start + 5))
-                && b.getByte(start + 6) == '.' && isDigit(b.getByte(start + 7))) {
-            if (b.getByte(start + 5) == '1') {
-                if (b.getByte(start + 7) == '1') {
+    private static Http1Version version(byte[] b, int start, int end) {
+        if (end - start == 8 && b[start] == 'H' && b[start + 1] == 'T' && b[start + 2] == 'T'
+                && b[start + 3] == 'P' && b[start + 4] == '/' && isDigit(b[start + 5])
+                && b[start + 6] == '.' && isDigit(b[start + 7])) {
+            if (b[start + 5] == '1') {
+                if (b[start + 7] == '1') {
                     return Http1Version.HTTP_1_1;
                 }
-                if (b.getByte(start + 7) == '0') {
+                if (b[start + 7] == '0') {
                     return Http1Version.HTTP_1_0;
                 }
             }
@@ -144,8 +147,8 @@ public final class RequestHeadParser {
         return c >= '0' && c <= '9';
     }
 
-    private static void target(RequestHead h, ByteBuf b, int start, int end) {
-        byte first = b.getByte(start);
+    private static void target(RequestHead h, byte[] b, int start, int end) {
+        byte first = b[start];
         if (h.method == Http1Method.CONNECT) {
             if (!Authority.isValid(b, start, end, true)) {
                 throw new Http1Exception(400, "CONNECT needs an authority-form target");
@@ -168,19 +171,19 @@ public final class RequestHeadParser {
         }
     }
 
-    private static void absolute(RequestHead h, ByteBuf b, int start, int end) {
-        int colon = b.indexOf(start, end, (byte) ':');
+    private static void absolute(RequestHead h, byte[] b, int start, int end) {
+        int colon = Http1Syntax.indexOf(b, start, end, (byte) ':');
         if (colon < 0 || !(Http1Syntax.equalsIgnoreCase(b, start, colon, HTTP)
                 || Http1Syntax.equalsIgnoreCase(b, start, colon, HTTPS))) {
             throw new Http1Exception(400, "invalid request target");
         }
         int authorityStart = colon + 3;
-        if (authorityStart > end || b.getByte(colon + 1) != '/' || b.getByte(colon + 2) != '/') {
+        if (authorityStart > end || b[colon + 1] != '/' || b[colon + 2] != '/') {
             throw new Http1Exception(400, "invalid request target");
         }
         int authorityEnd = authorityStart;
         while (authorityEnd < end) {
-            byte c = b.getByte(authorityEnd);
+            byte c = b[authorityEnd];
             if (c == '/' || c == '?' || c == '#') {
                 break;
             }

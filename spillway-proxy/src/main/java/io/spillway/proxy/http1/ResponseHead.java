@@ -38,11 +38,11 @@ public final class ResponseHead extends Http1Head {
 
     /** The reason phrase is {@code [reasonStart(), reasonEnd())}; it may be empty. */
     public int reasonStart() {
-        return reasonStart;
+        return at(reasonStart);
     }
 
     public int reasonEnd() {
-        return reasonEnd;
+        return at(reasonEnd);
     }
 
     /** The method of the request this response answers. */

@@ -1,7 +1,6 @@
 package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 /**
  * Parses a response head in place (RFC 9112 sections 4-6, 9.3), like {@link RequestHeadParser}
@@ -27,9 +26,10 @@ import io.netty.util.ByteProcessor;
  */
 public final class ResponseHeadParser {
 
-    private static final ByteProcessor FIELD_OCTETS = b -> Http1Syntax.isFieldOctet(b);
 
     private final HeadScanner scanner;
+    /** The head being parsed, copied: see {@link Http1Syntax}. */
+    private byte[] scratch = new byte[1024];
 
     /**
      * @param maxStatusLine the longest status line accepted, without its CR LF
@@ -49,11 +49,15 @@ public final class ResponseHeadParser {
             return false;
         }
         int start = in.readerIndex();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        in.getBytes(start, scratch, 0, length);
         head.reset(in.retain(), start, start + length);
         in.skipBytes(length);
         try {
             head.requestMethod = requestMethod;
-            parseHead(head, start + scanner.startLineEnd());
+            parseHead(head, scratch, scanner.startLineEnd(), length);
         } catch (Http1Exception e) {
             head.release();
             throw e;
@@ -66,16 +70,15 @@ public final class ResponseHeadParser {
         return scanner.atStart();
     }
 
-    private static void parseHead(ResponseHead h, int startLineEnd) {
-        ByteBuf b = h.bytes;
-        int s = h.start;
+    private static void parseHead(ResponseHead h, byte[] b, int startLineEnd, int length) {
+        int s = 0;
         int lineEnd = startLineEnd - 2;
-        if (lineEnd - s < 12 || b.getByte(s) != 'H' || b.getByte(s + 1) != 'T' || b.getByte(s + 2) != 'T'
-                || b.getByte(s + 3) != 'P' || b.getByte(s + 4) != '/' || b.getByte(s + 5) != '1'
-                || b.getByte(s + 6) != '.' || b.getByte(s + 8) != ' ') {
+        if (lineEnd - s < 12 || b[s] != 'H' || b[s + 1] != 'T' || b[s + 2] != 'T'
+                || b[s + 3] != 'P' || b[s + 4] != '/' || b[s + 5] != '1'
+                || b[s + 6] != '.' || b[s + 8] != ' ') {
             throw new Http1Exception(502, "invalid status line");
         }
-        byte minor = b.getByte(s + 7);
+        byte minor = b[s + 7];
         if (minor == '1') {
             h.version = Http1Version.HTTP_1_1;
         } else if (minor == '0') {
@@ -85,7 +88,7 @@ public final class ResponseHeadParser {
         }
         int status = 0;
         for (int i = s + 9; i < s + 12; i++) {
-            int d = b.getByte(i) - '0';
+            int d = b[i] - '0';
             if (d < 0 || d > 9) {
                 throw new Http1Exception(502, "invalid status code");
             }
@@ -96,10 +99,10 @@ public final class ResponseHeadParser {
         }
         h.status = status;
         if (lineEnd > s + 12) {
-            if (b.getByte(s + 12) != ' ') {
+            if (b[s + 12] != ' ') {
                 throw new Http1Exception(502, "invalid status line");
             }
-            if (b.forEachByte(s + 13, lineEnd - s - 13, FIELD_OCTETS) >= 0) {
+            if (Http1Syntax.firstNonFieldOctet(b, s + 13, lineEnd) >= 0) {
                 throw new Http1Exception(502, "control character in the reason phrase");
             }
             h.reasonStart = s + 13;
@@ -107,7 +110,7 @@ public final class ResponseHeadParser {
             h.reasonStart = s + 12;
         }
         h.reasonEnd = lineEnd;
-        FieldLines.parse(b, startLineEnd, h.end - 2, h, 502);
+        FieldLines.parse(b, startLineEnd, length - 2, h, 502);
         finish(h);
     }
 

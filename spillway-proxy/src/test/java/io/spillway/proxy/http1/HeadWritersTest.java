@@ -136,6 +136,36 @@ class HeadWritersTest {
     }
 
     @Test
+    void writesHeadsReceivedBehindOthersInTheSameBuffer() {
+        ByteBuf in = alloc.of("GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET http://b/second HTTP/1.1\r\nHost: a\r\n"
+                + "Connection: X-Hop\r\nX-Hop: 1\r\nAccept: */*\r\n\r\n");
+        RequestHeadParser parser = new RequestHeadParser(1000, 1000);
+        RequestHead first = new RequestHead();
+        RequestHead second = new RequestHead();
+        assertThat(parser.parse(in, first)).isTrue();
+        assertThat(parser.parse(in, second)).isTrue();
+        in.release();
+        heads.add(first);
+        heads.add(second);
+        assertThat(second.start()).isPositive();
+        assertThat(text(writer.write(alloc, second))).isEqualTo("GET /second HTTP/1.1\r\nAccept: */*\r\nHost: b\r\n"
+                + FORWARDING + "X-Forwarded-Host: b\r\nX-Forwarded-Port: 80\r\nVia: 1.1 spillway\r\n\r\n");
+
+        ByteBuf responses = alloc.of("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: 1\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        ResponseHeadParser responseParser = new ResponseHeadParser(1000, 1000);
+        ResponseHead r1 = new ResponseHead();
+        ResponseHead r2 = new ResponseHead();
+        assertThat(responseParser.parse(responses, r1, Http1Method.GET)).isTrue();
+        assertThat(responseParser.parse(responses, r2, Http1Method.GET)).isTrue();
+        responses.release();
+        heads.add(r1);
+        heads.add(r2);
+        assertThat(text(ResponseHeadWriter.write(alloc, r2, Http1Version.HTTP_1_1, true)))
+                .isEqualTo("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nVia: 1.1 spillway\r\n\r\n");
+    }
+
+    @Test
     void removesHopByHopFieldsFromAResponseAndAddsVia() {
         assertThat(toClient("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\n"
                 + "Keep-Alive: timeout=5\r\nVia: 1.1 origin\r\nServer: s\r\n\r\n", Http1Version.HTTP_1_1, true))
