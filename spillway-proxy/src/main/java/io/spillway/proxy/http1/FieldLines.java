@@ -45,11 +45,10 @@ final class FieldLines {
     static void parse(byte[] b, int from, int end, Http1Head head, int status) {
         int i = from;
         while (i < end) {
-            int cr = Http1Syntax.indexOf(b, i, end + 1, (byte) '\n') - 1;
             if (Http1Syntax.isOws(b[i])) {
                 throw new Http1Exception(status, "obs-fold: a field line starts with whitespace");
             }
-            int nameEnd = Http1Syntax.tokenEnd(b, i, cr);
+            int nameEnd = Http1Syntax.tokenEnd(b, i, end);
             if (nameEnd == i) {
                 throw new Http1Exception(status, "invalid field name");
             }
@@ -58,8 +57,10 @@ final class FieldLines {
                 throw new Http1Exception(status, Http1Syntax.isOws(after)
                         ? "whitespace between field name and colon" : "invalid character in field name");
             }
-            int valueStart = Http1Syntax.skipOws(b, nameEnd + 1, cr);
-            if (Http1Syntax.firstNonFieldOctet(b, valueStart, cr) >= 0) {
+            int valueStart = Http1Syntax.skipOws(b, nameEnd + 1, end);
+            // CR is no field octet: the first octet that is not one ends the value, and must be the line's CR LF
+            int cr = Http1Syntax.firstNonFieldOctet(b, valueStart, end);
+            if (cr < 0 || b[cr] != '\r' || b[cr + 1] != '\n') {
                 throw new Http1Exception(status, "control character in field value");
             }
             int valueEnd = Http1Syntax.trimOws(b, valueStart, cr);
