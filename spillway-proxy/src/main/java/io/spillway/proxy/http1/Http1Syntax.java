@@ -51,20 +51,8 @@ final class Http1Syntax {
     private Http1Syntax() {
     }
 
-    static boolean isTchar(byte b) {
-        return TCHAR[b & 0xFF];
-    }
-
     static boolean isFieldOctet(byte b) {
         return FIELD_OCTET[b & 0xFF];
-    }
-
-    static boolean isTargetOctet(byte b) {
-        return TARGET_OCTET[b & 0xFF];
-    }
-
-    static boolean isAuthorityOctet(byte b) {
-        return AUTHORITY_OCTET[b & 0xFF];
     }
 
     /** The first index in {@code [from, end)} that cannot be in a reg-name (RFC 3986 3.2.2), or {@code end}. */
@@ -123,18 +111,6 @@ final class Http1Syntax {
         return true;
     }
 
-    /** Whether {@code [aStart, aEnd)} and {@code [bStart, bEnd)} of {@code buf} are equal, ASCII case-insensitively. */
-    static boolean regionsEqualIgnoreCase(byte[] buf, int aStart, int aEnd, int bStart, int bEnd) {
-        if (aEnd - aStart != bEnd - bStart) {
-            return false;
-        }
-        for (int i = 0; i < aEnd - aStart; i++) {
-            if (lower(buf[aStart + i]) != lower(buf[bStart + i])) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** The index of the first {@code value} in {@code [from, to)}, or -1. */
     static int indexOf(byte[] buf, int from, int to, byte value) {
@@ -184,10 +160,7 @@ final class Http1Syntax {
         return i;
     }
 
-    /**
-     * The end of the token starting at {@code from}: the first index that is not a tchar. By
-     * {@code forEachByte}, which checks the buffer once rather than per octet.
-     */
+    /** The end of the token starting at {@code from}: the first index that is not a tchar. */
     static int tokenEnd(byte[] buf, int from, int end) {
         int i = from;
         while (i < end && TCHAR[buf[i] & 0xFF]) {
