@@ -1,19 +1,19 @@
 package io.spillway.proxy;
 
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.buffer.ByteBuf;
 import io.spillway.core.runtime.Service;
+import io.spillway.proxy.http1.Http1End;
+import io.spillway.proxy.http1.ResponseHead;
 
 /**
  * The client side of a {@link ProxiedExchange}: where {@code clientToProxyRequest} came from and
  * where {@code proxyToClientResponse} goes (the legs are named as Jetty 12's {@code ProxyHandler}
  * names them). An HTTP/1.1 connection is one implementation ({@link Http1ClientLeg}, one exchange
- * at a time); an HTTP/2 stream is another. The exchange calls these on the client's event loop,
- * and a leg calls the exchange back there: nothing here needs a lock.
+ * at a time); an HTTP/2 stream is to be another. The exchange calls these on the client's event
+ * loop, and a leg calls the exchange back there: nothing here needs a lock.
  *
- * <p>The parts are Netty's {@link HttpObject}s: a head, contents, and a
- * {@link io.netty.handler.codec.http.LastHttpContent} that ends each message.
+ * <p>A response is a {@link ResponseHead}, its body as {@link ByteBuf}s, and an {@link Http1End};
+ * each part handed over is the leg's to write or release.
  */
 interface ClientLeg {
 
@@ -21,13 +21,19 @@ interface ClientLeg {
     ClientConnection connection();
 
     /**
-     * A part of an interim (1xx) response. A leg whose client cannot take one (an HTTP/1.0
-     * client, RFC 9110 section 15.2) drops it and releases it.
+     * An interim (1xx) response head. A leg whose client cannot take one (an HTTP/1.0 client, RFC
+     * 9110 section 15.2) drops it.
      */
-    void proxyToClientInterim(HttpObject part);
+    void proxyToClientInterim(ResponseHead head);
 
-    /** {@code proxyToClientResponse}: a part of the final response; the leg frames it for its client. */
-    void proxyToClientResponse(HttpObject part);
+    /** {@code proxyToClientResponse}: the final response head; the leg frames it for its client. */
+    void proxyToClientResponse(ResponseHead head);
+
+    /** A part of the final response's body. */
+    void proxyToClientContent(ByteBuf content);
+
+    /** The end of the final response (its trailers, if they were decoded). */
+    void proxyToClientEnd(Http1End end);
 
     /** Flushes what was written to the client. */
     void flushToClient();
@@ -42,15 +48,18 @@ interface ClientLeg {
     void exchangeComplete(ProxiedExchange exchange);
 
     /** The exchange ended before any of the response was sent: the leg answers with {@code status}. */
-    void exchangeFailed(ProxiedExchange exchange, HttpResponseStatus status, String detail);
+    void exchangeFailed(ProxiedExchange exchange, int status, String detail);
 
     /** The exchange broke after part of the response was sent: the leg resets its client. */
     void exchangeBroken(ProxiedExchange exchange);
+
+    /** The service answered an upgrade request otherwise than with {@code 101}. */
+    void upgradeRefused(ProxiedExchange exchange);
 
     /**
      * The service switched protocols ({@code 101}): the leg sends {@code response} and turns the
      * client and {@code server} into a tunnel. The leg owns {@code service}'s slot from now on
      * and releases it when the tunnel closes.
      */
-    void upgrade(ProxiedExchange exchange, HttpResponse response, ServerLeg server, Service service);
+    void upgrade(ProxiedExchange exchange, ResponseHead response, ServerLeg server, Service service);
 }

@@ -5,9 +5,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
+import io.spillway.proxy.http1.Http1RequestDecoder;
 
 /**
  * Builds the pipeline of each accepted client connection from the route its listener holds at
@@ -75,10 +74,8 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                     p.addLast("tls", tls);
                 }
                 p.addLast("timer", timer);
-                p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                        .setMaxInitialLineLength(route.config().limits().maxRequestLine())
-                        .setMaxHeaderSize(route.config().limits().maxHeaderSize())
-                        .setMaxChunkSize(65536)));
+                p.addLast(CODEC, new Http1RequestDecoder(route.config().limits().maxRequestLine(),
+                        route.config().limits().maxHeaderSize(), true));
                 p.addLast("http", new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
             }
         }

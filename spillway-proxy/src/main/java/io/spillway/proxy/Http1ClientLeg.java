@@ -1,28 +1,26 @@
 package io.spillway.proxy;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.Service;
+import io.spillway.proxy.http1.Http1DecodeFailure;
+import io.spillway.proxy.http1.Http1End;
+import io.spillway.proxy.http1.Http1Framing;
+import io.spillway.proxy.http1.Http1Method;
+import io.spillway.proxy.http1.Http1RequestDecoder;
+import io.spillway.proxy.http1.Http1Version;
+import io.spillway.proxy.http1.RequestHead;
+import io.spillway.proxy.http1.RequestHeadWriter;
+import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.http1.ResponseHeadWriter;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -32,17 +30,25 @@ import java.util.ArrayDeque;
  * admitting vServer. Requests are answered in order: a pipelined request waits in a short queue,
  * and reading stops while it waits.
  *
- * <p>What is HTTP/1.1 here and nowhere else: framing the response for this client (keep-alive as
- * it asked, chunked where the length is unknown, close-delimited for HTTP/1.0), dropping 1xx for
- * HTTP/1.0 clients, closing after a request the connection cannot be reused for, and the switch
- * to a {@link Relay} after {@code 101}.
+ * <pre>
+ *  [tls] ─ timer ─ codec (Http1RequestDecoder) ─ http (this)     written: head and body bytes as they are
+ * </pre>
+ *
+ * <p>Heads travel as bytes: the request head is forwarded as the received bytes with the proxy's
+ * edits spliced in ({@link RequestHeadWriter}), the response head likewise
+ * ({@link ResponseHeadWriter}), and bodies as slices of what was received, chunks included; the
+ * decoders have checked every octet of the framing first. What is HTTP/1.1 here and nowhere
+ * else: the response's framing for this client (keep-alive as it asked, close-delimited for a
+ * body of unknown length or a chunked one decoded for HTTP/1.0), dropping 1xx for HTTP/1.0
+ * clients, closing after a request the connection cannot be reused for, and the switch to a
+ * {@link Relay} after {@code 101}.
  *
  * <p>A connection refused by a full chain with {@code whenFull: redirect} has no vServer: its
  * first request head is read (bounded by the header timeout) and answered with a 302 to the
- * redirect URL. A request the codec could not decode gets 400, 414 (request line too long) or
- * 431 (headers too large), and the connection closes; so does one whose head does not arrive
- * within the header timeout (408), or whose body is late and slower than the minimum rate
- * (408). {@code CONNECT} gets 405; a client over {@code limits.perClient} gets 429.
+ * redirect URL. A request the decoder refuses gets the status it names (400, 414, 431, 501, 505)
+ * and the connection closes; so does one whose head does not arrive within the header timeout
+ * (408), or whose body is late and slower than the minimum rate (408). {@code CONNECT} gets 405;
+ * a client over {@code limits.perClient} gets 429.
  */
 final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements ClientLeg {
 
@@ -55,9 +61,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     private Channel client;
     private ReadGate gate;
-    private String clientIp;
+    private Http1RequestDecoder decoder;
+    private RequestHeadWriter headWriter;
     private ProxiedExchange exchange;
-    private HttpVersion requestVersion;
+    private Http1Version requestVersion = Http1Version.HTTP_1_1;
     private boolean keepAlive;
     private boolean closeAfterResponse;
     private boolean responseStarted;
@@ -79,7 +86,9 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
         gate = new ReadGate(client, 0);
-        clientIp = connection.address().getHostAddress();
+        decoder = ctx.pipeline().get(Http1RequestDecoder.class);
+        int port = ((InetSocketAddress) client.localAddress()).getPort();
+        headWriter = new RequestHeadWriter(connection.address().getHostAddress(), scheme, port);
         ctx.fireChannelActive();
     }
 
@@ -100,102 +109,74 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             ReferenceCountUtil.release(msg);
         } else if (exchange == null) {
             clientToProxyRequest(msg);
-        } else if (!exchange.requestComplete() && msg instanceof HttpContent c) {
-            if (c.decoderResult().isFailure()) {
-                c.release();
+        } else if (!exchange.requestComplete()) {
+            if (msg instanceof ByteBuf content) {
+                connection.timer().bodyReceived(content.readableBytes());
+                exchange.clientContent(content);
+            } else if (msg instanceof Http1End end) {
+                connection.timer().bodyDone();
+                exchange.clientEnd(end);
+            } else if (msg instanceof Http1DecodeFailure failure) {
                 exchange.abort();
                 exchange = null;
-                respondAndClose(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+                if (responseStarted) {
+                    closing = true;
+                    client.close();
+                } else {
+                    respondAndClose(failure.status(), failure.reason());
+                }
             } else {
-                bodyProgress(c);
-                exchange.clientContent(c);
+                ReferenceCountUtil.release(msg);
             }
         } else {
             pend(msg);
         }
     }
 
-    private void bodyProgress(HttpContent c) {
-        ClientTimer timer = connection.timer();
-        timer.bodyReceived(c.content().readableBytes());
-        if (c instanceof LastHttpContent) {
-            timer.bodyDone();
-        }
-    }
-
     private void clientToProxyRequest(Object msg) {
-        if (!(msg instanceof HttpRequest req)) {
-            // the rest of a request already answered, or a body the codec could not frame
-            boolean bad = msg instanceof HttpContent c && c.decoderResult().isFailure();
-            ReferenceCountUtil.release(msg);
-            if (bad) {
-                respondAndClose(HttpResponseStatus.BAD_REQUEST, "malformed request");
-            }
+        if (msg instanceof Http1DecodeFailure failure) {
+            connection.timer().headReceived();
+            respondAndClose(failure.status(), failure.reason());
+            return;
+        }
+        if (!(msg instanceof RequestHead head)) {
+            ReferenceCountUtil.release(msg); // the rest of a request already answered
             return;
         }
         connection.timer().headReceived();
-        if (req.decoderResult().isFailure()) {
-            Throwable cause = req.decoderResult().cause();
-            ReferenceCountUtil.release(msg);
-            if (cause instanceof TooLongHttpHeaderException) {
-                respondAndClose(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers are too large");
-            } else if (cause instanceof TooLongHttpLineException) {
-                respondAndClose(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line is too long");
-            } else {
-                respondAndClose(HttpResponseStatus.BAD_REQUEST, "malformed request");
-            }
-            return;
-        }
         if (connection.isOverClientLimit()) {
-            ReferenceCountUtil.release(msg);
-            respondAndClose(HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from this client");
+            head.release();
+            respondAndClose(429, "too many connections from this client");
             return;
         }
         if (connection.vserver() == null) {
-            ReferenceCountUtil.release(msg);
+            head.release();
             String url = connection.route().chain().redirectUrl();
             closing = true;
-            if (url == null) {
-                writeAndClose(HttpResponses.error(client.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "all virtual servers are full"));
-            } else {
-                writeAndClose(HttpResponses.redirect(client.alloc(), url));
-            }
+            writeAndClose(url == null
+                    ? HttpResponses.error(client.alloc(), 503, "all virtual servers are full")
+                    : HttpResponses.redirect(client.alloc(), url));
             return;
         }
-        HttpVersion version = req.protocolVersion();
-        boolean http11 = version.majorVersion() == 1 && version.minorVersion() == 1;
-        if (http11 && !req.headers().contains(HttpHeaderNames.HOST)) {
-            ReferenceCountUtil.release(msg);
-            respondAndClose(HttpResponseStatus.BAD_REQUEST, "missing Host header");
+        if (head.isConnect()) {
+            head.release();
+            respondAndClose(405, "CONNECT is not proxied");
             return;
         }
-        if (HttpMethod.CONNECT.equals(req.method())) {
-            ReferenceCountUtil.release(msg);
-            respondAndClose(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not proxied");
-            return;
-        }
-        requestVersion = version;
-        keepAlive = HttpUtil.isKeepAlive(req);
+        requestVersion = head.version();
+        keepAlive = head.keepAlive();
         closeAfterResponse = false;
         responseStarted = false;
-        if (!(msg instanceof LastHttpContent) && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0)) {
+        if (head.framing() == Http1Framing.CHUNKED || (head.framing() == Http1Framing.LENGTH && head.contentLength() > 0)) {
             connection.timer().bodyExpected();
         }
-        // RFC 9110 7.8: an upgrade needs Connection: upgrade, and is ignored in an HTTP/1.0 request
-        boolean upgrade = http11 && req.headers().contains(HttpHeaderNames.UPGRADE)
-                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-        ProxyHeaders.toService(req, clientIp, scheme, upgrade);
-        ProxiedExchange ex = new ProxiedExchange(this, req, upgrade);
+        Http1Method method = head.method();
+        boolean upgrade = head.isUpgrade();
+        ByteBuf forwarded = headWriter.write(client.alloc(), head);
+        head.release(); // back to the decoder for the next request
+        ProxiedExchange ex = new ProxiedExchange(this, forwarded, method, upgrade, requestVersion == Http1Version.HTTP_1_0);
         exchange = ex;
         ex.start();
-        if (msg instanceof HttpContent c) {
-            if (exchange == ex) {
-                bodyProgress(c);
-                ex.clientContent(c);
-            } else {
-                c.release();
-            }
-        }
     }
 
     private boolean noPending() {
@@ -242,63 +223,42 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (exchange != null) {
             exchange.clientWritabilityChanged(client.isWritable());
         }
+        ctx.fireChannelWritabilityChanged();
     }
 
     // ---- proxyToClientResponse ----
 
     @Override
-    public void proxyToClientInterim(HttpObject part) {
-        if (isHttp10()) {
-            ReferenceCountUtil.release(part);
-        } else {
-            client.writeAndFlush(part);
+    public void proxyToClientInterim(ResponseHead head) {
+        if (requestVersion == Http1Version.HTTP_1_0) {
+            head.release();
+            return;
         }
+        ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, keepAlive);
+        head.release();
+        client.writeAndFlush(bytes);
     }
 
     @Override
-    public void proxyToClientResponse(HttpObject part) {
-        if (part instanceof HttpResponse r) {
-            frameForClient(r);
-        }
-        if (part instanceof LastHttpContent) {
-            client.writeAndFlush(part);
-        } else {
-            client.write(part);
-        }
-    }
-
-    /** Keep-alive as the client asked, chunked where the length is unknown, close-delimited for HTTP/1.0. */
-    private void frameForClient(HttpResponse r) {
+    public void proxyToClientResponse(ResponseHead head) {
+        boolean open = keepAlive && !closing && !draining;
+        ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, open);
+        closeAfterResponse = !ResponseHeadWriter.keepsClientOpen(head, requestVersion, open);
         responseStarted = true;
-        boolean close = !keepAlive || closing || draining;
-        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
-        boolean http10 = isHttp10();
-        if (!chunked && !r.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(r)) {
-            if (http10) {
-                close = true;
-            } else {
-                HttpUtil.setTransferEncodingChunked(r, true);
-            }
-        } else if (chunked && http10) {
-            r.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-            close = true;
-        }
-        if (close) {
-            closeAfterResponse = true;
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        head.release();
+        client.write(bytes);
     }
 
-    private boolean mayHaveBody(HttpResponse r) {
-        int code = r.status().code();
-        return !exchange.isHead() && code != 204 && code != 304;
+    @Override
+    public void proxyToClientContent(ByteBuf content) {
+        client.write(content);
     }
 
-    private boolean isHttp10() {
-        return requestVersion.majorVersion() == 1 && requestVersion.minorVersion() == 0;
+    @Override
+    public void proxyToClientEnd(Http1End end) {
+        // chunked bodies pass through with their trailers; decoded ones go to HTTP/1.0 clients, which take none
+        end.release();
+        client.flush();
     }
 
     @Override
@@ -333,7 +293,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     }
 
     @Override
-    public void exchangeFailed(ProxiedExchange failed, HttpResponseStatus status, String detail) {
+    public void exchangeFailed(ProxiedExchange failed, int status, String detail) {
         if (exchange == failed) {
             exchange = null;
             respondAndClose(status, detail);
@@ -350,10 +310,17 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     }
 
     @Override
-    public void upgrade(ProxiedExchange ex, HttpResponse response, ServerLeg server, Service service) {
+    public void upgradeRefused(ProxiedExchange ex) {
+        if (exchange == ex) {
+            decoder.upgradeRefused();
+        }
+    }
+
+    @Override
+    public void upgrade(ProxiedExchange ex, ResponseHead response, ServerLeg server, Service service) {
         client.closeFuture().addListener(f -> service.release());
         if (exchange != ex || !noPending() || !client.isActive()) {
-            // bytes the client sent before it had the 101 were read as HTTP: they cannot be relayed
+            response.release();
             exchange = null;
             server.close();
             closing = true;
@@ -361,13 +328,14 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         exchange = null;
-        client.write(response);
-        client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), response, requestVersion, true);
+        response.release();
+        client.writeAndFlush(bytes);
         connection.timer().tunnel(connection.route().tunnelTimeoutMillis());
-        Channel serverChannel = server.channel();
-        Relay.start(client, serverChannel);
+        Relay.start(client, server.channel());
         client.pipeline().remove(this);
-        client.pipeline().remove(ClientPipeline.CODEC);
+        decoder.upgradeAccepted(); // what the client sent after its request now goes to the relay
+        client.pipeline().remove(decoder);
         server.removeProtocolHandlers();
     }
 
@@ -379,12 +347,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
-    private void respondAndClose(HttpResponseStatus status, String detail) {
+    private void respondAndClose(int status, String detail) {
         closing = true;
         writeAndClose(HttpResponses.error(client.alloc(), status, detail));
     }
 
-    private void writeAndClose(Object response) {
+    private void writeAndClose(ByteBuf response) {
         gate.close(ReadGate.CLOSING);
         client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
@@ -393,7 +361,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ClientTimer.HEAD_TIMEOUT) {
             if (exchange == null && !closing) {
-                respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request head did not arrive in time");
+                respondAndClose(408, "the request head did not arrive in time");
             }
         } else if (evt == ClientConnection.DRAIN) {
             // the appliance stops: the request in flight is answered with Connection: close, an idle connection closes now
@@ -411,11 +379,11 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
                     closing = true;
                     ctx.close();
                 } else {
-                    respondAndClose(HttpResponseStatus.REQUEST_TIMEOUT, "the request body did not arrive in time");
+                    respondAndClose(408, "the request body did not arrive in time");
                 }
             }
         } else if (evt instanceof IdleStateEvent) {
-            // while a request is in flight the service connection's own idle timer decides
+            // while a request is in flight the service connection's own timer decides
             // (a 504 when the service never answered), so the client learns what happened
             if (exchange == null) {
                 ctx.close();

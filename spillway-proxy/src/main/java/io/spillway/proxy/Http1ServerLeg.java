@@ -5,11 +5,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
+import io.netty.buffer.ByteBuf;
+import io.spillway.proxy.http1.Http1DecodeFailure;
+import io.spillway.proxy.http1.Http1End;
+import io.spillway.proxy.http1.Http1Method;
+import io.spillway.proxy.http1.Http1ResponseDecoder;
+import io.spillway.proxy.http1.ResponseHead;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.spillway.core.runtime.Service;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * idles, a close takes it out of the pool and anything the service sends unasked closes it.
  *
  * <pre>
- *  [tls] ─ codec (HttpClientCodec) ─ leg (this)
+ *  [tls] ─ codec (Http1ResponseDecoder) ─ leg (this)        written: head and body bytes as they are
  * </pre>
  *
  * <p>One timer bounds each wait on the connection, measured from its last read or write: while
@@ -39,6 +40,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     private final UpstreamPool pool;
     private Channel channel;
     private ReadGate gate;
+    private Http1ResponseDecoder decoder;
     private ProxiedExchange exchange;
     private boolean reused;
     private boolean keepAlive;
@@ -77,10 +79,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         int maxHeader = route.config().limits().maxHeaderSize();
         ChannelFuture f = connection.connector().connect(route.resources().upstream(service),
                 connection.channel().eventLoop(), route.connectTimeoutMillis(), true, p -> {
-                    p.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                            .setMaxInitialLineLength(8192)
-                            .setMaxHeaderSize(Math.max(maxHeader, 8192))
-                            .setMaxChunkSize(65536), false, false));
+                    p.addLast("codec", new Http1ResponseDecoder(8192, Math.max(maxHeader, 8192)));
                     p.addLast("leg", new Http1ServerLeg(service, pool, route));
                 });
         f.addListener((ChannelFutureListener) done -> {
@@ -96,6 +95,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         gate = new ReadGate(channel, 0);
+        decoder = ctx.pipeline().get(Http1ResponseDecoder.class);
     }
 
     @Override
@@ -158,9 +158,15 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     }
 
     @Override
-    public void write(HttpObject part) {
+    public void writeHead(ByteBuf head, Http1Method method, boolean decodeChunked) {
+        decoder.expect(method, decodeChunked);
+        write(head);
+    }
+
+    @Override
+    public void write(ByteBuf content) {
         lastActivity = System.nanoTime();
-        channel.write(part).addListener(writeListener);
+        channel.write(content).addListener(writeListener);
     }
 
     @Override
@@ -211,16 +217,26 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastActivity = System.nanoTime();
         if (exchange == null) {
+            // the service sent something unasked while the connection idled: it is not to be trusted
             ReferenceCountUtil.release(msg);
             ctx.close();
-            return;
+        } else if (msg instanceof ByteBuf content) {
+            exchange.serverContent(this, content);
+        } else if (msg instanceof ResponseHead head) {
+            if (!head.isInterim()) {
+                keepAlive = head.keepAlive();
+            }
+            exchange.serverHead(this, head);
+        } else if (msg instanceof Http1End end) {
+            exchange.serverEnd(this, end);
+        } else if (msg instanceof Http1DecodeFailure failure) {
+            keepAlive = false;
+            exchange.serverDecodeFailed(this, failure);
+        } else {
+            ReferenceCountUtil.release(msg);
         }
-        lastActivity = System.nanoTime();
-        if (msg instanceof HttpResponse r && r.status().code() >= 200 && r.decoderResult().isSuccess()) {
-            keepAlive = HttpUtil.isKeepAlive(r);
-        }
-        exchange.serverToProxyResponse(this, (HttpObject) msg);
     }
 
     @Override

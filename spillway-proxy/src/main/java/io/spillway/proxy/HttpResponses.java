@@ -1,39 +1,64 @@
 package io.spillway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
 
 /**
- * Responses the proxy writes itself: errors (400, 408, 414, 431, 502, 503, 504) and the S5
- * redirect. Each carries a short text body and {@code Connection: close}: the client connection
- * is closed after it, so that nothing left unread of the request can be taken for the next one.
+ * Responses the proxy writes itself, as HTTP/1.1 bytes: errors (400, 405, 408, 414, 429, 431,
+ * 501, 502, 503, 504, 505) and the S5 redirect. Each carries a short text body and
+ * {@code Connection: close}: the client connection is closed after it, so that nothing left
+ * unread of the request can be taken for the next one.
  */
 final class HttpResponses {
 
     private HttpResponses() {
     }
 
-    static FullHttpResponse error(ByteBufAllocator alloc, HttpResponseStatus status, String detail) {
-        String text = status.code() + " " + status.reasonPhrase() + (detail == null ? "" : ": " + detail) + "\n";
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                ByteBufUtil.writeUtf8(alloc, text));
-        r.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes())
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return r;
+    static ByteBuf error(ByteBufAllocator alloc, int status, String detail) {
+        return response(alloc, status, detail, null);
     }
 
     /** SPEC S5: the chain is full; send the client to the URL that bypasses the appliance. */
-    static FullHttpResponse redirect(ByteBufAllocator alloc, String location) {
-        FullHttpResponse r = error(alloc, HttpResponseStatus.FOUND, location);
-        r.headers().set(HttpHeaderNames.LOCATION, location);
-        return r;
+    static ByteBuf redirect(ByteBufAllocator alloc, String location) {
+        return response(alloc, 302, location, location);
+    }
+
+    private static ByteBuf response(ByteBufAllocator alloc, int status, String detail, String location) {
+        String reason = reason(status);
+        String body = status + " " + reason + (detail == null ? "" : ": " + detail) + "\n";
+        int length = body.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder head = new StringBuilder(160)
+                .append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n")
+                .append("Content-Type: text/plain; charset=utf-8\r\n")
+                .append("Content-Length: ").append(length).append("\r\n");
+        if (location != null) {
+            head.append("Location: ").append(location).append("\r\n");
+        }
+        head.append("Connection: close\r\n\r\n");
+        ByteBuf out = alloc.buffer(head.length() + length);
+        ByteBufUtil.writeAscii(out, head);
+        ByteBufUtil.writeUtf8(out, body);
+        return out;
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 302 -> "Found";
+            case 400 -> "Bad Request";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 414 -> "URI Too Long";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Error";
+        };
     }
 }

@@ -1,41 +1,38 @@
 package io.spillway.proxy;
 
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.Service;
+import io.spillway.proxy.http1.Http1DecodeFailure;
+import io.spillway.proxy.http1.Http1End;
+import io.spillway.proxy.http1.Http1Method;
+import io.spillway.proxy.http1.ResponseHead;
 
 import java.util.ArrayDeque;
 
 /**
  * One proxied HTTP request and its response, between a {@link ClientLeg} and a
  * {@link ServerLeg}, with the four legs named as Jetty 12's {@code ProxyHandler} names them:
- * {@code clientToProxyRequest} (the client leg hands over the request head and body),
- * {@code proxyToServerRequest} (written to the server leg), {@code serverToProxyResponse}
- * (the server leg hands back the response) and {@code proxyToClientResponse} (given to the
- * client leg, which frames it for its client). The exchange knows neither HTTP/1.1 nor HTTP/2:
- * only the legs do.
+ * {@code clientToProxyRequest} (the client leg hands over the request head, already in the form
+ * it goes to the service, and its body), {@code proxyToServerRequest} (written to the server
+ * leg), {@code serverToProxyResponse} (the server leg hands back the response) and
+ * {@code proxyToClientResponse} (given to the client leg, which frames it for its client).
  *
  * <p>What it decides: which service serves the request (the vServer's method, with failover
  * over {@link ServiceAttempts} when a connect fails); whether a request that met a dead reused
  * connection is sent again (once, on a fresh connection to the same service, and only when
  * its method is idempotent and nothing of its body was sent, RFC 9110 9.2.2) or goes to another
  * service after the first sent nothing for {@code timeouts.server} (same conditions, and
- * nothing of a response sent to the client yet); which response
- * parts are interim (1xx) and which final; a {@code 101} answering a request that asked for an
- * upgrade turns the pair into a tunnel, any other {@code 101} is a bad gateway; the service's
- * response time (S1, leastresponsetime) from request sent to response complete.
+ * nothing of a response sent to the client yet); which response parts are interim (1xx) and
+ * which final; a {@code 101} answering a request that asked for an upgrade turns the pair into a
+ * tunnel, any other {@code 101} is a bad gateway; the service's response time (S1,
+ * leastresponsetime) from request sent to response complete.
  *
  * <p>The service slot is held for the request's duration (for http, a service's active count is
  * its in-flight requests) and released exactly once, whichever way the exchange ends: complete,
  * failed with a 502/503/504, aborted by the client going away, or, after a 101, by the tunnel's
- * close. Bodies stream in both directions, each side read only while the other can take more.
+ * close. The forwarded head is kept (one buffer) until the exchange ends, so that it can be sent
+ * again. Bodies stream in both directions, each side read only while the other can take more.
  * Runs entirely on the client connection's event loop.
  */
 final class ProxiedExchange {
@@ -43,11 +40,14 @@ final class ProxiedExchange {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProxiedExchange.class);
 
     private final ClientLeg client;
-    private final HttpRequest request;
+    private final ByteBuf head;
+    private final Http1Method method;
     private final boolean upgradeRequested;
+    private final boolean decodeChunked;
     private final ServiceAttempts attempts;
 
-    private ArrayDeque<HttpContent> buffered;
+    /** Body parts that arrived before a server leg was there; an {@link Http1End} ends them. */
+    private ArrayDeque<Object> buffered;
     private Service service;
     private ServerLeg server;
     private boolean retriedStale;
@@ -55,19 +55,22 @@ final class ProxiedExchange {
     private long bodyBytesSent;
     private boolean informational;
     private boolean interimSent;
-    private HttpResponse switching;
+    private ResponseHead switching;
     private boolean responseStarted;
     private boolean finished;
     private long startNanos;
 
     /**
-     * @param request the request head as it goes to the service (the client leg has applied the
-     *                forwarding rules of {@link ProxyHeaders})
+     * @param head             the request head as it goes to the service; the exchange owns it
+     * @param upgradeRequested the request asks for a protocol upgrade (RFC 9110 7.8)
+     * @param decodeChunked    a chunked response is to be decoded for this client (HTTP/1.0)
      */
-    ProxiedExchange(ClientLeg client, HttpRequest request, boolean upgradeRequested) {
+    ProxiedExchange(ClientLeg client, ByteBuf head, Http1Method method, boolean upgradeRequested, boolean decodeChunked) {
         this.client = client;
-        this.request = request;
+        this.head = head;
+        this.method = method;
         this.upgradeRequested = upgradeRequested;
+        this.decodeChunked = decodeChunked;
         this.attempts = client.connection().attempts();
     }
 
@@ -85,17 +88,17 @@ final class ProxiedExchange {
     }
 
     void start() {
-        selectService(HttpResponseStatus.BAD_GATEWAY, "no service could be reached");
+        selectService(502, "no service could be reached");
     }
 
     /** Picks the next service; when none is left, answers {@code exhausted} (or 503 when none was UP). */
-    private void selectService(HttpResponseStatus exhausted, String why) {
+    private void selectService(int exhausted, String why) {
         Service s = attempts.next();
         if (s == null) {
             if (attempts.triedBefore()) {
                 fail(exhausted, why);
             } else {
-                fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "no service is available");
+                fail(503, "no service is available");
             }
             return;
         }
@@ -112,18 +115,16 @@ final class ProxiedExchange {
         server = leg;
         leg.attach(this);
         startNanos = System.nanoTime();
-        leg.write(request);
-        boolean wroteLast = false;
+        leg.writeHead(head.retainedDuplicate(), method, decodeChunked);
         if (buffered != null) {
-            for (HttpContent c = buffered.poll(); c != null; c = buffered.poll()) {
-                wroteLast |= c instanceof LastHttpContent;
-                bodyBytesSent += c.content().readableBytes();
-                leg.write(c);
+            for (Object part = buffered.poll(); part != null; part = buffered.poll()) {
+                if (part instanceof ByteBuf content) {
+                    bodyBytesSent += content.readableBytes();
+                    leg.write(content);
+                } else {
+                    ((Http1End) part).release();
+                }
             }
-        }
-        if (retriedStale && requestComplete && !wroteLast) {
-            // the end of an empty body went to the connection that died
-            leg.write(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         leg.flush();
         client.requestFlowChanged();
@@ -136,29 +137,39 @@ final class ProxiedExchange {
         }
         log.debug("{}: connect to {} failed: {}", client.connection().channel(), service.name(), cause.toString());
         releaseService();
-        selectService(HttpResponseStatus.BAD_GATEWAY, "no service could be reached");
+        selectService(502, "no service could be reached");
     }
 
     /** {@code clientToProxyRequest}: a part of the request body. */
-    void clientContent(HttpContent c) {
-        boolean last = c instanceof LastHttpContent;
-        if (last) {
-            requestComplete = true;
-        }
+    void clientContent(ByteBuf content) {
         if (finished) {
-            c.release();
+            content.release();
         } else if (server == null) {
-            if (buffered == null) {
-                buffered = new ArrayDeque<>(4);
-            }
-            buffered.add(c);
+            buffer(content);
         } else {
-            bodyBytesSent += c.content().readableBytes();
-            server.write(c);
-            if (last) {
-                server.flush();
-            }
+            bodyBytesSent += content.readableBytes();
+            server.write(content);
         }
+    }
+
+    /** {@code clientToProxyRequest}: the end of the request (its framing went with the body). */
+    void clientEnd(Http1End end) {
+        requestComplete = true;
+        if (finished) {
+            end.release();
+        } else if (server == null) {
+            buffer(end);
+        } else {
+            end.release();
+            server.flush();
+        }
+    }
+
+    private void buffer(Object part) {
+        if (buffered == null) {
+            buffered = new ArrayDeque<>(4);
+        }
+        buffered.add(part);
     }
 
     /** The client leg finished a read batch. */
@@ -168,61 +179,72 @@ final class ProxiedExchange {
         }
     }
 
-    /** {@code serverToProxyResponse}: a part of the response. */
-    void serverToProxyResponse(ServerLeg from, HttpObject msg) {
+    /** {@code serverToProxyResponse}: a response head (interim or final). */
+    void serverHead(ServerLeg from, ResponseHead r) {
         if (finished || from != server) {
-            ReferenceCountUtil.release(msg);
+            r.release();
             return;
         }
-        if (msg.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg);
-            serverBroken("the service sent an invalid response");
-            return;
-        }
-        if (msg instanceof HttpResponse r) {
-            int code = r.status().code();
-            if (code == 101) {
-                if (!upgradeRequested || !requestComplete || !r.headers().contains(HttpHeaderNames.UPGRADE)) {
-                    serverBroken("the service switched protocols unasked");
-                    return;
-                }
-                switching = r;
-                ProxyHeaders.toClientUpgrade(r);
-                return; // switched at the end of the 101 message, when the codec has let go
-            }
-            if (code < 200) {
-                informational = true;
-                interimSent = true;
-                ProxyHeaders.toClient(r);
-                client.proxyToClientInterim(r);
+        if (r.isSwitchingProtocols()) {
+            if (!upgradeRequested || !requestComplete) {
+                r.release();
+                serverBroken("the service switched protocols unasked");
                 return;
             }
-            responseStarted = true;
-            ProxyHeaders.toClient(r);
-            client.proxyToClientResponse(r);
+            switching = r; // switched at the end of the 101 message, when the decoder lets go
+            return;
         }
-        if (msg instanceof HttpContent c) {
-            if (switching != null) {
-                c.release();
-                if (c instanceof LastHttpContent) {
-                    switchProtocols();
-                }
-            } else if (informational) {
-                informational = !(c instanceof LastHttpContent);
-                client.proxyToClientInterim(c);
-            } else if (!responseStarted) {
-                c.release();
-            } else if (c instanceof LastHttpContent) {
-                // recorded before the client can have the end of the response
-                service.responseTime().record(System.nanoTime() - startNanos);
-                client.proxyToClientResponse(c);
-                complete();
-            } else {
-                client.proxyToClientResponse(c);
-                if (!client.isWritable()) {
-                    server.pauseReading(true);
-                }
-            }
+        if (r.isInterim()) {
+            informational = true;
+            interimSent = true;
+            client.proxyToClientInterim(r);
+            return;
+        }
+        if (upgradeRequested) {
+            client.upgradeRefused(this);
+        }
+        responseStarted = true;
+        client.proxyToClientResponse(r);
+    }
+
+    /** {@code serverToProxyResponse}: a part of the response body. */
+    void serverContent(ServerLeg from, ByteBuf content) {
+        if (finished || from != server || !responseStarted) {
+            content.release();
+            return;
+        }
+        client.proxyToClientContent(content);
+        if (!client.isWritable()) {
+            server.pauseReading(true);
+        }
+    }
+
+    /** {@code serverToProxyResponse}: the end of an interim or final response. */
+    void serverEnd(ServerLeg from, Http1End end) {
+        if (finished || from != server) {
+            end.release();
+            return;
+        }
+        if (switching != null) {
+            end.release();
+            switchProtocols();
+        } else if (informational) {
+            informational = false;
+            end.release();
+        } else if (responseStarted) {
+            // recorded before the client can have the end of the response
+            service.responseTime().record(System.nanoTime() - startNanos);
+            client.proxyToClientEnd(end);
+            complete();
+        } else {
+            end.release();
+        }
+    }
+
+    /** The service's response could not be decoded. */
+    void serverDecodeFailed(ServerLeg from, Http1DecodeFailure failure) {
+        if (!finished && from == server) {
+            serverBroken("the service sent an invalid response: " + failure.reason());
         }
     }
 
@@ -233,7 +255,10 @@ final class ProxiedExchange {
         service = null; // the tunnel holds the slot now
         ServerLeg leg = server;
         server = null;
-        client.upgrade(this, switching, leg, s);
+        ResponseHead r = switching;
+        switching = null;
+        head.release();
+        client.upgrade(this, r, leg, s);
     }
 
     /** The server leg finished a read batch. */
@@ -254,6 +279,7 @@ final class ProxiedExchange {
     private void complete() {
         finished = true;
         releaseService();
+        head.release();
         ServerLeg leg = server;
         server = null;
         if (requestComplete) {
@@ -270,7 +296,7 @@ final class ProxiedExchange {
             return;
         }
         log.debug("{}: {} (response started: {}, reused: {})", client.connection().channel(), why, responseStarted, from.isReused());
-        if (!responseStarted && from.isReused() && !retriedStale && bodyBytesSent == 0 && ProxyHeaders.isIdempotent(request.method())) {
+        if (!responseStarted && !interimSent && from.isReused() && !retriedStale && bodyBytesSent == 0 && method.isIdempotent()) {
             // a pooled connection the service had already closed: one fresh connect, same service
             retriedStale = true;
             server = null;
@@ -294,13 +320,13 @@ final class ProxiedExchange {
         if (responseStarted) {
             abort();
             client.exchangeBroken(this);
-        } else if (!interimSent && bodyBytesSent == 0 && ProxyHeaders.isIdempotent(request.method())) {
+        } else if (!interimSent && bodyBytesSent == 0 && method.isIdempotent()) {
             server = null;
             from.close();
             releaseService();
-            selectService(HttpResponseStatus.GATEWAY_TIMEOUT, "the service did not answer in time");
+            selectService(504, "the service did not answer in time");
         } else {
-            fail(HttpResponseStatus.GATEWAY_TIMEOUT, "the service did not answer in time");
+            fail(504, "the service did not answer in time");
         }
     }
 
@@ -309,11 +335,11 @@ final class ProxiedExchange {
             abort();
             client.exchangeBroken(this);
         } else {
-            fail(HttpResponseStatus.BAD_GATEWAY, why);
+            fail(502, why);
         }
     }
 
-    private void fail(HttpResponseStatus status, String detail) {
+    private void fail(int status, String detail) {
         log.debug("{}: {} {}", client.connection().channel(), status, detail);
         abort();
         client.exchangeFailed(this, status, detail);
@@ -326,9 +352,15 @@ final class ProxiedExchange {
         }
         finished = true;
         releaseService();
+        head.release();
+        if (switching != null) {
+            switching.release();
+            switching = null;
+        }
         if (buffered != null) {
-            buffered.forEach(ReferenceCountUtil::release);
-            buffered.clear();
+            for (Object part = buffered.poll(); part != null; part = buffered.poll()) {
+                ReferenceCountUtil.release(part);
+            }
         }
         if (server != null) {
             server.close();
@@ -345,6 +377,6 @@ final class ProxiedExchange {
 
     /** Whether the request's method is HEAD (its response has no body whatever its head says). */
     boolean isHead() {
-        return HttpMethod.HEAD.equals(request.method());
+        return method == Http1Method.HEAD;
     }
 }

@@ -1,13 +1,14 @@
 package io.spillway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpObject;
+import io.spillway.proxy.http1.Http1Method;
 
 /**
  * The service side of a {@link ProxiedExchange}: where {@code proxyToServerRequest} goes and
  * {@code serverToProxyResponse} comes from. A pooled HTTP/1.1 connection is one implementation
- * ({@link Http1ServerLeg}); a stream on an HTTP/2 connection to a service is another. A leg is
- * lent to one exchange at a time ({@link #attach}), which hands it back with {@link #release}
+ * ({@link Http1ServerLeg}); a stream on an HTTP/2 connection to a service is to be another. A leg
+ * is lent to one exchange at a time ({@link #attach}), which hands it back with {@link #release}
  * or {@link #close}.
  */
 interface ServerLeg {
@@ -18,8 +19,17 @@ interface ServerLeg {
     /** Whether the leg was used by an exchange before (a reused connection may have been closed by the service meanwhile). */
     boolean isReused();
 
-    /** {@code proxyToServerRequest}: writes a part of the request; failures are reported to the exchange. */
-    void write(HttpObject part);
+    /**
+     * {@code proxyToServerRequest}: writes the request head, as it goes to the service.
+     *
+     * @param method        the request's method (the response's framing depends on it)
+     * @param decodeChunked whether a chunked response body is to come as its data (for a client
+     *                      that cannot take chunks) rather than as its chunks
+     */
+    void writeHead(ByteBuf head, Http1Method method, boolean decodeChunked);
+
+    /** Writes a part of the request body; failures are reported to the exchange. */
+    void write(ByteBuf content);
 
     void flush();
 
