@@ -110,6 +110,9 @@ final class FieldLines {
     }
 
     private static void contentLength(byte[] b, int vs, int ve, Http1Head head, int status) {
+        if (head.contentLength >= 0) {
+            head.contentLengthRepeated = true;
+        }
         int i = vs;
         while (true) {
             int digits = i;
@@ -136,6 +139,7 @@ final class FieldLines {
             if (i == ve) {
                 return;
             }
+            head.contentLengthRepeated = true;
             if (b[i] != ',') {
                 throw new Http1Exception(status, "invalid Content-Length");
             }

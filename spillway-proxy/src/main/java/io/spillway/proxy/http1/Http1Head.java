@@ -34,6 +34,8 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     int[] fields = new int[16 * PER_FIELD];
     byte[] kinds = new byte[16];
     long contentLength;
+    /** Content-Length came as several fields or as a list of equal values: forwarded as one (RFC 9112 6.3). */
+    boolean contentLengthRepeated;
     boolean transferEncoding;
     /** The last transfer coding seen so far is chunked. */
     boolean chunkedLast;
@@ -67,6 +69,7 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
         framing = Http1Framing.NONE;
         fieldCount = 0;
         contentLength = -1;
+        contentLengthRepeated = false;
         transferEncoding = false;
         chunkedLast = false;
         chunkedCount = 0;
@@ -137,6 +140,15 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     /** The {@code Content-Length}, or -1 when the message has none. */
     public long contentLength() {
         return contentLength;
+    }
+
+    /**
+     * Whether {@code Content-Length} came as several fields or a list (all equal, or the parser
+     * would have refused the message): the writers then send it as one field with one value,
+     * as RFC 9112 section 6.3 asks of a recipient that forwards such a message.
+     */
+    public boolean contentLengthRepeated() {
+        return contentLengthRepeated;
     }
 
     /** Whether the body is framed by the chunked transfer coding. */

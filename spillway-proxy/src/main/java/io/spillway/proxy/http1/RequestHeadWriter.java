@@ -2,6 +2,7 @@ package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 
 import java.nio.charset.StandardCharsets;
 
@@ -17,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  *     hop-by-hop ones (RFC 9110 7.6.1: {@code Connection}, every field it names,
  *     {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE}, {@code Upgrade}) and those
  *     rewritten below. {@code Content-Length} and {@code Transfer-Encoding} stay: the body is
- *     forwarded as received (its chunks are passed through).
+ *     forwarded as received (its chunks are passed through); a length that came repeated (equal
+ *     values in several fields or a list) goes as one field (RFC 9112 6.3).
  * <li>{@code Host}: replaced by the target's authority when the target was absolute-form.
  * <li>An upgrade request keeps its {@code Upgrade} fields and gets {@code Connection: Upgrade}.
  * <li>{@code X-Forwarded-For}: the received values, in order, then the client's address (what
@@ -33,6 +35,7 @@ public final class RequestHeadWriter {
 
     private static final byte[] HTTP_1_1_CRLF = Http1Field.ascii(" HTTP/1.1\r\n");
     private static final byte[] HOST = Http1Field.ascii("Host: ");
+    private static final byte[] CONTENT_LENGTH = Http1Field.ascii("Content-Length: ");
     private static final byte[] CONNECTION_UPGRADE = Http1Field.ascii("Connection: Upgrade\r\n");
     private static final byte[] XFF = Http1Field.ascii("X-Forwarded-For: ");
     private static final byte[] XFP = Http1Field.ascii("\r\nX-Forwarded-Proto: ");
@@ -86,7 +89,8 @@ public final class RequestHeadWriter {
                      Http1Field.X_FORWARDED_PORT, Http1Field.VIA -> false;
                 case Http1Field.UPGRADE -> upgrade;
                 case Http1Field.HOST -> !absolute;
-                case Http1Field.CONTENT_LENGTH, Http1Field.TRANSFER_ENCODING -> true;
+                case Http1Field.CONTENT_LENGTH -> !request.contentLengthRepeated();
+                case Http1Field.TRANSFER_ENCODING -> true;
                 default -> !named || !request.isNamedByConnection(i);
             };
             if (keep) {
@@ -103,6 +107,9 @@ public final class RequestHeadWriter {
             out.writeBytes(src, runStart, runEnd - runStart);
         }
 
+        if (request.contentLengthRepeated()) {
+            writeContentLength(out, request.contentLength());
+        }
         int authorityStart = request.authorityStart();
         int authorityLength = request.authorityEnd() - authorityStart;
         if (absolute) {
@@ -123,6 +130,13 @@ public final class RequestHeadWriter {
         out.writeBytes(request.version() == Http1Version.HTTP_1_0 ? VIA_1_0 : VIA_1_1);
         out.writeBytes(CRLF);
         return out;
+    }
+
+    /** One {@code Content-Length} field for a length that came repeated. */
+    static void writeContentLength(ByteBuf out, long length) {
+        out.writeBytes(CONTENT_LENGTH);
+        ByteBufUtil.writeAscii(out, Long.toString(length)); // rare: only for a repeated field
+        out.writeBytes(CRLF);
     }
 
     /** Each non-empty value of the fields of {@code kind}, each followed by ", ". */

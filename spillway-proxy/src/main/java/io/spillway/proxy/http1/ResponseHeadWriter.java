@@ -75,7 +75,7 @@ public final class ResponseHeadWriter {
                      Http1Field.VIA -> false;
                 case Http1Field.UPGRADE -> switching;
                 case Http1Field.TRANSFER_ENCODING -> !dechunk;
-                case Http1Field.CONTENT_LENGTH -> true;
+                case Http1Field.CONTENT_LENGTH -> !response.contentLengthRepeated();
                 default -> !named || !response.isNamedByConnection(i);
             };
             if (keep) {
@@ -90,6 +90,9 @@ public final class ResponseHeadWriter {
         }
         if (runStart >= 0) {
             out.writeBytes(src, runStart, runEnd - runStart);
+        }
+        if (response.contentLengthRepeated()) {
+            RequestHeadWriter.writeContentLength(out, response.contentLength());
         }
         if (switching) {
             out.writeBytes(CONNECTION_UPGRADE);

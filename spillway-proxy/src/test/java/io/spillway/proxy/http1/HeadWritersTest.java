@@ -73,6 +73,21 @@ class HeadWritersTest {
     }
 
     @Test
+    void repeatedContentLengthGoesAsOneField() {
+        assertThat(forward("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nAccept: */*\r\nContent-Length: 5\r\n\r\n"))
+                .isEqualTo("POST / HTTP/1.1\r\nHost: a\r\nAccept: */*\r\nContent-Length: 5\r\n" + FORWARDING
+                        + "X-Forwarded-Host: a\r\nX-Forwarded-Port: 80\r\nVia: 1.1 spillway\r\n\r\n");
+        assertThat(toClient("HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\n\r\n", Http1Version.HTTP_1_1, true))
+                .isEqualTo("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nVia: 1.1 spillway\r\n\r\n");
+    }
+
+    @Test
+    void singleContentLengthIsCopiedWhereItWas() {
+        assertThat(forward("POST / HTTP/1.1\r\nContent-Length: 5\r\nHost: a\r\n\r\n"))
+                .startsWith("POST / HTTP/1.1\r\nContent-Length: 5\r\nHost: a\r\n");
+    }
+
+    @Test
     void removesHopByHopFieldsAndThoseNamedInConnection() {
         assertThat(forward("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Secret\r\nX-Secret: s\r\n"
                 + "Keep-Alive: 5\r\nTE: trailers\r\nProxy-Connection: x\r\nUpgrade: h2c\r\nProxy-Authorization: p\r\n"
