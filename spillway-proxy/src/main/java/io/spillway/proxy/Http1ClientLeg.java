@@ -246,12 +246,13 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         closeAfterResponse = !ResponseHeadWriter.keepsClientOpen(head, requestVersion, open);
         responseStarted = true;
         head.release();
-        client.write(bytes);
+        client.write(bytes, client.voidPromise());
     }
 
     @Override
     public void proxyToClientContent(ByteBuf content) {
-        client.write(content);
+        // no promise per write: a failed write fires exceptionCaught, which closes the connection
+        client.write(content, client.voidPromise());
     }
 
     @Override

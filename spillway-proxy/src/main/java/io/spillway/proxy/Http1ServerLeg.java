@@ -51,12 +51,6 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     private ScheduledFuture<?> task;
     private long taskAt;
 
-    private final ChannelFutureListener writeListener = f -> {
-        if (!f.isSuccess() && exchange != null) {
-            exchange.serverFailed(this, "writing to the service failed");
-        }
-    };
-
     private Http1ServerLeg(Service service, UpstreamPool pool, Route route) {
         this.service = service;
         this.pool = pool;
@@ -166,7 +160,9 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void write(ByteBuf content) {
         lastActivity = System.nanoTime();
-        channel.write(content).addListener(writeListener);
+        // no promise per write: a failed write fires exceptionCaught, which closes the connection,
+        // and its close reports the failure to the exchange
+        channel.write(content, channel.voidPromise());
     }
 
     @Override
