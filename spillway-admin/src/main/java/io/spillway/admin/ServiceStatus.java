@@ -4,10 +4,13 @@ import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.Service;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON view of a service (CONTRACT.md fields first, then extras). {@code responseTimeMs}
  * is null until the service has answered once; {@code reason} says why it is in its state.
+ * {@code requests} counts its responses by status class, {@code failures} its failed attempts by
+ * reason, {@code stateChanges} its changes of state; all since it first existed, reloads included.
  */
 record ServiceStatus(
         String name,
@@ -20,7 +23,10 @@ record ServiceStatus(
         List<Monitor> monitors,
         String protocol,
         String capacityUrl,
-        String reason) {
+        String reason,
+        Map<String, Long> requests,
+        Map<String, Long> failures,
+        long stateChanges) {
 
     /**
      * One bound monitor's view (M5); {@code lastResponseTimeMs} is null before its first answer.
@@ -46,6 +52,9 @@ record ServiceStatus(
                 s.monitorStatuses().stream().map(Monitor::of).toList(),
                 s.protocol() == null ? null : s.protocol().configName(),
                 s.capacityUrl(),
-                s.lastReason());
+                s.lastReason(),
+                TrafficView.requests(s.traffic()),
+                TrafficView.failures(s.traffic()),
+                s.traffic().stateChanges());
     }
 }

@@ -10,9 +10,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
+import io.spillway.core.runtime.StatusClass;
+import io.spillway.core.runtime.Traffic;
 import io.spillway.core.runtime.VirtualServer;
 
 import java.util.ArrayList;
@@ -40,6 +43,14 @@ import java.util.function.ToDoubleFunction;
  * and added again starts from zero, which Prometheus reads as a counter reset.
  *
  * <p>{@code spillway_vserver_threshold} is {@code +Inf} for {@code spillover.method: none}.
+ *
+ * <p>Traffic (CONTRACT.md, "Operations"): {@code spillway_vserver_requests_total{vserver,code}} and
+ * {@code spillway_service_requests_total{service,code}} with one series per status class
+ * {@code 1xx}…{@code 5xx} (all five from the start, at 0), {@code spillway_vserver_bytes_in_total},
+ * {@code spillway_vserver_bytes_out_total}, {@code spillway_service_failures_total{service,reason}}
+ * (one series per {@link FailureReason}) and {@code spillway_service_state_changes_total}. The
+ * proxy counts them in core's {@link Traffic} ({@code LongAdder}s, one cell per contending event
+ * loop); a scrape sums the cells.
  */
 public final class SpillwayMetrics {
 
@@ -137,6 +148,18 @@ public final class SpillwayMetrics {
                 "connections admitted by the vServer", name, VirtualServer::admitted));
         meters.add(vserverCounter(registry, "spillway.vserver.persistent.admissions",
                 "connections admitted through spillover persistence (S6)", name, VirtualServer::persistentAdmissions));
+        for (StatusClass code : StatusClass.values()) {
+            meters.add(FunctionCounter.builder("spillway.vserver.requests", this, self -> {
+                        VirtualServer vs = self.vserver(name);
+                        return vs == null ? 0 : vs.traffic().requests(code);
+                    })
+                    .description("HTTP requests answered by the vServer, by status class")
+                    .tags("vserver", name, "code", code.label()).register(registry));
+        }
+        meters.add(vserverCounter(registry, "spillway.vserver.bytes.in",
+                "bytes received from clients of the vServer", name, vs -> vs.traffic().bytesIn()));
+        meters.add(vserverCounter(registry, "spillway.vserver.bytes.out",
+                "bytes sent to clients of the vServer", name, vs -> vs.traffic().bytesOut()));
         return meters;
     }
 
@@ -148,6 +171,22 @@ public final class SpillwayMetrics {
                 "active connections to the service", name, Service::activeConnections));
         meters.add(serviceGauge(registry, "spillway.service.capacity",
                 "connection capacity of the service (S2); 0: unlimited", name, Service::capacity));
+        for (StatusClass code : StatusClass.values()) {
+            meters.add(serviceCounter(registry, "spillway.service.requests",
+                    "responses of the service, by status class", name, "code", code.label(),
+                    s -> s.traffic().requests(code)));
+        }
+        for (FailureReason reason : FailureReason.values()) {
+            meters.add(serviceCounter(registry, "spillway.service.failures",
+                    "failed attempts to use the service, by reason", name, "reason", reason.label(),
+                    s -> s.traffic().failures(reason)));
+        }
+        meters.add(FunctionCounter.builder("spillway.service.state.changes", this, self -> {
+                    Service s = self.service(name);
+                    return s == null ? 0 : s.traffic().stateChanges();
+                })
+                .description("state changes of the service (M5): UP, DOWN, DISABLED")
+                .tag("service", name).register(registry));
         return meters;
     }
 
@@ -176,6 +215,15 @@ public final class SpillwayMetrics {
                     return s == null ? Double.NaN : value.applyAsDouble(s);
                 })
                 .description(help).tag("service", name).register(registry);
+    }
+
+    private Meter serviceCounter(MeterRegistry registry, String meter, String help, String name,
+                                 String label, String value, ToDoubleFunction<Service> count) {
+        return FunctionCounter.builder(meter, this, self -> {
+                    Service s = self.service(name);
+                    return s == null ? 0 : count.applyAsDouble(s);
+                })
+                .description(help).tags("service", name, label, value).register(registry);
     }
 
     private Meter monitorGauge(MeterRegistry registry, String service, String monitor) {

@@ -7,6 +7,7 @@ import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON view of a vServer (CONTRACT.md fields first, then extras).
@@ -15,6 +16,9 @@ import java.util.List;
  * none}, whose vServer is never full; otherwise {@code threshold} is the live (S3) or static
  * value. {@code persistenceEntries} is null when the chain this vServer heads has no spillover
  * persistence. {@code chain} lists this vServer and its backups, in spillover order.
+ * {@code requests} counts HTTP requests by status class ({@code 1xx}…{@code 5xx}); {@code bytesIn}
+ * and {@code bytesOut} are the bytes received from and sent to clients; all since the vServer
+ * first existed, reloads included.
  */
 record VServerStatus(
         String name,
@@ -37,7 +41,10 @@ record VServerStatus(
         String whenFull,
         String redirectUrl,
         List<String> chain,
-        List<String> peers) {
+        List<String> peers,
+        Map<String, Long> requests,
+        long bytesIn,
+        long bytesOut) {
 
     static VServerStatus of(RuntimeGraph graph, VirtualServer vs) {
         int threshold = vs.threshold();
@@ -66,6 +73,9 @@ record VServerStatus(
                 config.spillover().whenFull() == null ? null : config.spillover().whenFull().configName(),
                 config.spillover().redirectUrl(),
                 graph.chainOf(vs.name()).stream().map(VirtualServer::name).toList(),
-                config.peers());
+                config.peers(),
+                TrafficView.requests(vs.traffic()),
+                vs.traffic().bytesIn(),
+                vs.traffic().bytesOut());
     }
 }

@@ -58,6 +58,10 @@ class DashboardScriptTest {
     }
 
     private JsonNode render(AdminFixture admin, String query) throws Exception {
+        return render(admin, query, 1);
+    }
+
+    private JsonNode render(AdminFixture admin, String query, int polls) throws Exception {
         String html = admin.get("/").body();
         String script = html.substring(html.indexOf("<script>") + "<script>".length(), html.indexOf("</script>"));
         Path scriptFile = Files.writeString(dir.resolve("dashboard.js"), script);
@@ -66,7 +70,7 @@ class DashboardScriptTest {
             Files.write(harness, in.readAllBytes());
         }
         List<String> command = new ArrayList<>(List.of("node", harness.toString(),
-                "http://127.0.0.1:" + admin.port(), scriptFile.toString(), query));
+                "http://127.0.0.1:" + admin.port(), scriptFile.toString(), query, Integer.toString(polls)));
         Process node = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished").isTrue();
@@ -178,6 +182,34 @@ class DashboardScriptTest {
             assertThat(page.get("gslbHidden").asBoolean()).isTrue();
             assertThat(page.get("chains")).hasSize(2);
             assertThat(page.get("events").toString()).contains("none since the appliance started");
+        }
+    }
+
+    @Test
+    void showsRequestsAndBytesPerSecondFromOnePollToTheNext() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+            // the page asks for the GSLB sites after the vServers: traffic arrives between two polls
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> {
+                var shop = admin.graph.get().vserver("shop");
+                for (int i = 0; i < 100; i++) {
+                    shop.recordRequest(i < 90 ? 200 : 503);
+                    shop.addBytes(1024, 10 * 1024);
+                }
+                admin.graph.get().service("web-1").recordResponse(503);
+                return AdminResponse.json(200, List.of());
+            });
+            JsonNode first = render(admin, "", 1);
+            assertThat(first.get("cards").get(0).asText()).contains("– req/s", "in –/s", "out –/s");
+
+            JsonNode page = render(admin, "", 2);
+            String shop = page.get("cards").get(0).asText();
+            assertThat(shop).containsPattern("[0-9][0-9.]* req/s")
+                    .containsPattern("in [0-9.]+ KB/s")
+                    .containsPattern("out [0-9.]+ (KB|MB)/s")
+                    // poll 1 of this page saw the 100 requests of the first render; poll 2 saw 100 more
+                    .contains("requests 2xx 180 · 3xx 0 · 4xx 0 · 5xx 20 · in 200.0 KB · out 2.0 MB");
+            assertThat(page.get("cards").get(2).asText()).contains("0.0 req/s");
+            assertThat(page.get("services").get(0).toString()).contains("5xx 2 · failures 0");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.spillway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.SpilloverChain;
@@ -127,6 +128,37 @@ class ManagementApiTest {
         shop = AdminFixture.json(admin.get("/api/v1/vservers/shop"));
         assertThat(shop.get("persistentAdmissions").asLong()).isEqualTo(1);
         assertThat(shop.get("activeConnections").asInt()).isEqualTo(16);
+    }
+
+    @Test
+    void showsTrafficByStatusClassBytesFailuresAndStateChanges() throws Exception {
+        VirtualServer shop = graph.vserver("shop");
+        shop.recordRequest(200);
+        shop.recordRequest(200);
+        shop.recordRequest(404);
+        shop.recordRequest(502);
+        shop.addBytes(300, 9_000);
+        var web1 = graph.service("web-1");
+        web1.recordResponse(200);
+        web1.recordResponse(500);
+        web1.recordFailure(FailureReason.CONNECT);
+        web1.recordFailure(FailureReason.RESET);
+        web1.recordFailure(FailureReason.RESET);
+        web1.disable();
+        web1.enable();
+
+        JsonNode vs = AdminFixture.json(admin.get("/api/v1/vservers/shop"));
+        assertThat(vs.get("requests").toString()).isEqualTo("{\"1xx\":0,\"2xx\":2,\"3xx\":0,\"4xx\":1,\"5xx\":1}");
+        assertThat(vs.get("bytesIn").asLong()).isEqualTo(300);
+        assertThat(vs.get("bytesOut").asLong()).isEqualTo(9_000);
+
+        JsonNode service = AdminFixture.json(admin.get("/api/v1/services")).get(0);
+        assertThat(service.get("name").asText()).isEqualTo("web-1");
+        assertThat(service.get("requests").get("2xx").asLong()).isEqualTo(1);
+        assertThat(service.get("requests").get("5xx").asLong()).isEqualTo(1);
+        assertThat(service.get("failures").toString()).isEqualTo(
+                "{\"connect\":1,\"timeout\":0,\"reset\":2,\"bad-response\":0,\"tls\":0}");
+        assertThat(service.get("stateChanges").asLong()).isEqualTo(2);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.spillway.admin;
 
+import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.transport.Transport;
@@ -71,6 +72,48 @@ class MetricsTest {
                 .contains("spillway_monitor_response_time_seconds{monitor=\"web-http\",service=\"web-1\"} 0.012")
                 .contains("# TYPE spillway_vserver_spillovers_total counter")
                 .contains("# TYPE spillway_vserver_threshold gauge");
+    }
+
+    @Test
+    void exposesTheTrafficCountersWithTheContractNamesAndLabels() throws Exception {
+        String idle = scrape();
+        for (String code : List.of("1xx", "2xx", "3xx", "4xx", "5xx")) {
+            assertThat(idle)
+                    .contains("spillway_vserver_requests_total{code=\"" + code + "\",vserver=\"shop\"} 0")
+                    .contains("spillway_service_requests_total{code=\"" + code + "\",service=\"web-1\"} 0");
+        }
+        for (String reason : List.of("connect", "timeout", "reset", "bad-response", "tls")) {
+            assertThat(idle).contains(
+                    "spillway_service_failures_total{reason=\"" + reason + "\",service=\"web-2\"} 0");
+        }
+        assertThat(idle)
+                .contains("spillway_vserver_bytes_in_total{vserver=\"plain\"} 0")
+                .contains("spillway_vserver_bytes_out_total{vserver=\"plain\"} 0")
+                .contains("spillway_service_state_changes_total{service=\"spare-1\"} 0")
+                .contains("# TYPE spillway_vserver_requests_total counter")
+                .contains("# TYPE spillway_vserver_bytes_in_total counter")
+                .contains("# TYPE spillway_service_failures_total counter")
+                .contains("# TYPE spillway_service_state_changes_total counter");
+
+        graph.vserver("shop").recordRequest(200);
+        graph.vserver("shop").recordRequest(201);
+        graph.vserver("shop").recordRequest(503);
+        graph.vserver("plain").addBytes(1_500, 64_000);
+        graph.service("web-1").recordResponse(404);
+        graph.service("web-2").recordFailure(FailureReason.TIMEOUT);
+        graph.service("web-2").recordFailure(FailureReason.BAD_RESPONSE);
+        graph.service("spare-1").setHealth(false, "monitor failed");
+        graph.service("spare-1").setHealth(true, "monitor passed");
+
+        assertThat(scrape())
+                .contains("spillway_vserver_requests_total{code=\"2xx\",vserver=\"shop\"} 2")
+                .contains("spillway_vserver_requests_total{code=\"5xx\",vserver=\"shop\"} 1")
+                .contains("spillway_vserver_bytes_in_total{vserver=\"plain\"} 1500")
+                .contains("spillway_vserver_bytes_out_total{vserver=\"plain\"} 64000")
+                .contains("spillway_service_requests_total{code=\"4xx\",service=\"web-1\"} 1")
+                .contains("spillway_service_failures_total{reason=\"timeout\",service=\"web-2\"} 1")
+                .contains("spillway_service_failures_total{reason=\"bad-response\",service=\"web-2\"} 1")
+                .contains("spillway_service_state_changes_total{service=\"spare-1\"} 2");
     }
 
     @Test

@@ -1,8 +1,10 @@
 // Runs the dashboard's script in Node against a live admin server with a minimal DOM, then
-// prints what the page shows as JSON. Usage: node dashboard-harness.js BASE_URL SCRIPT_FILE QUERY
+// prints what the page shows as JSON. Usage: node dashboard-harness.js BASE_URL SCRIPT_FILE QUERY [POLLS]
+// POLLS (default 1): how many of the page's polls to run, 500 ms apart, before reporting.
 "use strict";
 const fs = require("fs");
-const [base, scriptFile, query] = process.argv.slice(2);
+const [base, scriptFile, query, pollsArg] = process.argv.slice(2);
+const polls = Number(pollsArg || "1");
 
 class Text { constructor(t) { this.data = t; } get textContent() { return this.data; } }
 class Element {
@@ -43,14 +45,26 @@ global.fetch = (path, init) => { requests.push({ method: init.method, path, auth
                                  return realFetch(base + path, init); };
 global.window = { prompt: () => "prompted-token", alert: () => {} };
 const nodeSetInterval = setInterval;
-global.setInterval = () => 0; // the page's own 1 s poll: one round is enough here
+let pagePoll = null;
+global.setInterval = fn => { pagePoll = fn; return 0; }; // the page's own 1 s poll: run by the harness below
 
 eval(fs.readFileSync(scriptFile, "utf8"));
 
 // Report once the first poll has finished (the status line leaves "connecting…"), at most 20 s.
 const started = Date.now();
+let pollsDone = 0;
+let nextPollAt = 0;
 const timer = nodeSetInterval(() => {
+  if (nextPollAt > 0) {
+    if (Date.now() >= nextPollAt) { nextPollAt = 0; pagePoll(); }
+    return;
+  }
   if (ids["status"].textContent.startsWith("connecting") && Date.now() - started < 20000) { return; }
+  if (++pollsDone < polls && Date.now() - started < 20000) {
+    ids["status"].textContent = "connecting…";
+    nextPollAt = Date.now() + 500;
+    return;
+  }
   clearInterval(timer);
   const rows = ids["services"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const chains = ids["chains"].findAll(e => e.className === "chain").map(c => c.textContent);

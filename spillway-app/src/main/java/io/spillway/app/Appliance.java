@@ -1,5 +1,6 @@
 package io.spillway.app;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spillway.admin.AdminResponse;
@@ -7,6 +8,9 @@ import io.spillway.admin.AdminServer;
 import io.spillway.config.ConfigDiff;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
+import io.spillway.app.log.AccessLogWriter;
+import io.spillway.app.log.LogSetup;
+import io.spillway.core.log.AccessLog;
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -38,6 +42,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * (a reload that cannot bind it changes nothing) and the old one retires once its requests are
  * answered; a new token holds from the next request. Connections in flight keep the objects
  * they were admitted with.
+ *
+ * <p>{@code logging} is applied at start and on every reload that changes it: the level and
+ * format of the appliance's own log ({@link LogSetup}) and the access log's file
+ * ({@link AccessLogWriter#configure}, reopened when the path changed). The access log is one
+ * object for the appliance's life, handed to the proxy once ({@link #accessLog()}); whether it
+ * writes, and where, follows the configuration.
  */
 public final class Appliance implements AutoCloseable {
 
@@ -49,6 +59,7 @@ public final class Appliance implements AutoCloseable {
     private final AtomicReference<RuntimeGraph> graph = new AtomicReference<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Object reloadLock = new Object();
+    private final AccessLogWriter accessLog = new AccessLogWriter();
 
     private volatile SpillwayConfig config;
     private ProxyServer proxy;
@@ -83,6 +94,13 @@ public final class Appliance implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
+        LogSetup.apply(config.logging());
+        accessLog.configure(config.logging().access());
+        FunctionCounter.builder("spillway.access.log.dropped", accessLog, AccessLogWriter::dropped)
+                .description("access log records dropped: the writer's queue was full or the file could not be written")
+                .register(registry);
+        FunctionCounter.builder("spillway.access.log.written", accessLog, AccessLogWriter::written)
+                .description("access log records written").register(registry);
         RuntimeGraph g = RuntimeGraph.build(config);
         graph.set(g);
         proxy = new ProxyServer(transport, g);
@@ -131,6 +149,19 @@ public final class Appliance implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * The access log the proxy writes one record to per HTTP request and per TCP connection: the
+     * same object for the appliance's life (a reload changes where it writes, not the object).
+     */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** The access log's writer, for its counters. */
+    public AccessLogWriter accessLogWriter() {
+        return accessLog;
     }
 
     public InetSocketAddress vserverAddress(String name) {
@@ -254,6 +285,10 @@ public final class Appliance implements AutoCloseable {
         old.detachReplacedBy(fresh);
         SpillwayConfig previous = config;
         config = next;
+        if (!Objects.equals(previous.logging(), next.logging())) {
+            LogSetup.apply(next.logging());
+            accessLog.configure(next.logging().access());
+        }
         if (!Objects.equals(previous.gslb(), next.gslb())) {
             if (gslb != null) {
                 gslb.close();
@@ -291,6 +326,7 @@ public final class Appliance implements AutoCloseable {
         closeQuietly(gslb);
         closeQuietly(monitors);
         closeQuietly(proxy);
+        accessLog.close(); // after the proxy: the records of the drained connections are written
         RuntimeGraph g = graph.get();
         if (g != null) {
             g.detach();

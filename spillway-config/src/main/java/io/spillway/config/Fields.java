@@ -110,6 +110,12 @@ final class Fields {
         return v == null ? dflt : v;
     }
 
+    /** A size in bytes ({@code 512}, {@code 64KB}, {@code 100MB}, {@code 1GB}) between {@code min} and {@code max}. */
+    long size(String key, long dflt, long min, long max) {
+        Long v = read(key, (n, p) -> ctx.size(n, p, min, max));
+        return v == null ? dflt : v;
+    }
+
     Double decimal(String key, double min) {
         return read(key, (n, p) -> ctx.decimal(n, p, min));
     }

@@ -82,6 +82,38 @@ final class ReadContext {
         return "must be between " + min + " and " + max + ", got " + value;
     }
 
+    /**
+     * A size in bytes: a whole number, optionally followed by {@code KB}, {@code MB} or
+     * {@code GB} (multiples of 1024, as Logback's and most logrotate sizes are).
+     */
+    Long size(YamlNode node, String path, long min, long max) {
+        String text = text(node, path);
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"KB", "1024"}, {"MB", "1048576"}, {"GB", "1073741824"}, {"B", "1"}}) {
+            if (t.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                t = t.substring(0, t.length() - suffix[0].length()).trim();
+                break;
+            }
+        }
+        long value;
+        try {
+            value = Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            error(node.mark(), path, "expected a size such as 1048576, 512KB, 100MB or 1GB, got '" + text.trim() + "'");
+            return null;
+        }
+        if (value < min || value > max) {
+            error(node.mark(), path, "must be between " + min + " and " + max + " bytes, got " + text.trim());
+            return null;
+        }
+        return value;
+    }
+
     /** A decimal number no smaller than {@code min}. */
     Double decimal(YamlNode node, String path, double min) {
         String text = text(node, path);

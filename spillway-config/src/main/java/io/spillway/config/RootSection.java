@@ -3,6 +3,7 @@ package io.spillway.config;
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.ApplianceLimits;
 import io.spillway.core.model.GslbConfig;
+import io.spillway.core.model.LoggingConfig;
 import io.spillway.core.model.MonitorConfig;
 import io.spillway.core.model.ServiceConfig;
 import io.spillway.core.model.SpillwayConfig;
@@ -11,7 +12,7 @@ import io.spillway.core.model.VServerConfig;
 import java.time.Duration;
 import java.util.List;
 
-/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits}. */
+/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits, logging}. */
 final class RootSection {
 
     private RootSection() {
@@ -27,8 +28,9 @@ final class RootSection {
         GslbConfig gslb = gslbFields == null ? null : GslbSection.read(gslbFields);
         Duration grace = f.duration("shutdownGrace", SpillwayConfig.DEFAULT_SHUTDOWN_GRACE, Duration.ZERO, false);
         ApplianceLimits limits = limits(f.child("limits"));
+        LoggingConfig logging = LoggingSection.read(f.child("logging"));
         f.finish();
-        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits);
+        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits, logging);
     }
 
     private static ApplianceLimits limits(Fields f) {

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param shutdownGrace how long a stopping appliance lets in-flight requests and tunnels finish
  * @param limits        what the whole appliance holds at most
+ * @param logging       the appliance's own log and the access log
  */
 public record SpillwayConfig(
         AdminConfig admin,
@@ -18,7 +19,8 @@ public record SpillwayConfig(
         List<VServerConfig> vservers,
         GslbConfig gslb,
         Duration shutdownGrace,
-        ApplianceLimits limits) {
+        ApplianceLimits limits,
+        LoggingConfig logging) {
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -29,12 +31,20 @@ public record SpillwayConfig(
         vservers = vservers == null ? List.of() : List.copyOf(vservers);
         shutdownGrace = shutdownGrace == null ? DEFAULT_SHUTDOWN_GRACE : shutdownGrace;
         limits = limits == null ? ApplianceLimits.DEFAULT : limits;
+        logging = logging == null ? LoggingConfig.DEFAULT : logging;
     }
 
-    /** A configuration with the default {@code shutdownGrace} and {@code limits}. */
+    /** A configuration with the default {@code logging}. */
+    public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
+                          List<VServerConfig> vservers, GslbConfig gslb, Duration shutdownGrace,
+                          ApplianceLimits limits) {
+        this(admin, monitors, services, vservers, gslb, shutdownGrace, limits, null);
+    }
+
+    /** A configuration with the default {@code shutdownGrace}, {@code limits} and {@code logging}. */
     public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
                           List<VServerConfig> vservers, GslbConfig gslb) {
-        this(admin, monitors, services, vservers, gslb, null, null);
+        this(admin, monitors, services, vservers, gslb, null, null, null);
     }
 
     public Optional<MonitorConfig> monitor(String name) {

@@ -166,6 +166,28 @@ public final class Service {
     }
 
     /**
+     * Counts one response this service gave (its status, before anything the proxy does with
+     * it). Called by the proxy once per response, on the event loop; allocates nothing.
+     */
+    public void recordResponse(int status) {
+        slots.traffic().countRequest(status);
+    }
+
+    /** Counts one failed attempt to use this service (the proxy may then try another one). */
+    public void recordFailure(FailureReason reason) {
+        slots.traffic().countFailure(reason);
+    }
+
+    /**
+     * Responses by status class, failures by reason and state changes since the service first
+     * existed (reloads included). State changes are counted here, on every change that
+     * {@link ServiceListener}s hear of (M5).
+     */
+    public Traffic traffic() {
+        return slots.traffic();
+    }
+
+    /**
      * Takes the state a reload (P3) must not lose from the service of the same name that this
      * one replaces: an administrator's disable always, and what the monitors last said when
      * they still watch the same address (the restarted monitors go on from it, as they do for
@@ -243,6 +265,7 @@ public final class Service {
         if (before == after) {
             return;
         }
+        slots.traffic().countStateChange();
         for (ServiceListener l : listeners) {
             l.onStateChange(this, before, after, reason);
         }

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The connection slots of one vServer or one service, and the counters of what was done with
  * them (SPEC S7): the exact active count, admissions, spillovers, redirects, drops and
- * persistent admissions.
+ * persistent admissions, and the {@link Traffic} counters (requests by status class, bytes,
+ * failures, state changes).
  *
  * <p><b>Why a class of its own.</b> A reload (P3) builds a new {@link VirtualServer} or
  * {@link Service} for every entry whose configuration changed, while the connections admitted
@@ -38,6 +39,7 @@ public final class Slots {
     private final LongAdder redirects = new LongAdder();
     private final LongAdder drops = new LongAdder();
     private final LongAdder persistentAdmissions = new LongAdder();
+    private final Traffic traffic = new Traffic();
 
     /**
      * Reserves a slot if the active count is below {@code limit}; each reserved slot is given
@@ -95,6 +97,11 @@ public final class Slots {
 
     public long persistentAdmissions() {
         return persistentAdmissions.sum();
+    }
+
+    /** The traffic counters, which go on across reloads with the slots. */
+    Traffic traffic() {
+        return traffic;
     }
 
     void countSpillover() {

@@ -21,7 +21,9 @@ import java.net.InetAddress;
  *   return null, counted on the head, and the listener answers with a 302 or a close.</li>
  * </ol>
  *
- * The decision allocates nothing when persistence is off or keyed by the full address.
+ * The decision allocates nothing when persistence is off or keyed by the full address;
+ * {@link #admitDetailed} answers with {@link Admission}s made once per chain member, so it
+ * allocates nothing more.
  *
  * <p>The persistence table names vServers rather than holding them, and a reload (P3) that
  * rebuilds the chain hands it the previous chain's table when the persistence settings are
@@ -36,6 +38,9 @@ public final class SpilloverChain {
     private final VirtualServer head;
     /** The chain, head first: where a pinned name is looked up. */
     private final VirtualServer[] members;
+    /** Per member: the admission of a walk, and of a persistence hit. */
+    private final Admission[] walked;
+    private final Admission[] pinned;
     private final PersistenceTable persistence;
     private final WhenFull whenFull;
     private final String redirectUrl;
@@ -44,6 +49,12 @@ public final class SpilloverChain {
         SpilloverConfig spill = head.config().spillover();
         this.head = head;
         this.members = members(head);
+        this.walked = new Admission[members.length];
+        this.pinned = new Admission[members.length];
+        for (int i = 0; i < members.length; i++) {
+            walked[i] = new Admission(members[i], false, i > 0);
+            pinned[i] = new Admission(members[i], true, i > 0);
+        }
         this.persistence = persistence;
         this.whenFull = spill.whenFull();
         this.redirectUrl = spill.redirectUrl();
@@ -90,14 +101,14 @@ public final class SpilloverChain {
         return chain;
     }
 
-    /** The vServer of this chain with that name, or null. */
-    private VirtualServer member(String name) {
-        for (VirtualServer vs : members) {
-            if (vs.name().equals(name)) {
-                return vs;
+    /** The position in this chain of the vServer with that name, or -1. */
+    private int member(String name) {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i].name().equals(name)) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     public VirtualServer head() {
@@ -125,37 +136,48 @@ public final class SpilloverChain {
      *         redirect or drop
      */
     public VirtualServer admit(InetAddress client) {
+        return admitDetailed(client).vserver();
+    }
+
+    /**
+     * Admits a connection from {@code client} like {@link #admit}, and says how: whether
+     * persistence took it and whether it went past the head. Allocates nothing.
+     *
+     * @return the admission; its {@link Admission#vserver()} is null when the chain is full and
+     *         {@link #whenFull()} is redirect or drop
+     */
+    public Admission admitDetailed(InetAddress client) {
         if (persistence != null && client != null) {
             String pinnedName = persistence.get(client);
-            VirtualServer pinned = pinnedName == null ? null : member(pinnedName);
-            if (pinned != null && pinned.isUp()) {
-                pinned.acquireForced();
-                pinned.countPersistentAdmission();
-                return pinned;
+            int index = pinnedName == null ? -1 : member(pinnedName);
+            if (index >= 0 && members[index].isUp()) {
+                VirtualServer vs = members[index];
+                vs.acquireForced();
+                vs.countPersistentAdmission();
+                return pinned[index];
             }
         }
-        VirtualServer vs = head;
-        for (int hop = 0; vs != null && hop < MAX_HOPS; hop++) {
+        for (int hop = 0; hop < members.length; hop++) {
+            VirtualServer vs = members[hop];
             if (vs.isUp() && vs.tryAcquire()) {
                 if (persistence != null && client != null) {
                     persistence.put(client, vs.name());
                 }
-                return vs;
+                return walked[hop];
             }
-            if (vs.backup() == null) {
+            if (hop == members.length - 1) {
                 break;
             }
             vs.countSpillover();
-            vs = vs.backup();
         }
         switch (whenFull) {
             case ACCEPT -> {
                 head.acquireForced();
-                return head;
+                return walked[0];
             }
             case REDIRECT -> head.countRedirect();
             case DROP -> head.countDrop();
         }
-        return null;
+        return Admission.REFUSED;
     }
 }

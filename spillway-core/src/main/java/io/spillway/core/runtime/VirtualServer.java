@@ -152,6 +152,29 @@ public final class VirtualServer implements ServiceListener {
         return slots.persistentAdmissions();
     }
 
+    /**
+     * Counts one HTTP request answered on this vServer (its final status, whoever produced it:
+     * a service, the proxy's own 502/504, a redirect). Called by the proxy once per request, on
+     * the event loop; allocates nothing and never contends.
+     */
+    public void recordRequest(int status) {
+        slots.traffic().countRequest(status);
+    }
+
+    /**
+     * Adds the bytes one request or connection moved: {@code in} received from the client,
+     * {@code out} sent to it. The proxy calls it when an HTTP exchange ends and when a TCP
+     * connection or tunnel closes (or more often, with the bytes since its last call).
+     */
+    public void addBytes(long in, long out) {
+        slots.traffic().addBytes(in, out);
+    }
+
+    /** Requests by status class and bytes each way since the vServer first existed (reloads included). */
+    public Traffic traffic() {
+        return slots.traffic();
+    }
+
     void countSpillover() {
         slots.countSpillover();
     }

@@ -22,8 +22,14 @@ import java.util.function.Supplier;
  * per connection, S8), connections served since start, errors (connections dropped when the
  * chain was full), and D1's available services and their weight sum. The recent response time is
  * the weighted mean of the UP services' smoothed response times now; the average response time
- * is the mean of all recent figures this builder has reported, i.e. its history. The runtime does
- * not count bytes yet, so bandwidth is reported as 0.
+ * is the mean of all recent figures this builder has reported, i.e. its history.
+ *
+ * <p><b>Bandwidth</b> is the bytes the vServer moved both ways (its {@code Traffic} counters, in
+ * plus out) since this builder's previous report of the domain, divided by the time between the
+ * two reports: bytes per second over the last interval, as G1 asks. The first report of a domain
+ * has no interval and says 0; so does one that finds the counters lower than before (the vServer
+ * was removed and added again by reloads), which starts the next interval from there. A vServer
+ * that a reload changed keeps its counters, so its bandwidth goes on across the reload.
  * A domain whose vServer does not exist (after a reload removed it) is reported DOWN.
  */
 public final class ReportBuilder {
@@ -32,6 +38,8 @@ public final class ReportBuilder {
     private final List<GslbConfig.Publish> publish;
     private final Supplier<RuntimeGraph> graph;
     private final Map<String, double[]> history = new ConcurrentHashMap<>();
+    /** Per domain: {bytes in + out, epoch millis} at the previous report. */
+    private final Map<String, long[]> lastBytes = new ConcurrentHashMap<>();
 
     public ReportBuilder(String site, List<GslbConfig.Publish> publish, Supplier<RuntimeGraph> graph) {
         this.site = site;
@@ -48,7 +56,7 @@ public final class ReportBuilder {
         List<DomainReport> domains = new ArrayList<>(publish.size());
         for (GslbConfig.Publish p : publish) {
             VirtualServer vs = g == null ? null : g.vserver(p.vserver());
-            domains.add(vs == null ? down(p) : domain(p, vs));
+            domains.add(vs == null ? down(p) : domain(p, vs, nowMillis));
         }
         return new SiteReport(site, aggregatorSite, epoch, sequence, nowMillis, domains);
     }
@@ -57,7 +65,7 @@ public final class ReportBuilder {
         return new DomainReport(p.domain(), p.vserver(), p.address(), false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    private DomainReport domain(GslbConfig.Publish p, VirtualServer vs) {
+    private DomainReport domain(GslbConfig.Publish p, VirtualServer vs, long nowMillis) {
         int threshold = vs.threshold();
         int active = vs.activeConnections();
         int available = threshold == VirtualServer.UNLIMITED ? VirtualServer.UNLIMITED : Math.max(0, threshold - active);
@@ -79,7 +87,24 @@ public final class ReportBuilder {
         double recent = rtWeight == 0 ? 0 : weightedRt / rtWeight;
         double average = recordHistory(p.domain(), recent, rtWeight > 0);
         return new DomainReport(p.domain(), p.vserver(), p.address(), vs.isUp(), threshold, available, active,
-                active, vs.admitted(), average, recent, vs.drops(), 0, upServices, weightSum);
+                active, vs.admitted(), average, recent, vs.drops(), bandwidth(p.domain(), vs, nowMillis),
+                upServices, weightSum);
+    }
+
+    /** Bytes per second since the previous report of {@code domain}; 0 without one. */
+    private long bandwidth(String domain, VirtualServer vs, long nowMillis) {
+        long bytes = vs.traffic().bytesIn() + vs.traffic().bytesOut();
+        long[] last = lastBytes.computeIfAbsent(domain, d -> new long[] {-1, 0});
+        synchronized (last) {
+            long previousBytes = last[0];
+            long elapsed = nowMillis - last[1];
+            last[0] = bytes;
+            last[1] = nowMillis;
+            if (previousBytes < 0 || bytes < previousBytes || elapsed <= 0) {
+                return 0;
+            }
+            return (bytes - previousBytes) * 1000 / elapsed;
+        }
     }
 
     /** Running mean of the recent figures that had samples: {sum, count}. */

@@ -1,0 +1,96 @@
+package io.spillway.core.runtime;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The traffic counters of one vServer or one service: requests by status class, bytes each
+ * way, failures by reason and state changes. They live in {@link Slots}, so a vServer or service
+ * that a reload rebuilds (P3) goes on counting where its predecessor was.
+ *
+ * <p>Every counter is a {@link LongAdder}: the event loops that count the same vServer at once
+ * each add to their own cell, and nothing contends on the data path; a scrape sums the cells.
+ * Counting allocates nothing. A vServer uses the request and byte counters, a service the
+ * request, failure and state-change counters.
+ */
+public final class Traffic {
+
+    private static final int FAILURE_REASONS = FailureReason.values().length;
+
+    private final LongAdder[] requests = adders(StatusClass.values().length);
+    private final LongAdder[] failures = adders(FAILURE_REASONS);
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder stateChanges = new LongAdder();
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] out = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new LongAdder();
+        }
+        return out;
+    }
+
+    /** Counts one answered request by its status class; a code outside 100-599 is not counted. */
+    void countRequest(int status) {
+        int index = StatusClass.index(status);
+        if (index >= 0) {
+            requests[index].increment();
+        }
+    }
+
+    /** Adds bytes received from clients ({@code in}) and sent to them ({@code out}); negatives are ignored. */
+    void addBytes(long in, long out) {
+        if (in > 0) {
+            bytesIn.add(in);
+        }
+        if (out > 0) {
+            bytesOut.add(out);
+        }
+    }
+
+    void countFailure(FailureReason reason) {
+        failures[reason.ordinal()].increment();
+    }
+
+    void countStateChange() {
+        stateChanges.increment();
+    }
+
+    public long requests(StatusClass statusClass) {
+        return requests[statusClass.ordinal()].sum();
+    }
+
+    /** Requests of every status class. */
+    public long requests() {
+        long sum = 0;
+        for (LongAdder a : requests) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long failures(FailureReason reason) {
+        return failures[reason.ordinal()].sum();
+    }
+
+    /** Failures of every reason. */
+    public long failures() {
+        long sum = 0;
+        for (LongAdder a : failures) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    public long stateChanges() {
+        return stateChanges.sum();
+    }
+}
