@@ -33,7 +33,7 @@ wait_port "$backend"; wait_port "$spill"; wait_port "$hap"
 
 for target in "spillway:$spill" "haproxy:$hap"; do
     name=${target%%:*}; port=${target##*:}
-    ( cd "$smuggler" && python3 smuggler.py -u "http://127.0.0.1:$port/" -c "configs/$config.py" -t 3 --no-color \
+    ( cd "$smuggler" && python3 smuggler.py -u "http://127.0.0.1:$port/" -c "$config.py" -t 3 --no-color \
         -l "$work/$name.findings" > "$work/$name.out" 2>&1 ) || true
     mutations=$(grep -c -E 'OK|DISCONNECTED|TIMEOUT|POTENTIAL|FOUND' "$work/$name.out" || true)
     findings=$(grep -c -E 'CLTE|TECL' "$work/$name.findings" 2>/dev/null || true)

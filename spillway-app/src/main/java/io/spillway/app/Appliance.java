@@ -110,6 +110,7 @@ public final class Appliance implements AutoCloseable {
             return parts == null ? null : parts.table();
         }, () -> config.gslb());
         proxy.setPeerRouter(peerRouting);
+        proxy.setAccessLog(accessLog);
         proxy.start();
         monitors = new MonitorRuntime(transport, g);
         monitors.start();

@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import io.spillway.core.log.AccessAction;
 import io.spillway.core.model.WhenFull;
+import io.spillway.core.runtime.Admission;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
 import org.slf4j.Logger;
@@ -61,15 +63,18 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             }
             ch.closeFuture().addListener(f -> clientLimit.release(client));
         }
-        VirtualServer vs = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
-        if (vs != null) {
-            vs.acquireForced();
+        VirtualServer peer = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
+        Admission admission;
+        if (peer != null) {
+            peer.acquireForced();
+            admission = new Admission(peer, false, false);
         } else {
-            vs = chain.admit(client);
+            admission = chain.admitDetailed(client);
         }
-        if (vs != null) {
-            connection.admitted(vs);
-        } else if (!connection.route().isHttp() || chain.whenFull() != WhenFull.REDIRECT) {
+        connection.admitted(admission);
+        if (!admission.admitted() && (!connection.route().isHttp() || chain.whenFull() != WhenFull.REDIRECT)) {
+            long now = System.nanoTime();
+            connection.done(System.currentTimeMillis(), now, null, null, null, 0, 0, 0, AccessAction.DROP);
             ch.close();
             return;
         }

@@ -1,6 +1,10 @@
 package io.spillway.proxy;
 
 import io.netty.channel.Channel;
+import io.spillway.core.log.AccessAction;
+import io.spillway.core.log.AccessLog;
+import io.spillway.core.log.AccessRecord;
+import io.spillway.core.runtime.Admission;
 import io.spillway.core.runtime.VirtualServer;
 
 import java.net.InetAddress;
@@ -36,17 +40,21 @@ final class ClientConnection {
     private final ClientTimer timer;
     private final UpstreamPool pool;
     private final UpstreamConnector connector;
+    private final AccessLog accessLog;
+    private Admission admission;
     private VirtualServer vserver;
     private boolean overClientLimit;
     private InetAddress address;
     private int clientHash;
 
-    ClientConnection(Channel channel, Route route, ClientTimer timer, UpstreamPool pool, UpstreamConnector connector) {
+    ClientConnection(Channel channel, Route route, ClientTimer timer, UpstreamPool pool, UpstreamConnector connector,
+                     AccessLog accessLog) {
         this.channel = channel;
         this.route = route;
         this.timer = timer;
         this.pool = pool;
         this.connector = connector;
+        this.accessLog = accessLog;
     }
 
     /** Called once, on the event loop, when the connection becomes active and before admission. */
@@ -69,10 +77,41 @@ final class ClientConnection {
         return overClientLimit;
     }
 
-    /** The connection holds a slot of {@code vs} until it closes. */
-    void admitted(VirtualServer vs) {
+    /** The chain's answer: the connection holds a slot of its vServer until it closes, or none (redirect). */
+    void admitted(Admission a) {
+        admission = a;
+        VirtualServer vs = a.vserver();
         vserver = vs;
-        channel.closeFuture().addListener(f -> vs.release());
+        if (vs != null) {
+            channel.closeFuture().addListener(f -> vs.release());
+        }
+    }
+
+    /** Whether the access log takes records now (it may change on a reload: asked per record). */
+    boolean logsAccess() {
+        return accessLog.enabled();
+    }
+
+    /**
+     * One HTTP request or TCP connection is over (SPEC S1 figures, CONTRACT access log): counted
+     * on the vServer that served it, and logged when the access log is on. {@code method} and
+     * {@code path} are null for TCP; {@code status} 0 when no status was sent.
+     */
+    void done(long startMillis, long startNanos, String service, String method, String path, int status,
+              long bytesIn, long bytesOut, AccessAction action) {
+        VirtualServer vs = vserver != null ? vserver : route.chain().head();
+        if (vserver != null) {
+            if (status > 0) {
+                vs.recordRequest(status);
+            }
+            vs.addBytes(bytesIn, bytesOut);
+        }
+        if (accessLog.enabled()) {
+            accessLog.log(new AccessRecord(startMillis, (java.net.InetSocketAddress) channel.remoteAddress(), vs.name(),
+                    service, route.config().protocol().configName(), method, path, status, bytesIn, bytesOut,
+                    (System.nanoTime() - startNanos) / 1_000_000, admission != null && admission.spilled(),
+                    admission != null && admission.persisted(), action));
+        }
     }
 
     Channel channel() {

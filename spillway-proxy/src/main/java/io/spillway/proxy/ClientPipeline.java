@@ -6,7 +6,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.spillway.core.log.AccessLog;
 import io.spillway.proxy.http1.Http1RequestDecoder;
+
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds the pipeline of each accepted client connection from the route its listener holds at
@@ -32,14 +35,16 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private final UpstreamPools pools;
     private final ChannelGroup clients;
     private final ConnectionBudget budget;
+    private final AtomicReference<AccessLog> accessLog;
 
     ClientPipeline(Listener listener, UpstreamConnector connector, UpstreamPools pools, ChannelGroup clients,
-                   ConnectionBudget budget) {
+                   ConnectionBudget budget, AtomicReference<AccessLog> accessLog) {
         this.listener = listener;
         this.connector = connector;
         this.pools = pools;
         this.clients = clients;
         this.budget = budget;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -58,14 +63,14 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 ch.config().setAutoRead(false);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 ClientTimer timer = ClientTimer.of(route);
-                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector);
+                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector, accessLog.get());
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 p.addLast("timer", timer);
                 p.addLast("tcp", new TcpConnection(connection));
             }
             case HTTP, HTTPS -> {
                 ClientTimer timer = ClientTimer.of(route);
-                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector);
+                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector, accessLog.get());
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {

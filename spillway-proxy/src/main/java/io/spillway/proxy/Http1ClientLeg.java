@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.spillway.core.log.AccessAction;
 import io.spillway.core.runtime.Service;
 import io.spillway.proxy.http1.Http1DecodeFailure;
 import io.spillway.proxy.http1.Http1End;
@@ -71,6 +72,15 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean draining;
     private boolean closing;
     private boolean inputShutdown;
+    // what is counted and logged of the current request (see requestDone)
+    private boolean accounting;
+    private long startMillis;
+    private long startNanos;
+    private String method;
+    private String path;
+    private long bytesIn;
+    private long bytesOut;
+    private int status;
 
     Http1ClientLeg(ClientConnection connection, String scheme) {
         this.connection = connection;
@@ -112,15 +122,18 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         } else if (!exchange.requestComplete()) {
             if (msg instanceof ByteBuf content) {
                 connection.timer().bodyReceived(content.readableBytes());
+                bytesIn += content.readableBytes();
                 exchange.clientContent(content);
             } else if (msg instanceof Http1End end) {
                 connection.timer().bodyDone();
                 exchange.clientEnd(end);
             } else if (msg instanceof Http1DecodeFailure failure) {
+                ProxiedExchange ex = exchange;
                 exchange.abort();
                 exchange = null;
                 if (responseStarted) {
                     closing = true;
+                    requestDone(ex.servedBy(), AccessAction.SERVED);
                     client.close();
                 } else {
                     respondAndClose(failure.status(), failure.reason());
@@ -136,6 +149,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private void clientToProxyRequest(Object msg) {
         if (msg instanceof Http1DecodeFailure failure) {
             connection.timer().headReceived();
+            startRequest(null);
             respondAndClose(failure.status(), failure.reason());
             return;
         }
@@ -144,18 +158,23 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         connection.timer().headReceived();
+        startRequest(head);
         if (connection.isOverClientLimit()) {
             head.release();
-            respondAndClose(429, "too many connections from this client");
+            respondAndClose(429, "too many connections from this client", AccessAction.DROP);
             return;
         }
         if (connection.vserver() == null) {
             head.release();
             String url = connection.route().chain().redirectUrl();
             closing = true;
-            writeAndClose(url == null
+            status = url == null ? 503 : 302;
+            ByteBuf answer = url == null
                     ? HttpResponses.error(client.alloc(), 503, "all virtual servers are full")
-                    : HttpResponses.redirect(client.alloc(), url));
+                    : HttpResponses.redirect(client.alloc(), url);
+            bytesOut += answer.readableBytes();
+            requestDone(null, url == null ? AccessAction.DROP : AccessAction.REDIRECT);
+            writeAndClose(answer);
             return;
         }
         if (head.isConnect()) {
@@ -177,6 +196,31 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         ProxiedExchange ex = new ProxiedExchange(this, forwarded, method, upgrade, requestVersion == Http1Version.HTTP_1_0);
         exchange = ex;
         ex.start();
+    }
+
+    /** Starts counting a request ({@code head} null: one that could not be decoded). */
+    private void startRequest(RequestHead head) {
+        accounting = true;
+        startMillis = System.currentTimeMillis();
+        startNanos = System.nanoTime();
+        status = 0;
+        bytesOut = 0;
+        bytesIn = head == null ? 0 : head.length();
+        if (head != null && connection.logsAccess()) {
+            method = head.string(head.start(), head.methodEnd());
+            path = head.target();
+        } else {
+            method = null;
+            path = null;
+        }
+    }
+
+    /** The current request is over: counted on the vServer and logged (once). */
+    private void requestDone(String service, AccessAction action) {
+        if (accounting) {
+            accounting = false;
+            connection.done(startMillis, startNanos, service, method, path, status, bytesIn, bytesOut, action);
+        }
     }
 
     private boolean noPending() {
@@ -236,6 +280,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
         ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, keepAlive);
         head.release();
+        bytesOut += bytes.readableBytes();
         client.writeAndFlush(bytes);
     }
 
@@ -245,13 +290,16 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, open);
         closeAfterResponse = !ResponseHeadWriter.keepsClientOpen(head, requestVersion, open);
         responseStarted = true;
+        status = head.status();
         head.release();
+        bytesOut += bytes.readableBytes();
         client.write(bytes, client.voidPromise());
     }
 
     @Override
     public void proxyToClientContent(ByteBuf content) {
         // no promise per write: a failed write fires exceptionCaught, which closes the connection
+        bytesOut += content.readableBytes();
         client.write(content, client.voidPromise());
     }
 
@@ -278,6 +326,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         exchange = null;
+        requestDone(done.servedBy(), AccessAction.SERVED);
         if (closeAfterResponse || !done.requestComplete() || !keepAlive || draining) {
             closing = true;
             updateReading();
@@ -297,7 +346,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void exchangeFailed(ProxiedExchange failed, int status, String detail) {
         if (exchange == failed) {
             exchange = null;
-            respondAndClose(status, detail);
+            respondAndClose(status, detail, AccessAction.SERVED, failed.servedBy());
         }
     }
 
@@ -306,6 +355,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (exchange == broken) {
             exchange = null;
             closing = true;
+            requestDone(broken.servedBy(), AccessAction.SERVED);
             client.close();
         }
     }
@@ -331,9 +381,13 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         exchange = null;
         ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), response, requestVersion, true);
         response.release();
+        status = 101;
+        bytesOut += bytes.readableBytes();
+        requestDone(ex.servedBy(), AccessAction.SERVED);
         client.writeAndFlush(bytes);
         connection.timer().tunnel(connection.route().tunnelTimeoutMillis());
-        Relay.start(client, server.channel());
+        Relay relay = Relay.start(client, server.channel());
+        client.closeFuture().addListener(f -> connection.vserver().addBytes(relay.bytesFromClient(), relay.bytesToClient()));
         client.pipeline().remove(this);
         decoder.upgradeAccepted(); // what the client sent after its request now goes to the relay
         client.pipeline().remove(decoder);
@@ -348,9 +402,25 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
-    private void respondAndClose(int status, String detail) {
+    private void respondAndClose(int code, String detail) {
+        respondAndClose(code, detail, AccessAction.SERVED, null);
+    }
+
+    private void respondAndClose(int code, String detail, AccessAction action) {
+        respondAndClose(code, detail, action, null);
+    }
+
+    /** Answers the current request with an error of the proxy's own, then closes. */
+    private void respondAndClose(int code, String detail, AccessAction action, String service) {
         closing = true;
-        writeAndClose(HttpResponses.error(client.alloc(), status, detail));
+        ByteBuf answer = HttpResponses.error(client.alloc(), code, detail);
+        if (!accounting) {
+            startRequest(null);
+        }
+        status = code;
+        bytesOut += answer.readableBytes();
+        requestDone(service, action);
+        writeAndClose(answer);
     }
 
     private void writeAndClose(ByteBuf response) {
@@ -374,10 +444,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             }
         } else if (evt == ClientTimer.BODY_TIMEOUT) {
             if (exchange != null && !exchange.requestComplete()) {
+                ProxiedExchange ex = exchange;
                 exchange.abort();
                 exchange = null;
                 if (responseStarted) {
                     closing = true;
+                    requestDone(ex.servedBy(), AccessAction.SERVED);
                     ctx.close();
                 } else {
                     respondAndClose(408, "the request body did not arrive in time");
@@ -393,8 +465,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             // the client sent FIN: answer what it asked for, then close (a truncated request is dropped)
             inputShutdown = true;
             if (exchange != null && !exchange.requestComplete()) {
+                ProxiedExchange ex = exchange;
                 exchange.abort();
                 exchange = null;
+                requestDone(ex.servedBy(), AccessAction.SERVED);
                 ctx.close();
             } else {
                 closeIfClientIsDone();
@@ -407,8 +481,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         if (exchange != null) {
+            ProxiedExchange ex = exchange;
             exchange.abort();
             exchange = null;
+            requestDone(ex.servedBy(), AccessAction.SERVED); // the client left before its answer was complete
         }
         for (Object m = peekPending(); m != null; m = peekPending()) {
             pending.poll();

@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.Service;
 import io.spillway.proxy.http1.Http1DecodeFailure;
 import io.spillway.proxy.http1.Http1End;
@@ -49,6 +50,7 @@ final class ProxiedExchange {
     /** Body parts that arrived before a server leg was there; an {@link Http1End} ends them. */
     private ArrayDeque<Object> buffered;
     private Service service;
+    private String servedBy;
     private ServerLeg server;
     private boolean retriedStale;
     private boolean requestComplete;
@@ -113,6 +115,7 @@ final class ProxiedExchange {
             return;
         }
         server = leg;
+        servedBy = service.name();
         leg.attach(this);
         startNanos = System.nanoTime();
         leg.writeHead(head.retainedDuplicate(), method, decodeChunked);
@@ -136,6 +139,7 @@ final class ProxiedExchange {
             return;
         }
         log.debug("{}: connect to {} failed: {}", client.connection().channel(), service.name(), cause.toString());
+        service.recordFailure(FailureReason.CONNECT);
         releaseService();
         selectService(502, "no service could be reached");
     }
@@ -188,6 +192,7 @@ final class ProxiedExchange {
         if (r.isSwitchingProtocols()) {
             if (!upgradeRequested || !requestComplete) {
                 r.release();
+                service.recordFailure(FailureReason.BAD_RESPONSE);
                 serverBroken("the service switched protocols unasked");
                 return;
             }
@@ -203,6 +208,7 @@ final class ProxiedExchange {
         if (upgradeRequested) {
             client.upgradeRefused(this);
         }
+        service.recordResponse(r.status());
         responseStarted = true;
         client.proxyToClientResponse(r);
     }
@@ -244,12 +250,14 @@ final class ProxiedExchange {
     /** The service's response could not be decoded. */
     void serverDecodeFailed(ServerLeg from, Http1DecodeFailure failure) {
         if (!finished && from == server) {
+            service.recordFailure(FailureReason.BAD_RESPONSE);
             serverBroken("the service sent an invalid response: " + failure.reason());
         }
     }
 
     private void switchProtocols() {
         finished = true;
+        service.recordResponse(101);
         service.responseTime().record(System.nanoTime() - startNanos);
         Service s = service;
         service = null; // the tunnel holds the slot now
@@ -296,6 +304,7 @@ final class ProxiedExchange {
             return;
         }
         log.debug("{}: {} (response started: {}, reused: {})", client.connection().channel(), why, responseStarted, from.isReused());
+        service.recordFailure(FailureReason.RESET);
         if (!responseStarted && !interimSent && from.isReused() && !retriedStale && bodyBytesSent == 0 && method.isIdempotent()) {
             // a pooled connection the service had already closed: one fresh connect, same service
             retriedStale = true;
@@ -317,6 +326,7 @@ final class ProxiedExchange {
             return;
         }
         log.debug("{}: {} sent nothing for the server timeout", client.connection().channel(), service.name());
+        service.recordFailure(FailureReason.TIMEOUT);
         if (responseStarted) {
             abort();
             client.exchangeBroken(this);
@@ -373,6 +383,11 @@ final class ProxiedExchange {
             service.release();
             service = null;
         }
+    }
+
+    /** The service whose connection the request went to last (null when none was reached). */
+    String servedBy() {
+        return servedBy;
     }
 
     /** Whether the request's method is HEAD (its response has no body whatever its head says). */

@@ -5,6 +5,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.spillway.core.log.AccessLog;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -44,6 +45,7 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicReference<PeerRouter> peerRouter = new AtomicReference<>();
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
     private final ConnectionBudget budget;
+    private final AtomicReference<AccessLog> accessLog = new AtomicReference<>(AccessLog.NONE);
     private final Map<ListenKey, Listener> listeners = new LinkedHashMap<>();
     private Map<String, Listener> byVServer = new HashMap<>();
     private RuntimeGraph graph;
@@ -78,6 +80,11 @@ public final class ProxyServer implements AutoCloseable {
      */
     public void setPeerRouter(PeerRouter router) {
         peerRouter.set(router);
+    }
+
+    /** Where new connections' requests and TCP connections are logged (the access log); none by default. */
+    public void setAccessLog(AccessLog log) {
+        accessLog.set(log == null ? AccessLog.NONE : log);
     }
 
     /** Where the named vServer listens, or null when it has no listener. */
@@ -174,7 +181,7 @@ public final class ProxyServer implements AutoCloseable {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
                 .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
-                .childHandler(new ClientPipeline(l, connector, pools, clients, budget))
+                .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog))
                 .bind(at).sync().channel());
         log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());
     }

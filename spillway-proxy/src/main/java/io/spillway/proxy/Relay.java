@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -32,9 +33,13 @@ import io.netty.util.ReferenceCountUtil;
  * on either channel (the client's {@link ClientTimer}: the idle or tunnel timeout) closes it.
  *
  * <p>Both channels must be on the same event loop. The relay owns nothing else: whoever holds a
- * slot for the pair releases it on the client channel's close future.
+ * slot for the pair releases it on the client channel's close future, where it may also read
+ * the bytes that went each way.
  */
 final class Relay {
+
+    private final Side client;
+    private final Side server;
 
     /**
      * Read sizes of both sides of a relay: from 64 KiB up to 256 KiB while reads fill their
@@ -46,7 +51,19 @@ final class Relay {
     /** Name of the relay handler in both pipelines. */
     static final String NAME = "relay";
 
-    private Relay() {
+    private Relay(Side client, Side server) {
+        this.client = client;
+        this.server = server;
+    }
+
+    /** Bytes read from the client and passed to the service so far. */
+    long bytesFromClient() {
+        return client.bytes;
+    }
+
+    /** Bytes read from the service and passed to the client so far. */
+    long bytesToClient() {
+        return server.bytes;
     }
 
     /**
@@ -54,7 +71,7 @@ final class Relay {
      * both pipelines and starts reading both. Handlers that still decode a protocol must be
      * removed after this call, so that bytes they held are relayed too.
      */
-    static void start(Channel client, Channel server) {
+    static Relay start(Channel client, Channel server) {
         Side c = new Side(client);
         Side s = new Side(server);
         c.peer = s;
@@ -68,6 +85,7 @@ final class Relay {
         s.gate.follow(client);
         c.gate.open(ReadGate.NO_PEER);
         s.gate.open(ReadGate.NO_PEER);
+        return new Relay(c, s);
     }
 
     private static final class Side extends ChannelInboundHandlerAdapter {
@@ -77,6 +95,7 @@ final class Relay {
         final Channel channel;
         final ReadGate gate;
         Side peer;
+        long bytes;
         private boolean inputDone;
 
         Side(Channel channel) {
@@ -90,6 +109,9 @@ final class Relay {
             if (!to.isActive()) {
                 ReferenceCountUtil.release(msg);
                 return;
+            }
+            if (msg instanceof ByteBuf b) {
+                bytes += b.readableBytes();
             }
             to.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             if (!to.isWritable()) {

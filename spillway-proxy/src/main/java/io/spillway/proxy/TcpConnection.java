@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.spillway.core.log.AccessAction;
+import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.Service;
 
 /**
@@ -17,7 +19,8 @@ import io.spillway.core.runtime.Service;
  * before the client is given up. The client is not read until the relay starts.
  *
  * <p>The service slot is held for the connection's life and released once, by the client
- * channel's close future, which also closes the service connection.
+ * channel's close future, which also closes the service connection and counts and logs the
+ * connection (bytes each way, the service that served it).
  */
 final class TcpConnection extends ChannelInboundHandlerAdapter {
 
@@ -26,7 +29,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private final ClientConnection connection;
     private ServiceAttempts attempts;
     private Service service;
+    private String serviceName;
     private Channel server;
+    private Relay relay;
 
     TcpConnection(ClientConnection connection) {
         this.connection = connection;
@@ -36,11 +41,16 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
         attempts = connection.attempts();
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
         client.closeFuture().addListener(f -> {
             releaseService();
             if (server != null) {
                 Relay.closeOnFlush(server);
             }
+            long in = relay == null ? 0 : relay.bytesFromClient();
+            long out = relay == null ? 0 : relay.bytesToClient();
+            connection.done(startMillis, startNanos, serviceName, null, null, 0, in, out, AccessAction.SERVED);
         });
         connectNext(client);
     }
@@ -66,11 +76,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (done.isSuccess()) {
+            serviceName = service.name();
             client.pipeline().remove(this);
-            Relay.start(client, done.channel());
+            relay = Relay.start(client, done.channel());
             return;
         }
         log.debug("{}: connect to {} failed: {}", client, service.name(), done.cause().toString());
+        service.recordFailure(FailureReason.CONNECT);
         server = null;
         releaseService();
         connectNext(client);
