@@ -35,7 +35,8 @@ for target in "spillway:$spill" "haproxy:$hap"; do
     name=${target%%:*}; port=${target##*:}
     ( cd "$smuggler" && python3 smuggler.py -u "http://127.0.0.1:$port/" -c "$config.py" -t 3 --no-color \
         -l "$work/$name.findings" > "$work/$name.out" 2>&1 ) || true
-    mutations=$(grep -c -E 'OK|DISCONNECTED|TIMEOUT|POTENTIAL|FOUND' "$work/$name.out" || true)
-    findings=$(grep -c -E 'CLTE|TECL' "$work/$name.findings" 2>/dev/null || true)
-    echo "$name: $mutations mutations tried, ${findings:-0} findings (log: $work/$name.out)"
+    clean() { tr '\r' '\n' < "$work/$name.out" | sed 's/\x1b\[[0-9;]*m//g'; }
+    mutations=$(clean | grep -cE '^\s*\[[^]]+\]\s*: (OK|DISCONNECTED|TIMEOUT|.*Issue Found)' || true)
+    findings=$(clean | grep -ci 'issue found' || true)
+    echo "$name: $mutations mutations tried, $findings potential desyncs found (log: $work/$name.out)"
 done

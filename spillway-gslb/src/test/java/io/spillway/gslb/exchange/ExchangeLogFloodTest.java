@@ -69,23 +69,26 @@ class ExchangeLogFloodTest {
             assertThat(written).as("lines for %d bad connections in %d s", flood, seconds).isLessThanOrEqualTo(bound);
             assertThat(log.messages()).as("every line of this class").hasSizeLessThanOrEqualTo((int) (2 * bound));
 
-            // logging resumes once a token is back: the count of what was held back comes first
+            // logging resumes once a token is back: the count of what was held back comes first, and
+            // every bad connection of this test ends up either logged or counted in a report (on a
+            // slow machine the first report may come before the last of the burst was handled, so
+            // the test sends one more bad connection per poll until the accounts close)
             AtomicInteger more = new AtomicInteger();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 badConnection(flood + more.getAndIncrement());
-                return log.messages().stream().anyMatch(m -> SUPPRESSED.matcher(m).matches());
+                List<String> now = log.messages();
+                long reported = 0;
+                for (String m : now) {
+                    Matcher matcher = SUPPRESSED.matcher(m);
+                    if (matcher.matches()) {
+                        reported += Long.parseLong(matcher.group(1));
+                    }
+                }
+                long logged = now.stream().filter(m -> m.startsWith(CLOSING)).count();
+                // the connection sent in this poll may still be on its way: it is not required yet
+                return reported > 0 && reported + logged >= flood + more.get() - 1;
             });
             List<String> lines = log.messages();
-            long reported = 0;
-            for (String m : lines) {
-                Matcher matcher = SUPPRESSED.matcher(m);
-                if (matcher.matches()) {
-                    reported += Long.parseLong(matcher.group(1));
-                }
-            }
-            long logged = lines.stream().filter(m -> m.startsWith(CLOSING)).count();
-            // every bad connection of this test is either logged or counted in a report
-            assertThat(reported + logged).isGreaterThanOrEqualTo(flood + more.get());
             int report = indexOfFirstReport(lines);
             assertThat(lines.get(report + 1)).as("the report precedes the line that resumes").startsWith(CLOSING);
             assertThat(lines).filteredOn(m -> m.startsWith(CLOSING))
