@@ -6,10 +6,12 @@ import java.util.Optional;
 
 /**
  * A whole appliance configuration: the immutable model the runtime graph is built from.
- * Every section is present (empty lists when the file has none); {@code gslb} may be null.
+ * Every section is present (empty lists when the file has none); {@code gslb} and
+ * {@code cluster} may be null.
  *
  * @param shutdownGrace how long a stopping appliance lets in-flight requests and tunnels finish
  * @param limits        what the whole appliance holds at most
+ * @param cluster       the cluster whose nodes share the services' capacity (issue 12), or null
  */
 public record SpillwayConfig(
         AdminConfig admin,
@@ -18,7 +20,8 @@ public record SpillwayConfig(
         List<VServerConfig> vservers,
         GslbConfig gslb,
         Duration shutdownGrace,
-        ApplianceLimits limits) {
+        ApplianceLimits limits,
+        ClusterConfig cluster) {
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -34,7 +37,14 @@ public record SpillwayConfig(
     /** A configuration with the default {@code shutdownGrace} and {@code limits}. */
     public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
                           List<VServerConfig> vservers, GslbConfig gslb) {
-        this(admin, monitors, services, vservers, gslb, null, null);
+        this(admin, monitors, services, vservers, gslb, null, null, null);
+    }
+
+    /** A configuration without a {@code cluster} section. */
+    public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
+                          List<VServerConfig> vservers, GslbConfig gslb, Duration shutdownGrace,
+                          ApplianceLimits limits) {
+        this(admin, monitors, services, vservers, gslb, shutdownGrace, limits, null);
     }
 
     public Optional<MonitorConfig> monitor(String name) {
