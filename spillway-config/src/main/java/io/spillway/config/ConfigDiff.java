@@ -14,10 +14,10 @@ import java.util.function.Function;
 
 /**
  * What a reload changes (SPEC P3): per section, the entries added, removed and changed
- * (same name, different value), and whether the admin or gslb sections changed.
+ * (same name, different value), and whether the admin, gslb or cluster sections changed.
  */
 public record ConfigDiff(Changes monitors, Changes services, Changes vservers,
-                         boolean adminChanged, boolean gslbChanged) {
+                         boolean adminChanged, boolean gslbChanged, boolean clusterChanged) {
 
     /** Names, in the order of the new file (removed: of the old one). */
     public record Changes(List<String> added, List<String> removed, List<String> changed) {
@@ -69,11 +69,13 @@ public record ConfigDiff(Changes monitors, Changes services, Changes vservers,
                 Changes.between(old.services(), neu.services(), ServiceConfig::name),
                 Changes.between(old.vservers(), neu.vservers(), VServerConfig::name),
                 !Objects.equals(old.admin(), neu.admin()),
-                !Objects.equals(old.gslb(), neu.gslb()));
+                !Objects.equals(old.gslb(), neu.gslb()),
+                !Objects.equals(old.cluster(), neu.cluster()));
     }
 
     public boolean isEmpty() {
-        return monitors.isEmpty() && services.isEmpty() && vservers.isEmpty() && !adminChanged && !gslbChanged;
+        return monitors.isEmpty() && services.isEmpty() && vservers.isEmpty() && !adminChanged && !gslbChanged
+                && !clusterChanged;
     }
 
     /**
@@ -90,6 +92,9 @@ public record ConfigDiff(Changes monitors, Changes services, Changes vservers,
         }
         if (gslbChanged) {
             lines.add("gslb: changed");
+        }
+        if (clusterChanged) {
+            lines.add("cluster: changed");
         }
         return lines.isEmpty() ? "no changes" : String.join("\n", lines);
     }

@@ -2,6 +2,7 @@ package io.spillway.config;
 
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.ApplianceLimits;
+import io.spillway.core.model.ClusterConfig;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.MonitorConfig;
 import io.spillway.core.model.ServiceConfig;
@@ -11,7 +12,7 @@ import io.spillway.core.model.VServerConfig;
 import java.time.Duration;
 import java.util.List;
 
-/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits}. */
+/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits, cluster}. */
 final class RootSection {
 
     private RootSection() {
@@ -27,8 +28,10 @@ final class RootSection {
         GslbConfig gslb = gslbFields == null ? null : GslbSection.read(gslbFields);
         Duration grace = f.duration("shutdownGrace", SpillwayConfig.DEFAULT_SHUTDOWN_GRACE, Duration.ZERO, false);
         ApplianceLimits limits = limits(f.child("limits"));
+        Fields clusterFields = f.child("cluster");
+        ClusterConfig cluster = clusterFields == null ? null : ClusterSection.read(clusterFields);
         f.finish();
-        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits);
+        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits, cluster);
     }
 
     private static ApplianceLimits limits(Fields f) {
