@@ -53,9 +53,9 @@ class ClusterSectionTest {
                         + " got 'http://127.0.0.1:2379/v3'",
                 "test.yaml:3:52: cluster.etcd[2]: expected an etcd client URL such as http://127.0.0.1:2379,"
                         + " got 'http://127.0.0.1'",
+                "test.yaml:4:13: cluster.interval: must be at least 50ms, got 10ms",
                 "test.yaml:5:3: cluster.intervall: unknown key (did you mean 'interval'?);"
-                        + " valid keys here: name, node, etcd, interval",
-                "test.yaml:4:13: cluster.interval: must be at least 50ms, got 10ms");
+                        + " valid keys here: name, node, etcd, interval");
     }
 
     @Test
