@@ -51,8 +51,8 @@ import java.util.function.Supplier;
  * most L. So from the moment A is read the node's connections never exceed max(L, A).
  *
  * <p><b>Where the load is.</b> Each node publishes a want: its active count plus headroom (5% of
- * the capacity, at least 1), or twice its share when it uses all of it, so a busy node's want
- * grows geometrically. Every node computes the max-min fair split of the capacity over the live
+ * the capacity, at least 1), or the whole capacity when it uses all its share (it cannot tell how
+ * much more its clients would take). Every node computes the max-min fair split of the capacity over the live
  * nodes' wants ({@link FairShares}); an idle node gives back what it holds above max(target,
  * active), a busy one claims up to its target from the free capacity (the capacity minus every
  * node's share). Idle share therefore reaches a busy node in about two intervals (one to be given
@@ -228,9 +228,7 @@ final class ShareBalancer {
             int local = s.share();
             int active = s.activeConnections();
             int headroom = Math.max(1, capacity / 20);
-            int want = Math.min(capacity, local > 0 && active >= local
-                    ? Math.max(active + headroom, 2 * local)
-                    : active + headroom);
+            int want = local > 0 && active >= local ? capacity : Math.min(capacity, active + headroom);
             Map<String, Integer> wants = new LinkedHashMap<>();
             int sum = 0;
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
