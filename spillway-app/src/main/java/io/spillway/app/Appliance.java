@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spillway.admin.AdminResponse;
 import io.spillway.admin.AdminServer;
+import io.spillway.cluster.ClusterNode;
 import io.spillway.config.ConfigDiff;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
@@ -41,7 +42,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code admin} section is applied too: a moved listener is bound before anything else changes
  * (a reload that cannot bind it changes nothing) and the old one retires once its requests are
  * answered; a new token holds from the next request. Connections in flight keep the objects
- * they were admitted with.
+ * they were admitted with. With a {@code cluster} section the appliance is a {@link ClusterNode}
+ * (issue 12): its shared services admit against the shares it holds in etcd; that section cannot
+ * change by reload.
  *
  * <p>{@code logging} is applied at start and on every reload that changes it: the level and
  * format of the appliance's own log ({@link LogSetup}) and the access log's file
@@ -67,6 +70,7 @@ public final class Appliance implements AutoCloseable {
     private volatile AdminServer admin;
     private volatile GslbParts gslb;
     private PeerRouting peerRouting;
+    private volatile ClusterNode cluster;
 
     private Appliance(SpillwayConfig config, Path configFile, Transport transport, boolean ownsTransport) {
         this.config = config;
@@ -111,6 +115,10 @@ public final class Appliance implements AutoCloseable {
         }, () -> config.gslb());
         proxy.setPeerRouter(peerRouting);
         proxy.setAccessLog(accessLog);
+        if (config.cluster() != null) {
+            // issue 12: shared services admit nothing until this node holds a share of them
+            cluster = ClusterNode.start(config.cluster(), graph::get);
+        }
         proxy.start();
         monitors = new MonitorRuntime(transport, g);
         monitors.start();
@@ -177,6 +185,11 @@ public final class Appliance implements AutoCloseable {
     /** How vServers with {@code peers} share new connections with peer sites (D2). */
     public PeerRouting peerRouting() {
         return peerRouting;
+    }
+
+    /** This appliance as a cluster node (issue 12), or null without a cluster section. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 
     /** The GSLB parts, or null without a gslb section. */
@@ -263,6 +276,10 @@ public final class Appliance implements AutoCloseable {
     }
 
     private void apply(SpillwayConfig next) throws Exception {
+        if (!Objects.equals(config.cluster(), next.cluster())) {
+            // a node's identity, lease and shares belong to one cluster section for its whole life
+            throw new IllegalStateException("the cluster section cannot change by reload; restart the appliance");
+        }
         boolean adminMoved = !Objects.equals(config.admin().listen(), next.admin().listen());
         // a moved admin listener binds first: if it cannot, nothing has changed
         AdminServer movedAdmin = adminMoved && next.admin().listen() != null ? startAdmin(next.admin()) : null;
@@ -323,6 +340,7 @@ public final class Appliance implements AutoCloseable {
                 log.warn("event=close_failed part=ProxyServer", e);
             }
         }
+        closeQuietly(cluster); // after the drain: its units go back to the other nodes at once
         closeQuietly(admin);
         closeQuietly(gslb);
         closeQuietly(monitors);

@@ -33,7 +33,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.spillway.core..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.spillway.config..", "io.spillway.proxy..", "io.spillway.monitor..",
-                        "io.spillway.gslb..", "io.spillway.admin..", "io.spillway.transport..", "io.spillway.app..")
+                        "io.spillway.gslb..", "io.spillway.admin..", "io.spillway.transport..", "io.spillway.cluster..",
+                        "io.spillway.app..")
                 .check(classes);
     }
 
@@ -48,6 +49,16 @@ class ArchitectureTest {
     void configurationReaderIsFreeOfNetty() {
         noClasses().that().resideInAPackage("io.spillway.config..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void clusterModuleKeepsOffTheEventLoopsAndTheOtherModules() {
+        noClasses().that().resideInAPackage("io.spillway.cluster..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.spillway.config..",
+                        "io.spillway.proxy..", "io.spillway.monitor..", "io.spillway.gslb..", "io.spillway.admin..",
+                        "io.spillway.transport..")
+                .because("etcd calls run on the cluster's own thread, over the JDK's HTTP client (issue 12)")
                 .check(classes);
     }
 

@@ -14,15 +14,15 @@ import java.util.function.Function;
 
 /**
  * What a reload changes (SPEC P3): per section, the entries added, removed and changed
- * (same name, different value), and whether the admin, gslb or logging sections changed.
+ * (same name, different value), and whether the admin, gslb, logging or cluster sections changed.
  */
 public record ConfigDiff(Changes monitors, Changes services, Changes vservers,
-                         boolean adminChanged, boolean gslbChanged, boolean loggingChanged) {
+                         boolean adminChanged, boolean gslbChanged, boolean loggingChanged, boolean clusterChanged) {
 
-    /** A diff in which {@code logging} is unchanged. */
+    /** A diff in which {@code logging} and {@code cluster} are unchanged. */
     public ConfigDiff(Changes monitors, Changes services, Changes vservers, boolean adminChanged,
                       boolean gslbChanged) {
-        this(monitors, services, vservers, adminChanged, gslbChanged, false);
+        this(monitors, services, vservers, adminChanged, gslbChanged, false, false);
     }
 
     /** Names, in the order of the new file (removed: of the old one). */
@@ -76,12 +76,14 @@ public record ConfigDiff(Changes monitors, Changes services, Changes vservers,
                 Changes.between(old.vservers(), neu.vservers(), VServerConfig::name),
                 !Objects.equals(old.admin(), neu.admin()),
                 !Objects.equals(old.gslb(), neu.gslb()),
-                !Objects.equals(old.logging(), neu.logging()));
+                !Objects.equals(old.logging(), neu.logging()),
+                !Objects.equals(old.cluster(), neu.cluster()));
     }
 
     public boolean isEmpty() {
         return monitors.isEmpty() && services.isEmpty() && vservers.isEmpty() && !adminChanged && !gslbChanged
-                && !loggingChanged;
+                && !loggingChanged
+                && !clusterChanged;
     }
 
     /**
@@ -101,6 +103,9 @@ public record ConfigDiff(Changes monitors, Changes services, Changes vservers,
         }
         if (loggingChanged) {
             lines.add("logging: changed");
+        }
+        if (clusterChanged) {
+            lines.add("cluster: changed");
         }
         return lines.isEmpty() ? "no changes" : String.join("\n", lines);
     }

@@ -2,6 +2,7 @@ package io.spillway.config;
 
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.ApplianceLimits;
+import io.spillway.core.model.ClusterConfig;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.LoggingConfig;
 import io.spillway.core.model.MonitorConfig;
@@ -12,7 +13,7 @@ import io.spillway.core.model.VServerConfig;
 import java.time.Duration;
 import java.util.List;
 
-/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits, logging}. */
+/** Reads the top level of the file: {@code admin, monitors, services, vservers, gslb, shutdownGrace, limits, logging, cluster}. */
 final class RootSection {
 
     private RootSection() {
@@ -29,8 +30,10 @@ final class RootSection {
         Duration grace = f.duration("shutdownGrace", SpillwayConfig.DEFAULT_SHUTDOWN_GRACE, Duration.ZERO, false);
         ApplianceLimits limits = limits(f.child("limits"));
         LoggingConfig logging = LoggingSection.read(f.child("logging"));
+        Fields clusterFields = f.child("cluster");
+        ClusterConfig cluster = clusterFields == null ? null : ClusterSection.read(clusterFields);
         f.finish();
-        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits, logging);
+        return new SpillwayConfig(admin, monitors, services, vservers, gslb, grace, limits, logging, cluster);
     }
 
     private static ApplianceLimits limits(Fields f) {

@@ -40,7 +40,7 @@ class ConfigErrorsTest {
     void unknownTopLevelKeyIsReportedAtTheKey() {
         assertThat(Yaml.errors("vserver:\n  - name: a\n")).containsExactly(
                 "test.yaml:1:1: vserver: unknown key (did you mean 'vservers'?); valid keys here: "
-                        + "admin, monitors, services, vservers, gslb, shutdownGrace, limits, logging");
+                        + "admin, monitors, services, vservers, gslb, shutdownGrace, limits, logging, cluster");
     }
 
     @Test

@@ -6,11 +6,13 @@ import java.util.Optional;
 
 /**
  * A whole appliance configuration: the immutable model the runtime graph is built from.
- * Every section is present (empty lists when the file has none); {@code gslb} may be null.
+ * Every section is present (empty lists when the file has none); {@code gslb} and
+ * {@code cluster} may be null.
  *
  * @param shutdownGrace how long a stopping appliance lets in-flight requests and tunnels finish
  * @param limits        what the whole appliance holds at most
  * @param logging       the appliance's own log and the access log
+ * @param cluster       the cluster whose nodes share the services' capacity (issue 12), or null
  */
 public record SpillwayConfig(
         AdminConfig admin,
@@ -20,7 +22,8 @@ public record SpillwayConfig(
         GslbConfig gslb,
         Duration shutdownGrace,
         ApplianceLimits limits,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        ClusterConfig cluster) {
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -34,17 +37,17 @@ public record SpillwayConfig(
         logging = logging == null ? LoggingConfig.DEFAULT : logging;
     }
 
-    /** A configuration with the default {@code logging}. */
+    /** A configuration with the default {@code logging} and no {@code cluster}. */
     public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
                           List<VServerConfig> vservers, GslbConfig gslb, Duration shutdownGrace,
                           ApplianceLimits limits) {
-        this(admin, monitors, services, vservers, gslb, shutdownGrace, limits, null);
+        this(admin, monitors, services, vservers, gslb, shutdownGrace, limits, null, null);
     }
 
-    /** A configuration with the default {@code shutdownGrace}, {@code limits} and {@code logging}. */
+    /** A configuration with the default {@code shutdownGrace}, {@code limits} and {@code logging}, and no {@code cluster}. */
     public SpillwayConfig(AdminConfig admin, List<MonitorConfig> monitors, List<ServiceConfig> services,
                           List<VServerConfig> vservers, GslbConfig gslb) {
-        this(admin, monitors, services, vservers, gslb, null, null, null);
+        this(admin, monitors, services, vservers, gslb, null, null, null, null);
     }
 
     public Optional<MonitorConfig> monitor(String name) {

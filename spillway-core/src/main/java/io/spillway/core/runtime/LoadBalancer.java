@@ -11,7 +11,8 @@ import java.util.List;
  * another UP service still has room, so the method's preference is tried among services with
  * room first; only when none has room does the preferred UP service take the connection
  * beyond its capacity (the vServer admitted it, e.g. by {@code whenFull: accept} or
- * persistence). The methods differ only in {@link #choose}: which eligible service comes first.
+ * persistence), unless that service is shared by a cluster (issue 12): then nothing is
+ * selected. The methods differ only in {@link #choose}: which eligible service comes first.
  * Selection is lock-free and allocates nothing (weighted round robin: only when the set of UP
  * services changes).
  *
@@ -75,7 +76,7 @@ public abstract class LoadBalancer {
             skip |= bit(i);
         }
         int i = choose(clientHash, excluded, false);
-        if (i < 0) {
+        if (i < 0 || services[i].isShared()) { // a cluster share is a hard limit (issue 12)
             return null;
         }
         services[i].acquireForced();

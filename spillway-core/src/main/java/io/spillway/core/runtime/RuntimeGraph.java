@@ -31,7 +31,8 @@ import java.util.Set;
  * never overshot (S7), and the counters go on. A changed service also keeps an administrator's
  * disable and, on the same address, its monitors' verdict ({@link Service#inheritStateFrom});
  * a rebuilt chain keeps its persistence table while the persistence settings are unchanged
- * ({@link SpilloverChain#of(VirtualServer, SpilloverChain)}). Objects stay distinct, so
+ * ({@link SpilloverChain#of(VirtualServer, SpilloverChain)}). In a cluster (issue 12) a new
+ * service starts with a share of 0 and a changed one keeps its predecessor's share. Objects stay distinct, so
  * {@link #detachReplacedBy} still finds the vServers a reload replaced by identity.
  */
 public final class RuntimeGraph {
@@ -65,7 +66,11 @@ public final class RuntimeGraph {
         Map<String, Service> services = new LinkedHashMap<>();
         for (ServiceConfig sc : config.services()) {
             Service old = previous == null ? null : previous.services.get(sc.name());
-            services.put(sc.name(), old == null ? new Service(sc) : old.config().equals(sc) ? old : successor(sc, old));
+            Service service = old == null ? new Service(sc) : old.config().equals(sc) ? old : successor(sc, old);
+            if (service != old) {
+                joinCluster(service, config);
+            }
+            services.put(sc.name(), service);
         }
         Map<String, VServerConfig> byName = new LinkedHashMap<>();
         for (VServerConfig vc : config.vservers()) {
@@ -132,6 +137,19 @@ public final class RuntimeGraph {
         Service s = new Service(sc, predecessor.slots());
         s.inheritStateFrom(predecessor);
         return s;
+    }
+
+    /**
+     * In a cluster (issue 12) a service with a capacity is shared: a new one admits nothing until
+     * this node holds a share of it, a changed one keeps the share its predecessor held.
+     */
+    private static void joinCluster(Service service, SpillwayConfig config) {
+        boolean shared = config.cluster() != null && service.config().capacity() > 0;
+        if (!shared) {
+            service.setShare(Service.NOT_SHARED);
+        } else if (!service.isShared()) {
+            service.setShare(0);
+        }
     }
 
     private static boolean sameObjects(List<Service> a, List<Service> b) {

@@ -21,6 +21,16 @@ import java.util.function.Supplier;
  * <p>The active count lives in {@link Slots}, which a service rebuilt by a reload (P3) takes over
  * from its predecessor of the same name: the connections it carried before the reload stay
  * counted against the new capacity, and a lowered capacity refuses the next connection at once.
+ *
+ * <p><b>Cluster share (issue 12).</b> In a cluster the capacity is shared by every node, and this
+ * node may admit only its {@linkplain #share() share} of it, which the cluster module moves
+ * ({@link #setShare}). The share is then the service's limit and its part of a dynamic vServer
+ * threshold ({@link #admissionCapacity()}), and the limit is hard: a shared service is never
+ * taken above it ({@link LoadBalancer} does not force it). So that a lowered share is exact
+ * against admissions racing the change, a shared admission checks the share again after its
+ * compare-and-set and withdraws when its own count stands above it: whoever lowers the share and
+ * then reads {@link #activeConnections()} has seen every admission that the new share does not
+ * bound (the argument is written out in the cluster module's {@code ShareBalancer}).
  */
 public final class Service {
 
@@ -36,10 +46,14 @@ public final class Service {
     private final ResponseTimeAverage responseTime = new ResponseTimeAverage();
 
     private volatile int capacity;
+    private volatile int share = NOT_SHARED;
     private volatile boolean healthy = true;
     private volatile boolean disabled;
     private volatile String lastReason = "no monitor";
     private volatile Supplier<List<MonitorStatus>> monitorView = List::of;
+
+    /** The {@link #share()} of a service that is not shared by a cluster. */
+    public static final int NOT_SHARED = -1;
 
     public Service(ServiceConfig config) {
         this(config, new Slots());
@@ -95,6 +109,53 @@ public final class Service {
         return capacity;
     }
 
+    /**
+     * This node's share of the capacity in a cluster (issue 12), or {@link #NOT_SHARED}: the
+     * most connections this node may hold to the service.
+     */
+    public int share() {
+        return share;
+    }
+
+    public boolean isShared() {
+        return share != NOT_SHARED;
+    }
+
+    /**
+     * What this node may admit to the service and what it adds to a dynamic vServer threshold
+     * (S3): its share in a cluster (at most the capacity), otherwise the capacity (0: unlimited).
+     */
+    public int admissionCapacity() {
+        int sh = share;
+        int cap = capacity;
+        if (sh == NOT_SHARED) {
+            return cap;
+        }
+        return cap == 0 ? sh : Math.min(sh, cap);
+    }
+
+    /**
+     * Sets this node's share (issue 12; {@link #NOT_SHARED}: the service leaves the cluster).
+     * Thresholds follow at once. A lowered share applies to the next admission; connections above
+     * it stay until they end.
+     */
+    public void setShare(int newShare) {
+        if (newShare < NOT_SHARED) {
+            throw new IllegalArgumentException("share " + newShare + " < 0");
+        }
+        int before;
+        synchronized (this) {
+            before = share;
+            if (before == newShare) {
+                return;
+            }
+            share = newShare;
+        }
+        for (ServiceListener l : listeners) {
+            l.onShareChange(this, before, newShare);
+        }
+    }
+
     public int activeConnections() {
         return slots.active();
     }
@@ -144,17 +205,32 @@ public final class Service {
         return slots.active() < limit();
     }
 
-    /** Reserves a connection slot if the service is below its capacity. */
+    /** Reserves a connection slot if the service is below its capacity (its share in a cluster). */
     public boolean tryAcquire() {
-        return slots.tryAcquire(limit());
+        if (share == NOT_SHARED) {
+            return slots.tryAcquire(limit());
+        }
+        int count = slots.tryAcquireCounted(limit());
+        if (count == 0) {
+            return false;
+        }
+        int after = share; // read after the compare-and-set: see the class comment
+        if (after != NOT_SHARED && count > after) {
+            slots.withdraw();
+            return false;
+        }
+        return true;
     }
 
     private int limit() {
-        int cap = capacity;
-        return cap == 0 ? Integer.MAX_VALUE : cap;
+        int cap = admissionCapacity();
+        return cap == 0 && share == NOT_SHARED ? Integer.MAX_VALUE : cap;
     }
 
-    /** Takes a slot regardless of capacity: used only when no service of the vServer has room. */
+    /**
+     * Takes a slot regardless of capacity: used only when no service of the vServer has room, and
+     * never on a {@linkplain #isShared() shared} service.
+     */
     public void acquireForced() {
         slots.acquireForced();
     }
@@ -197,6 +273,7 @@ public final class Service {
     void inheritStateFrom(Service predecessor) {
         synchronized (this) {
             disabled = predecessor.disabled;
+            share = predecessor.share;
             if (address.equals(predecessor.address) && !config.monitors().isEmpty()) {
                 healthy = predecessor.healthy;
                 lastReason = predecessor.lastReason;

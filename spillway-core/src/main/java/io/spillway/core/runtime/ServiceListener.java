@@ -12,4 +12,8 @@ public interface ServiceListener {
     /** Capacity changes (learnt capacity, S2) move thresholds too; default: treat as no change. */
     default void onCapacityChange(Service service, int previous, int current) {
     }
+
+    /** This node's cluster share moved (issue 12; {@link Service#NOT_SHARED}: none); default: no change. */
+    default void onShareChange(Service service, int previous, int current) {
+    }
 }

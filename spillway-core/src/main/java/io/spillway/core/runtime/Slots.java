@@ -46,16 +46,35 @@ public final class Slots {
      * back by exactly one {@link #release()}.
      */
     public boolean tryAcquire(int limit) {
+        return tryAcquireCounted(limit) > 0;
+    }
+
+    /**
+     * {@link #tryAcquire(int)} that tells the active count its own compare-and-set produced:
+     * what a cluster share's admission checks again after the fact ({@link Service#tryAcquire()}).
+     *
+     * @return the active count right after this reservation, or 0 when refused
+     */
+    int tryAcquireCounted(int limit) {
         for (;;) {
             int current = active.get();
             if (current >= limit) {
-                return false;
+                return 0;
             }
             if (active.compareAndSet(current, current + 1)) {
                 admitted.increment();
-                return true;
+                return current + 1;
             }
         }
+    }
+
+    /**
+     * Gives back a slot taken by {@link #tryAcquireCounted(int)} as if it had never been taken:
+     * an admission withdrawn before anything used it (its {@code admitted} count too).
+     */
+    void withdraw() {
+        active.decrementAndGet();
+        admitted.decrement();
     }
 
     /** Takes a slot whatever the limit: persistence (S6), {@code whenFull: accept} (S5), no room anywhere. */

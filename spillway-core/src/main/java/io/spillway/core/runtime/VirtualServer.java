@@ -13,7 +13,10 @@ import java.util.List;
  * capacities of the services that are UP. It is recomputed on every service event (M5) rather
  * than adjusted by deltas: the recomputation runs under this object's lock and reads the
  * services' current states, so two events racing each other cannot leave a stale sum behind.
- * Events are rare; {@link #threshold()} on the data path is a volatile read.
+ * Events are rare; {@link #threshold()} on the data path is a volatile read. In a cluster
+ * (issue 12) a service adds this node's share instead of its capacity
+ * ({@link Service#admissionCapacity()}), so the threshold is the sum of the node's shares of its
+ * UP services, recomputed whenever a share moves.
  *
  * <p><b>Admission (S7).</b> {@link #tryAcquire()} reserves a slot with a compare-and-set of the
  * active count against the threshold, so racing accepts on different event loops never push
@@ -201,6 +204,11 @@ public final class VirtualServer implements ServiceListener {
         recomputeThreshold();
     }
 
+    @Override
+    public void onShareChange(Service service, int previous, int current) {
+        recomputeThreshold();
+    }
+
     private synchronized void recomputeThreshold() {
         threshold = switch (config.spillover().method()) {
             case NONE -> UNLIMITED;
@@ -209,7 +217,7 @@ public final class VirtualServer implements ServiceListener {
                 long sum = 0;
                 for (Service s : services) {
                     if (s.isUp()) {
-                        sum += s.capacity();
+                        sum += s.admissionCapacity();
                     }
                 }
                 yield (int) Math.min(sum, UNLIMITED - 1);

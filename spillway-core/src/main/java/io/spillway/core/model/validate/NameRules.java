@@ -1,5 +1,6 @@
 package io.spillway.core.model.validate;
 
+import io.spillway.core.model.ClusterConfig;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.SpillwayConfig;
 
@@ -31,6 +32,15 @@ final class NameRules {
             }
             domains("gslb.domains", "name", g.domains(), GslbConfig.Domain::name, out);
             domains("gslb.publish", "domain", g.publish(), GslbConfig.Publish::domain, out);
+        }
+        ClusterConfig cluster = c.cluster();
+        if (cluster != null) { // both become parts of etcd keys (issue 12)
+            if (cluster.name() != null) {
+                name("cluster.name", cluster.name(), out);
+            }
+            if (cluster.node() != null) {
+                name("cluster.node", cluster.node(), out);
+            }
         }
     }
 

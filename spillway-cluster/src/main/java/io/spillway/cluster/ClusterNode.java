@@ -1,0 +1,96 @@
+package io.spillway.cluster;
+
+import io.spillway.core.model.ClusterConfig;
+import io.spillway.core.runtime.RuntimeGraph;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * This appliance as a node of a cluster (issue 12): a {@link ShareBalancer} run every
+ * {@code interval} on a thread of its own, so that no etcd call ever runs on an event loop.
+ * Rounds never overlap; each etcd request times out after the interval (between 200 ms and 1 s).
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private final ClusterConfig config;
+    private final ShareBalancer balancer;
+    private final ScheduledExecutorService executor;
+
+    private ClusterNode(ClusterConfig config, ShareBalancer balancer, ScheduledExecutorService executor) {
+        this.config = config;
+        this.balancer = balancer;
+        this.executor = executor;
+    }
+
+    /**
+     * Joins the cluster: the first round runs at once (until it has claimed a share, a shared
+     * service admits nothing on this node), then one every interval.
+     *
+     * @param graph the runtime graph of the moment (a reload swaps it)
+     */
+    public static ClusterNode start(ClusterConfig config, Supplier<RuntimeGraph> graph) {
+        Duration timeout = requestTimeout(config.interval());
+        ShareBalancer balancer = new ShareBalancer(config, new EtcdClient(config.etcd(), timeout), timeout, graph);
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spillway-cluster-" + config.node());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(balancer::round, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
+        return new ClusterNode(config, balancer, executor);
+    }
+
+    static Duration requestTimeout(Duration interval) {
+        long millis = Math.max(200, Math.min(1000, interval.toMillis()));
+        return Duration.ofMillis(millis);
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** The share of each service that this node holds in etcd, as of its last round. */
+    public Map<String, Integer> shares() {
+        return balancer.held();
+    }
+
+    /** How long etcd keeps this node's shares after it stops renewing its lease. */
+    public Duration leaseTtl() {
+        return Duration.ofSeconds(balancer.ttlSeconds());
+    }
+
+    /**
+     * Leaves the cluster: stops the rounds, drops every local share and revokes the lease, so
+     * the other nodes may claim its units at once. Called once the proxy has drained.
+     */
+    @Override
+    public void close() {
+        if (stopRounds()) {
+            balancer.leave();
+        }
+    }
+
+    /** What a crash leaves behind: rounds stop, the lease is not revoked and expires at its TTL. */
+    void halt() {
+        stopRounds();
+    }
+
+    private boolean stopRounds() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+                return executor.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
