@@ -128,16 +128,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
                 connection.timer().bodyDone();
                 exchange.clientEnd(end);
             } else if (msg instanceof Http1DecodeFailure failure) {
-                ProxiedExchange ex = exchange;
-                exchange.abort();
-                exchange = null;
-                if (responseStarted) {
-                    closing = true;
-                    requestDone(ex.servedBy(), AccessAction.SERVED);
-                    client.close();
-                } else {
-                    respondAndClose(failure.status(), failure.reason());
-                }
+                cutRequest(failure.status(), failure.reason());
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -402,6 +393,24 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
+    /**
+     * Ends the exchange in flight before its request or response is complete: answers
+     * {@code status} when nothing of the response was sent yet (0: no answer), otherwise, or
+     * then, closes the connection.
+     */
+    private void cutRequest(int code, String detail) {
+        ProxiedExchange ex = exchange;
+        ex.abort();
+        exchange = null;
+        if (code > 0 && !responseStarted) {
+            respondAndClose(code, detail, AccessAction.SERVED, ex.servedBy());
+        } else {
+            closing = true;
+            requestDone(ex.servedBy(), AccessAction.SERVED);
+            client.close();
+        }
+    }
+
     private void respondAndClose(int code, String detail) {
         respondAndClose(code, detail, AccessAction.SERVED, null);
     }
@@ -444,16 +453,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             }
         } else if (evt == ClientTimer.BODY_TIMEOUT) {
             if (exchange != null && !exchange.requestComplete()) {
-                ProxiedExchange ex = exchange;
-                exchange.abort();
-                exchange = null;
-                if (responseStarted) {
-                    closing = true;
-                    requestDone(ex.servedBy(), AccessAction.SERVED);
-                    ctx.close();
-                } else {
-                    respondAndClose(408, "the request body did not arrive in time");
-                }
+                cutRequest(408, "the request body did not arrive in time");
             }
         } else if (evt instanceof IdleStateEvent) {
             // while a request is in flight the service connection's own timer decides
@@ -465,11 +465,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             // the client sent FIN: answer what it asked for, then close (a truncated request is dropped)
             inputShutdown = true;
             if (exchange != null && !exchange.requestComplete()) {
-                ProxiedExchange ex = exchange;
-                exchange.abort();
-                exchange = null;
-                requestDone(ex.servedBy(), AccessAction.SERVED);
-                ctx.close();
+                cutRequest(0, null);
             } else {
                 closeIfClientIsDone();
             }
@@ -479,13 +475,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
         if (exchange != null) {
-            ProxiedExchange ex = exchange;
-            exchange.abort();
-            exchange = null;
-            requestDone(ex.servedBy(), AccessAction.SERVED); // the client left before its answer was complete
+            cutRequest(0, null); // the client left before its answer was complete
         }
+        closing = true;
         for (Object m = peekPending(); m != null; m = peekPending()) {
             pending.poll();
             ReferenceCountUtil.release(m);

@@ -3,10 +3,10 @@ package io.spillway.proxy;
 import io.spillway.core.model.LbMethod;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -29,19 +29,14 @@ import static org.awaitility.Awaitility.await;
 /** The HTTP/1.1 reverse proxy (SPEC S1, S8, P5): headers, keep-alive pools, streaming, errors, limits, timeouts. */
 class HttpProxyTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private static HttpClient http;
     private final List<RawHttp> clients = new ArrayList<>();
 
     @BeforeAll
     static void setUp() {
-        net = new TestNet();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
     }
 
     @AfterEach
@@ -49,7 +44,6 @@ class HttpProxyTest {
         for (RawHttp c : clients) {
             c.close();
         }
-        net.closeStarted();
     }
 
     private RawHttp client(InetSocketAddress at) throws Exception {

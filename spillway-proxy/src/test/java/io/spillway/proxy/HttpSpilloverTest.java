@@ -6,10 +6,9 @@ import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -31,28 +30,18 @@ import static org.awaitility.Awaitility.await;
 class HttpSpilloverTest {
 
     private static final String OVERFLOW_URL = "https://overflow.example.com/";
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private final List<RawHttp> clients = new ArrayList<>();
     private HttpBackend a1;
     private HttpBackend a2;
     private HttpBackend b1;
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
 
     @AfterEach
     void cleanUp() throws Exception {
         for (RawHttp c : clients) {
             c.close();
         }
-        net.closeStarted();
     }
 
     private RawHttp client(ProxyServer proxy, String source) throws IOException {

@@ -4,10 +4,8 @@ import io.spillway.core.model.LbMethod;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,24 +23,10 @@ import static org.awaitility.Awaitility.await;
 /** Each load-balancing method (SPEC S1) over real requests through an http vServer. */
 class LoadBalancingTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private HttpBackend a;
     private HttpBackend b;
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        net.closeStarted();
-    }
 
     private ProxyServer proxy(LbMethod method, int weightA, int weightB) throws Exception {
         a = net.httpBackend("a");

@@ -11,10 +11,9 @@ import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -33,25 +32,15 @@ import static org.awaitility.Awaitility.await;
  */
 class PeerRouterTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private final List<TcpClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
 
     @AfterEach
     void cleanUp() throws Exception {
         for (TcpClient c : clients) {
             c.close();
         }
-        net.closeStarted();
     }
 
     private String land(ProxyServer proxy) throws IOException {

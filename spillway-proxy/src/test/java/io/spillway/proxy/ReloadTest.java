@@ -4,10 +4,8 @@ import io.spillway.core.model.HostPort;
 import io.spillway.core.model.TlsConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,22 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** P3: {@link ProxyServer#swap} applies a new graph without dropping established connections. */
 class ReloadTest {
 
-    private static TestNet net;
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        net.closeStarted();
-    }
+    @RegisterExtension
+    static final TestNet net = new TestNet();
 
     @Test
     void unchangedListenerStaysBoundWhileNewConnectionsUseTheNewGraphAndOldOnesKeepTheirs() throws Exception {

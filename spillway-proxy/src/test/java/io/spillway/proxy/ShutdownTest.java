@@ -2,10 +2,8 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -26,22 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ShutdownTest {
 
-    private static TestNet net;
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        net.closeStarted();
-    }
+    @RegisterExtension
+    static final TestNet net = new TestNet();
 
     @Test
     void requestInFlightIsAnsweredAndIdleConnectionsCloseWhileNothingNewIsAccepted() throws Exception {

@@ -2,11 +2,10 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,20 +27,11 @@ import static org.awaitility.Awaitility.await;
  */
 class StrictFramingTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private RecordingBackend backend;
     private RuntimeGraph graph;
     private InetSocketAddress proxy;
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -54,7 +44,6 @@ class StrictFramingTest {
     @AfterEach
     void cleanUp() throws Exception {
         awaitAllReleased(graph);
-        net.closeStarted();
     }
 
     static Stream<Arguments> refused() {

@@ -6,10 +6,9 @@ import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,25 +30,15 @@ import static org.awaitility.Awaitility.await;
 /** SPEC S3-S7 over real TCP connections relayed by a tcp vServer. */
 class TcpSpilloverTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private final List<TcpClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
 
     @AfterEach
     void cleanUp() throws Exception {
         for (TcpClient c : clients) {
             c.close();
         }
-        net.closeStarted();
     }
 
     private TcpClient client(ProxyServer proxy, String source) throws IOException {

@@ -5,6 +5,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.transport.Transport;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,10 +16,17 @@ import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a test class runs on: the proxy's {@link Transport} (2 event loops), a separate event-loop
- * group for the backends, and everything started through it, closed in reverse order.
+ * What a test class runs on, as a JUnit 5 extension (the shared fixture of the proxy's tests, as
+ * Armeria's {@code ServerExtension} is of its own): the proxy's {@link Transport} (2 event loops),
+ * a separate event-loop group for the backends, and everything started through it, closed in
+ * reverse order after each test; the loops are shut down after the class.
+ *
+ * <pre>
+ *   &#64;RegisterExtension
+ *   static final TestNet net = new TestNet();
+ * </pre>
  */
-final class TestNet implements AutoCloseable {
+final class TestNet implements AutoCloseable, AfterEachCallback, AfterAllCallback {
 
     final Transport transport = Transport.create(2);
     final EventLoopGroup backendGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -53,6 +63,16 @@ final class TestNet implements AutoCloseable {
         while (!started.isEmpty()) {
             started.pop().close();
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        closeStarted();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     @Override

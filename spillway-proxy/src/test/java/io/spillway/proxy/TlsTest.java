@@ -5,10 +5,9 @@ import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.transport.Tls;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -32,25 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private static TestCertificate cert;
     private static SSLContext clientTls;
 
     @BeforeAll
     static void setUp() throws Exception {
-        net = new TestNet();
         cert = TestCertificate.get();
         clientTls = cert.sslContext();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        net.closeStarted();
     }
 
     private static HttpClient httpsClient() {

@@ -6,9 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,18 +24,8 @@ import static org.awaitility.Awaitility.await;
 /** Connects to services named by host: the lookup never holds the client connection's event loop. */
 class UpstreamConnectorTest {
 
-    private static TestNet net;
-
-    @BeforeAll
-    static void setUp() {
-        net = new TestNet();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.closeStarted();
-        net.close();
-    }
+    @RegisterExtension
+    static final TestNet net = new TestNet();
 
     @Test
     void eventLoopKeepsServingWhileAServiceHostNameIsLookedUp() throws Exception {

@@ -2,10 +2,9 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,23 +27,13 @@ import static org.awaitility.Awaitility.await;
  */
 class WebSocketTest {
 
-    private static TestNet net;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private static HttpClient http;
 
     @BeforeAll
     static void setUp() {
-        net = new TestNet();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        net.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        net.closeStarted();
     }
 
     private record Setup(RuntimeGraph graph, ProxyServer proxy, WebSocketBackend backend) {
