@@ -72,7 +72,17 @@ final class ServiceEventLog implements ServiceListener {
 
     @Override
     public void onStateChange(Service service, ServiceState previous, ServiceState current, String reason) {
-        Event event = new Event(Instant.now(clock).toString(), service.name(), previous.name(), current.name(), reason);
+        add(new Event(Instant.now(clock).toString(), service.name(), previous.name(), current.name(), reason));
+    }
+
+    /** Passive health ejected the service: shown as a change to {@code EJECTED} from its state. */
+    @Override
+    public void onEjection(Service service, String reason) {
+        String state = service.isUp() ? "UP" : "DOWN";
+        add(new Event(Instant.now(clock).toString(), service.name(), state, "EJECTED", reason));
+    }
+
+    private void add(Event event) {
         synchronized (this) {
             if (events.size() == capacity) {
                 events.removeFirst();

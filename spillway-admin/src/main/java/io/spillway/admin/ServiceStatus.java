@@ -11,6 +11,7 @@ import java.util.Map;
  * is null until the service has answered once; {@code reason} says why it is in its state.
  * {@code requests} counts its responses by status class, {@code failures} its failed attempts by
  * reason, {@code stateChanges} its changes of state; all since it first existed, reloads included.
+ * {@code ejected}: passive health has it out of rotation now; {@code ejections}: how often so far.
  */
 record ServiceStatus(
         String name,
@@ -26,7 +27,9 @@ record ServiceStatus(
         String reason,
         Map<String, Long> requests,
         Map<String, Long> failures,
-        long stateChanges) {
+        long stateChanges,
+        boolean ejected,
+        int ejections) {
 
     /**
      * One bound monitor's view (M5); {@code lastResponseTimeMs} is null before its first answer.
@@ -55,6 +58,8 @@ record ServiceStatus(
                 s.lastReason(),
                 TrafficView.requests(s.traffic()),
                 TrafficView.failures(s.traffic()),
-                s.traffic().stateChanges());
+                s.traffic().stateChanges(),
+                s.isEjected(System.nanoTime()),
+                s.ejections());
     }
 }

@@ -71,6 +71,22 @@ class TimeoutsTest {
     }
 
     @Test
+    void hungServiceIsTakenOutOfRotationAfterFiveTimeoutsInARow() throws Exception {
+        Setup s = setup(vs("front", VServerProtocol.HTTP, "a", "b").serverTimeout(Duration.ofMillis(200)));
+        s.a().hung = true;
+        for (int i = 0; i < 20; i++) {
+            try (RawHttp c = RawHttp.connect(s.address())) {
+                assertThat(c.get("/").body()).isEqualTo("b");
+            }
+        }
+        // round robin sent every other request to a until its fifth timeout; then none
+        assertThat(s.a().requests()).isEqualTo(5);
+        assertThat(s.graph().service("a").ejections()).isEqualTo(1);
+        assertThat(s.graph().service("a").isEjected(System.nanoTime())).isTrue();
+        s.a().releaseHeld();
+    }
+
+    @Test
     void requestWithABodyToAHungServiceGets504RatherThanBeingSentTwice() throws Exception {
         Setup s = setup(vs("front", VServerProtocol.HTTP, "a").serverTimeout(Duration.ofMillis(500)));
         s.a().hung = true;

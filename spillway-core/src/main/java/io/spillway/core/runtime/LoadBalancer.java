@@ -64,6 +64,33 @@ public abstract class LoadBalancer {
      * @return the service, or null when no UP service is left outside {@code excluded}
      */
     public final Service select(int clientHash, long excluded) {
+        long ejected = ejected(excluded);
+        Service s = selectOutside(clientHash, excluded | ejected);
+        if (s == null && ejected != 0) {
+            // every candidate is ejected: passive health alone never turns a request away
+            s = selectOutside(clientHash, excluded);
+        }
+        return s;
+    }
+
+    /** The services not in {@code excluded} that passive health has taken out of rotation now. */
+    private long ejected(long excluded) {
+        long mask = 0;
+        long now = 0;
+        for (int i = 0; i < services.length; i++) {
+            if ((excluded & bit(i)) == 0 && services[i].mayBeEjected()) {
+                if (now == 0) {
+                    now = System.nanoTime();
+                }
+                if (services[i].isEjected(now)) {
+                    mask |= bit(i);
+                }
+            }
+        }
+        return mask;
+    }
+
+    private Service selectOutside(int clientHash, long excluded) {
         long skip = excluded;
         for (int attempt = 0; attempt < services.length; attempt++) {
             int i = choose(clientHash, skip, true);

@@ -7,6 +7,7 @@ import io.spillway.core.model.ServiceProtocol;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,8 @@ import java.util.function.Supplier;
  */
 public final class Service {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Service.class);
+
     private final ServiceConfig config;
     private final String name;
     private final HostPort address;
@@ -44,6 +47,7 @@ public final class Service {
     private final Slots slots;
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
     private final ResponseTimeAverage responseTime = new ResponseTimeAverage();
+    private final OutlierDetector outliers = new OutlierDetector();
 
     private volatile int capacity;
     private volatile int share = NOT_SHARED;
@@ -247,11 +251,42 @@ public final class Service {
      */
     public void recordResponse(int status) {
         slots.traffic().countRequest(status);
+        outliers.succeeded();
     }
 
-    /** Counts one failed attempt to use this service (the proxy may then try another one). */
+    /**
+     * Counts one failed attempt to use this service (the proxy may then try another one). A run
+     * of failed connects, resets and timeouts takes the service out of rotation for a while
+     * ({@link OutlierDetector}); the ejection is logged and published to the listeners (M5).
+     */
     public void recordFailure(FailureReason reason) {
         slots.traffic().countFailure(reason);
+        if (reason == FailureReason.CONNECT || reason == FailureReason.RESET || reason == FailureReason.TIMEOUT) {
+            long ejected = outliers.failed(System.nanoTime());
+            if (ejected > 0) {
+                String why = OutlierDetector.CONSECUTIVE + " requests failed in a row (the last: " + reason.label()
+                        + "); out of rotation for " + TimeUnit.NANOSECONDS.toSeconds(ejected) + " s";
+                log.warn("event=service_ejected service={} reason=\"{}\"", name, why);
+                for (ServiceListener l : listeners) {
+                    l.onEjection(this, why);
+                }
+            }
+        }
+    }
+
+    /** Whether passive health has taken the service out of rotation at {@code nanoTime}. */
+    public boolean isEjected(long nanoTime) {
+        return outliers.mayBeEjected() && outliers.isEjected(nanoTime);
+    }
+
+    /** Whether an ejection may be in force: false is certain and costs no clock read. */
+    boolean mayBeEjected() {
+        return outliers.mayBeEjected();
+    }
+
+    /** Times passive health took the service out of rotation since this object exists. */
+    public int ejections() {
+        return outliers.ejections();
     }
 
     /**

@@ -13,6 +13,10 @@ public interface ServiceListener {
     default void onCapacityChange(Service service, int previous, int current) {
     }
 
+    /** Passive health took the service out of rotation for a while ({@code reason} says why and how long); default: nothing. */
+    default void onEjection(Service service, String reason) {
+    }
+
     /** This node's cluster share moved (issue 12; {@link Service#NOT_SHARED}: none); default: no change. */
     default void onShareChange(Service service, int previous, int current) {
     }
