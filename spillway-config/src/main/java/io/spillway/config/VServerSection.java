@@ -80,7 +80,8 @@ final class VServerSection {
         int headerSize = f.integer("maxHeaderSize", d.maxHeaderSize(), 256, 1 << 20);
         long minBodyRate = f.longValue("minBodyRate", d.minBodyRate(), 0, 1L << 40);
         int perClient = f.integer("perClient", d.perClient(), 0, 1_000_000);
+        long maxBody = f.size("maxBody", d.maxBody(), 0, Long.MAX_VALUE);
         f.finish();
-        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient);
+        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient, maxBody);
     }
 }

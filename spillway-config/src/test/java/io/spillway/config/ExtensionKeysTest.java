@@ -58,7 +58,7 @@ class ExtensionKeysTest {
                     spillover: {method: connection, threshold: 5, whenFull: accept, persistence: 30s,
                                 persistenceMask: 24, persistenceMaxEntries: 5000}
                     timeouts: {connect: 1s, idle: 30s, header: 2s, tunnel: 10m, server: 5s, body: 7s, send: 9s}
-                    limits: {maxRequestLine: 4096, maxHeaderSize: 8192, minBodyRate: 512, perClient: 20}
+                    limits: {maxRequestLine: 4096, maxHeaderSize: 8192, minBodyRate: 512, perClient: 20, maxBody: 10MB}
                 shutdownGrace: 3s
                 limits: {maxConnections: 500}
                 gslb:
@@ -103,7 +103,7 @@ class ExtensionKeysTest {
         assertThat(front.timeouts()).isEqualTo(new VServerConfig.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(30),
                 Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(7),
                 Duration.ofSeconds(9)));
-        assertThat(front.limits()).isEqualTo(new VServerConfig.Limits(4096, 8192, 512, 20));
+        assertThat(front.limits()).isEqualTo(new VServerConfig.Limits(4096, 8192, 512, 20, 10L << 20));
 
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.limits()).isEqualTo(new ApplianceLimits(500));

@@ -48,7 +48,8 @@ import java.util.ArrayDeque;
  * first request head is read (bounded by the header timeout) and answered with a 302 to the
  * redirect URL. A request the decoder refuses gets the status it names (400, 414, 431, 501, 505)
  * and the connection closes; so does one whose head does not arrive within the header timeout
- * (408), or whose body is late and slower than the minimum rate (408). {@code CONNECT} gets 405;
+ * (408), or whose body is late and slower than the minimum rate (408), or larger than
+ * {@code limits.maxBody} (413). {@code CONNECT} gets 405;
  * a client over {@code limits.perClient} gets 429.
  */
 final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements ClientLeg {
@@ -79,6 +80,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private String method;
     private String path;
     private long bytesIn;
+    private long headBytes;
     private long bytesOut;
     private int status;
 
@@ -123,6 +125,13 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             if (msg instanceof ByteBuf content) {
                 connection.timer().bodyReceived(content.readableBytes());
                 bytesIn += content.readableBytes();
+                long maxBody = connection.route().config().limits().maxBody();
+                if (maxBody > 0 && bytesIn - headBytes > maxBody) {
+                    // a chunked body that outgrew the limit (a declared length was refused at the head)
+                    content.release();
+                    cutRequest(413, "the request body is larger than " + maxBody + " bytes");
+                    return;
+                }
                 exchange.clientContent(content);
             } else if (msg instanceof Http1End end) {
                 connection.timer().bodyDone();
@@ -177,6 +186,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         keepAlive = head.keepAlive();
         closeAfterResponse = false;
         responseStarted = false;
+        long maxBody = connection.route().config().limits().maxBody();
+        if (maxBody > 0 && head.framing() == Http1Framing.LENGTH && head.contentLength() > maxBody) {
+            head.release();
+            respondAndClose(413, "the request body is larger than " + maxBody + " bytes");
+            return;
+        }
         if (head.framing() == Http1Framing.CHUNKED || (head.framing() == Http1Framing.LENGTH && head.contentLength() > 0)) {
             connection.timer().bodyExpected();
         }
@@ -197,6 +212,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         status = 0;
         bytesOut = 0;
         bytesIn = head == null ? 0 : head.length();
+        headBytes = bytesIn;
         if (head != null && connection.logsAccess()) {
             method = head.string(head.start(), head.methodEnd());
             path = head.target();

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Responses the proxy writes itself, as HTTP/1.1 bytes: errors (400, 405, 408, 414, 429, 431,
+ * Responses the proxy writes itself, as HTTP/1.1 bytes: errors (400, 405, 408, 413, 414, 429, 431,
  * 501, 502, 503, 504, 505) and the S5 redirect. Each carries a short text body and
  * {@code Connection: close}: the client connection is closed after it, so that nothing left
  * unread of the request can be taken for the next one.
@@ -50,6 +50,7 @@ final class HttpResponses {
             case 400 -> "Bad Request";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
             case 414 -> "URI Too Long";
             case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";

@@ -159,7 +159,7 @@ final class Configs {
             VServerConfig.Timeouts t = timeouts;
             timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), t.tunnel(), t.server(), body, t.send());
             VServerConfig.Limits l = limits;
-            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), minBodyRate, l.perClient());
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), minBodyRate, l.perClient(), l.maxBody());
             return this;
         }
 
@@ -171,7 +171,13 @@ final class Configs {
 
         VServer perClient(int connections) {
             VServerConfig.Limits l = limits;
-            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), connections);
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), connections, l.maxBody());
+            return this;
+        }
+
+        VServer maxBody(long bytes) {
+            VServerConfig.Limits l = limits;
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(), bytes);
             return this;
         }
 

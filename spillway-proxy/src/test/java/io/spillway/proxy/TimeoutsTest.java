@@ -148,6 +148,27 @@ class TimeoutsTest {
     }
 
     @Test
+    void bodyLargerThanTheLimitGets413WhetherDeclaredOrChunked() throws Exception {
+        Setup s = setup(vs("front", VServerProtocol.HTTP, "a").maxBody(1000));
+        try (RawHttp c = RawHttp.connect(s.address())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
+            assertThat(c.read(false).status()).isEqualTo(413);
+        }
+        assertThat(s.a().requests()).as("a declared length over the limit never reaches the service").isZero();
+        try (RawHttp c = RawHttp.connect(s.address())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3e8\r\n" + "x".repeat(1000) + "\r\n3e8\r\n" + "y".repeat(1000) + "\r\n0\r\n\r\n");
+            assertThat(c.read(false).status()).isEqualTo(413);
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        try (RawHttp c = RawHttp.connect(s.address())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+            assertThat(c.read(false).body()).isEqualTo("hello");
+        }
+        awaitAllReleased(s.graph());
+    }
+
+    @Test
     void clientOverItsConnectionLimitGets429AndAnotherClientIsNotAffected() throws Exception {
         Setup s = setup(vs("front", VServerProtocol.HTTP, "a").perClient(2));
         try (RawHttp first = RawHttp.connect(s.address(), "127.0.0.1");

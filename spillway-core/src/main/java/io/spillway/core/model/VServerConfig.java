@@ -62,14 +62,19 @@ public record VServerConfig(
      * @param maxHeaderSize  bytes in all header lines of a request or response
      * @param minBodyRate    bytes per second a request body may keep arriving at past {@link Timeouts#body()}
      * @param perClient      connections one client address may hold at once on the listener; 0: no limit
+     * @param maxBody        bytes in one request body; 0: no limit
      */
-    public record Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient) {
+    public record Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient, long maxBody) {
         public static final long DEFAULT_MIN_BODY_RATE = 1024;
-        public static final Limits DEFAULT = new Limits(8192, 16384, DEFAULT_MIN_BODY_RATE, 0);
+        public static final Limits DEFAULT = new Limits(8192, 16384, DEFAULT_MIN_BODY_RATE, 0, 0);
 
         /** The limits with the defaults of the second wave's keys. */
         public Limits(int maxRequestLine, int maxHeaderSize) {
-            this(maxRequestLine, maxHeaderSize, DEFAULT_MIN_BODY_RATE, 0);
+            this(maxRequestLine, maxHeaderSize, DEFAULT_MIN_BODY_RATE, 0, 0);
+        }
+
+        public Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient) {
+            this(maxRequestLine, maxHeaderSize, minBodyRate, perClient, 0);
         }
     }
 }
