@@ -5,6 +5,7 @@
 # during the recording (jdk.ThreadAllocationStatistics at its start and end) divided by the
 # requests wrk completed. Unlike requests/s this hardly depends on how busy the machine is.
 #   bench/proxy/alloc-per-request.sh [JAR ...]        e.g. an older build's jar, then this one's
+#   ACCESS_LOG=1 bench/proxy/alloc-per-request.sh      the same with the access log written
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../lib/common.sh"
@@ -22,6 +23,9 @@ ensure_packages
 read -r BACKEND_PORT PORT ADMIN <<<"$(free_ports 3)"
 start_backend "$BACKEND_PORT"
 spillway_config http "$PORT" "$BACKEND_PORT" "$ADMIN" >"$WORK/spillway.yaml"
+if [ "${ACCESS_LOG:-0}" = 1 ]; then
+    printf 'logging: {access: {path: %s/access.log, maxSize: 100MB, keep: 1}}\n' "$WORK" >>"$WORK/spillway.yaml"
+fi
 for jar in "${jars[@]}"; do
     bench_start spillway java -XX:+UseParallelGC -jar "$jar" run -c "$WORK/spillway.yaml" --threads "$THREADS"
     pid=$STARTED_PID
