@@ -32,9 +32,10 @@ final class VServerSection {
         List<String> peers = f.strings("peers");
         VServerConfig.Timeouts timeouts = timeouts(f.child("timeouts"));
         VServerConfig.Limits limits = limits(f.child("limits"));
+        boolean http2 = f.bool("http2", true);
         f.finish();
         return new VServerConfig(name, listen, protocol, tls, lbMethod, services, spillover, peers,
-                timeouts, limits);
+                timeouts, limits, http2);
     }
 
     /** No block: method none. A block: dynamicconnection unless it says otherwise. */
@@ -80,7 +81,10 @@ final class VServerSection {
         int headerSize = f.integer("maxHeaderSize", d.maxHeaderSize(), 256, 1 << 20);
         long minBodyRate = f.longValue("minBodyRate", d.minBodyRate(), 0, 1L << 40);
         int perClient = f.integer("perClient", d.perClient(), 0, 1_000_000);
+        int streams = f.integer("maxConcurrentStreams", d.maxConcurrentStreams(), 1, 1 << 20);
+        int window = f.integer("initialWindow", d.initialWindow(), 1024, Integer.MAX_VALUE);
+        int resets = f.integer("maxResetsPerSecond", d.maxResetsPerSecond(), 1, 1_000_000);
         f.finish();
-        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient);
+        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient, streams, window, resets);
     }
 }

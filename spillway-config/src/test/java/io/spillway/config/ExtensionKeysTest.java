@@ -123,6 +123,31 @@ class ExtensionKeysTest {
     }
 
     @Test
+    void http2KeysReadIntoTheModelWithTheirDefaults() {
+        SpillwayConfig c = Yaml.parse("""
+                services:
+                  - {name: grpc, address: 127.0.0.1:50051, protocol: h2c}
+                  - {name: secure, address: 127.0.0.1:50052, protocol: h2}
+                vservers:
+                  - name: plain
+                    listen: 127.0.0.1:8080
+                    services: [grpc, secure]
+                    http2: false
+                  - name: tuned
+                    listen: 127.0.0.1:8081
+                    services: [grpc]
+                    limits: {maxConcurrentStreams: 250, initialWindow: 1048576, maxResetsPerSecond: 50}
+                """).config();
+        assertThat(c.services()).extracting(s -> s.protocol()).containsExactly(ServiceProtocol.H2C, ServiceProtocol.H2);
+        VServerConfig plain = c.vservers().get(0);
+        VServerConfig tuned = c.vservers().get(1);
+        assertThat(plain.http2()).isFalse();
+        assertThat(plain.limits().maxConcurrentStreams()).isEqualTo(VServerConfig.Limits.DEFAULT_MAX_CONCURRENT_STREAMS);
+        assertThat(tuned.http2()).as("on unless turned off").isTrue();
+        assertThat(tuned.limits()).isEqualTo(new VServerConfig.Limits(8192, 16384, 1024, 0, 250, 1_048_576, 50));
+    }
+
+    @Test
     void nestedBlocksReportUnknownKeysAndMissingRequiredOnes() {
         assertThat(Yaml.errors("""
                 gslb:

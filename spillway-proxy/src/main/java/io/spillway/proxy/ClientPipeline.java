@@ -17,9 +17,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  *  tcp, tls-tcp:  admission ─ timer ─ TcpConnection   then   timer ─ Relay      (auto-read off until connected)
- *  http:          admission ─ timer ─ codec ─ Http1ClientLeg     after a 101: timer ─ Relay
- *  https:         admission ─ tls ─ timer ─ codec ─ Http1ClientLeg
+ *  http:          admission ─ timer ─ h2detect ─ codec ─ Http1ClientLeg     after a 101: timer ─ Relay
+ *  https:         admission ─ tls ─ timer ─ h2detect ─ codec ─ Http1ClientLeg
+ *  HTTP/2:        admission ─ [tls] ─ timer ─ h2 ─ h2conn ─ h2mux ═► Http2ClientLeg per stream
  * </pre>
+ *
+ * The {@link Http2Detector} ({@code http2: true}, the default) replaces the HTTP/1.1 handlers
+ * with HTTP/2 ones when ALPN chose {@code h2} or the connection opens with the HTTP/2 preface.
  *
  * Each connection gets a {@link ClientConnection} that the handlers share. Admission comes first so that it runs before any read and before a TLS handshake. An idle
  * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
@@ -29,6 +33,9 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     /** Name of the HTTP/1.1 codec in an http or https client pipeline. */
     static final String CODEC = "codec";
+
+    /** Name of the HTTP/1.1 client leg in an http or https client pipeline. */
+    static final String HTTP = "http";
 
     private final Listener listener;
     private final UpstreamConnector connector;
@@ -79,9 +86,12 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                     p.addLast("tls", tls);
                 }
                 p.addLast("timer", timer);
+                if (route.config().http2()) {
+                    p.addLast("h2detect", new Http2Detector(connection));
+                }
                 p.addLast(CODEC, new Http1RequestDecoder(route.config().limits().maxRequestLine(),
                         route.config().limits().maxHeaderSize(), true));
-                p.addLast("http", new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
+                p.addLast(HTTP, new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
             }
         }
     }

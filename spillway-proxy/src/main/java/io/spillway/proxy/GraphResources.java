@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerConfig;
@@ -38,7 +39,8 @@ final class GraphResources {
         Map<Service, Upstream> upstreams = new IdentityHashMap<>();
         for (Service s : graph.services()) {
             InetSocketAddress address = new InetSocketAddress(s.address().host(), s.address().port());
-            SslContext tls = s.protocol() == ServiceProtocol.TLS ? Tls.client(s.tls()) : null;
+            SslContext tls = s.protocol() == ServiceProtocol.TLS ? Tls.client(s.tls())
+                    : s.protocol() == ServiceProtocol.H2 ? Tls.client(s.tls(), ApplicationProtocolNames.HTTP_2) : null;
             upstreams.put(s, new Upstream(s, address, tls));
         }
         Map<String, SslContext> serverTls = new HashMap<>();
@@ -48,7 +50,9 @@ final class GraphResources {
                 if (c.tls() == null) {
                     throw new SSLException("vserver '" + c.name() + "' is https but has no tls certificate and key");
                 }
-                serverTls.put(c.name(), Tls.server(c.tls().certificate(), c.tls().key()));
+                String[] alpn = c.http2() ? new String[] {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1}
+                        : new String[0];
+                serverTls.put(c.name(), Tls.server(c.tls().certificate(), c.tls().key(), alpn));
             }
         }
         return new GraphResources(graph, upstreams, serverTls);

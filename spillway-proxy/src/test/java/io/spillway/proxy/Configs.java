@@ -79,6 +79,7 @@ final class Configs {
         private VServerConfig.Timeouts timeouts = new VServerConfig.Timeouts(
                 Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5));
         private VServerConfig.Limits limits = VServerConfig.Limits.DEFAULT;
+        private boolean http2 = true;
 
         VServer(String name, VServerProtocol protocol, List<String> services) {
             this.name = name;
@@ -175,6 +176,18 @@ final class Configs {
             return this;
         }
 
+        VServer http2(boolean on) {
+            http2 = on;
+            return this;
+        }
+
+        VServer http2Limits(int maxConcurrentStreams, int initialWindow, int maxResetsPerSecond) {
+            VServerConfig.Limits l = limits;
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(),
+                    maxConcurrentStreams, initialWindow, maxResetsPerSecond);
+            return this;
+        }
+
         VServer limits(int requestLine, int headers) {
             limits = new VServerConfig.Limits(requestLine, headers);
             return this;
@@ -183,7 +196,7 @@ final class Configs {
         VServerConfig build() {
             SpilloverConfig spill = new SpilloverConfig(method, threshold, backup, persistence, 32, 10_000,
                     whenFull, redirectUrl);
-            return new VServerConfig(name, listen, protocol, tls, lb, services, spill, List.of(), timeouts, limits);
+            return new VServerConfig(name, listen, protocol, tls, lb, services, spill, List.of(), timeouts, limits, http2);
         }
     }
 }
