@@ -1,8 +1,6 @@
 package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,8 +51,6 @@ import java.nio.charset.StandardCharsets;
 final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements ClientLeg {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Http2ClientLeg.class);
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
 
     private final ClientConnection connection;
     private final Http2ClientConnection owner;
@@ -166,7 +162,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         if (content.isReadable()) {
-            ex.clientContent(chunked ? chunk(content) : content);
+            ex.clientContent(chunked ? Http2Messages.chunk(stream.alloc(), content) : content);
         } else {
             content.release();
         }
@@ -184,28 +180,10 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     /** The request's end: for a chunked body its last chunk, with the request's trailers if any. */
     private void endRequest(Http2Headers trailers) {
         if (chunked) {
-            ByteBuf last = stream.alloc().buffer(16).writeBytes(LAST_CHUNK);
-            if (trailers != null) {
-                ByteBuf lines = Http2Messages.trailerLines(stream.alloc(), trailers);
-                last.writeBytes(lines);
-                lines.release();
-            } else {
-                last.writeBytes(CRLF);
-            }
-            exchange.clientContent(last);
+            exchange.clientContent(Http2Messages.lastChunk(stream.alloc(), trailers));
         }
         exchange.clientEnd(Http1End.EMPTY);
         exchange.flushToServer();
-    }
-
-    /** {@code content} as one chunk (RFC 9112 7.1): size line, data, CR LF, without copying the data. */
-    private ByteBuf chunk(ByteBuf content) {
-        ByteBuf size = stream.alloc().buffer(10);
-        ByteBufUtil.writeAscii(size, Integer.toHexString(content.readableBytes()));
-        size.writeBytes(CRLF);
-        CompositeByteBuf out = stream.alloc().compositeBuffer(3);
-        out.addComponents(true, size, content, Unpooled.wrappedBuffer(CRLF));
-        return out;
     }
 
     private void updateReading() {

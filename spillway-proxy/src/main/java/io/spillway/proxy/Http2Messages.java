@@ -3,6 +3,8 @@ package io.spillway.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -42,6 +44,8 @@ import java.util.Map;
  */
 final class Http2Messages {
 
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
     private static final AsciiString TE = AsciiString.cached("te");
     private static final AsciiString TRAILERS = AsciiString.cached("trailers");
     private static final AsciiString COOKIE = AsciiString.cached("cookie");
@@ -157,6 +161,28 @@ final class Http2Messages {
         }
         ByteBufUtil.writeAscii(out, "\r\n");
         return out;
+    }
+
+    /** {@code content} as one chunk (RFC 9112 7.1): size line, data, CR LF, without copying the data. */
+    static ByteBuf chunk(ByteBufAllocator alloc, ByteBuf content) {
+        ByteBuf size = alloc.buffer(10);
+        ByteBufUtil.writeAscii(size, Integer.toHexString(content.readableBytes()));
+        size.writeBytes(CRLF);
+        CompositeByteBuf out = alloc.compositeBuffer(3);
+        out.addComponents(true, size, content, Unpooled.wrappedBuffer(CRLF));
+        return out;
+    }
+
+    /** The last chunk of a chunked body, with {@code trailers} (null: none) and the final CR LF. */
+    static ByteBuf lastChunk(ByteBufAllocator alloc, Http2Headers trailers) {
+        ByteBuf last = alloc.buffer(16).writeBytes(LAST_CHUNK);
+        if (trailers == null) {
+            return last.writeBytes(CRLF);
+        }
+        ByteBuf lines = trailerLines(alloc, trailers);
+        last.writeBytes(lines);
+        lines.release();
+        return last;
     }
 
     /** Trailer field lines (RFC 9112 7.1.2), the empty line that ends them included. */

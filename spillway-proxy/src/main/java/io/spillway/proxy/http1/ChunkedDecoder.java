@@ -2,7 +2,6 @@ package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 
 import java.util.List;
 
@@ -10,14 +9,15 @@ import java.util.List;
  * A chunked body (RFC 9112 section 7.1) turned back into its data, for a hop that frames the body
  * itself: an HTTP/2 stream to a service gets the data of a request that came chunked. The same
  * validating state machine as the decoders' ({@link ChunkedBody}), fed with the body's parts as
- * they come: a size line or trailer section split between two parts waits in a small
- * cumulation, data is emitted as retained slices.
+ * they come: data is emitted as retained slices of each part; the few octets of a size line or
+ * trailer section split between two parts are copied and put before the next part.
  */
 public final class ChunkedDecoder {
 
     private final ChunkedBody body;
     private final ByteBufAllocator alloc;
-    private CompositeByteBuf cumulation;
+    /** The start of a size line or trailer section that the last part cut off. */
+    private ByteBuf rest;
     private boolean done;
 
     public ChunkedDecoder(ByteBufAllocator alloc, int maxTrailers) {
@@ -37,20 +37,28 @@ public final class ChunkedDecoder {
             part.release();
             return true;
         }
-        if (cumulation == null) {
-            cumulation = alloc.compositeBuffer();
+        ByteBuf in = part;
+        if (rest != null) {
+            in = alloc.compositeBuffer(2).addComponents(true, rest, part);
+            rest = null;
         }
-        cumulation.addComponent(true, part);
-        done = body.decode(cumulation, out);
-        cumulation.discardReadComponents();
+        try {
+            done = body.decode(in, out);
+            // the data went out as slices of in, which must not move: what is left is copied
+            if (!done && in.isReadable()) {
+                rest = in.copy();
+            }
+        } finally {
+            in.release();
+        }
         return done;
     }
 
     /** Gives back what waits in the cumulation. */
     public void release() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
+        if (rest != null) {
+            rest.release();
+            rest = null;
         }
     }
 }
