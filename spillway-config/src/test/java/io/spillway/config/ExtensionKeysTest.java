@@ -148,6 +148,33 @@ class ExtensionKeysTest {
     }
 
     @Test
+    void severalCertificatesAreReadInOrderAndTheFirstIsTheDefault() {
+        SpillwayConfig c = Yaml.parse("""
+                services:
+                  - {name: web, address: 127.0.0.1:8080, protocol: http}
+                vservers:
+                  - name: front
+                    listen: 127.0.0.1:8443
+                    protocol: https
+                    services: [web]
+                    tls:
+                      certificates:
+                        - {certificate: shop.pem, key: shop.key}
+                        - {certificate: api.pem, key: api.key}
+                """).config();
+        TlsConfig tls = c.vservers().get(0).tls();
+        assertThat(tls.certificates()).containsExactly(new TlsConfig.Certificate("shop.pem", "shop.key"),
+                new TlsConfig.Certificate("api.pem", "api.key"));
+        assertThat(tls.certificate()).isEqualTo("shop.pem");
+        assertThat(Yaml.errors("""
+                vservers:
+                  - name: front
+                    protocol: https
+                    tls: {certificates: [{certificate: shop.pem}]}
+                """)).contains("test.yaml:4:26: vservers[0].tls.certificates[0].key: required key is missing");
+    }
+
+    @Test
     void nestedBlocksReportUnknownKeysAndMissingRequiredOnes() {
         assertThat(Yaml.errors("""
                 gslb:

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.spillway.core.log.AccessLog;
 import io.spillway.proxy.http1.Http1RequestDecoder;
 
@@ -81,9 +80,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {
-                    SslHandler tls = route.serverTls().newHandler(ch.alloc());
-                    tls.setHandshakeTimeoutMillis(route.headerTimeoutMillis());
-                    p.addLast("tls", tls);
+                    p.addLast("tls", route.serverTls().newHandler(ch.alloc(), route.headerTimeoutMillis()));
                 }
                 p.addLast("timer", timer);
                 if (route.config().http2()) {

@@ -134,6 +134,16 @@ final class Configs {
             return this;
         }
 
+        /** Several certificates chosen by SNI, the first the default. */
+        VServer tls(TestCertificate... certs) {
+            List<TlsConfig.Certificate> list = new ArrayList<>();
+            for (TestCertificate c : certs) {
+                list.add(new TlsConfig.Certificate(c.certificatePem().toString(), c.keyPem().toString()));
+            }
+            tls = new TlsConfig(list);
+            return this;
+        }
+
         VServer tlsFiles(TlsConfig files) {
             tls = files;
             return this;

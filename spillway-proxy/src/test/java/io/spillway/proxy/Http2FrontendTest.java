@@ -152,12 +152,10 @@ class Http2FrontendTest {
                 .vserver(vs("front", VServerProtocol.HTTP, "a").http2Limits(100, 65_535, 20)).graph();
         H2Client c = h2(net.proxy(graph), false);
         assertThat(done(c.get("/")).status()).isEqualTo(200);
-        for (int i = 0; i < 200 && c.channel().isActive() && !c.goAway.isDone(); i++) {
-            try {
-                c.openAndReset("/hold");
-            } catch (Exception closedMeanwhile) {
-                break;
-            }
+        // one reset over the cap and nothing after it: frames still unread when the proxy closes
+        // would turn its close into a TCP reset, which could drop the GOAWAY before the client reads it
+        for (int i = 0; i < 21; i++) {
+            c.openAndReset("/hold");
         }
         assertThat(c.goAway.get(5, TimeUnit.SECONDS).errorCode()).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
         await().atMost(Duration.ofSeconds(5)).until(() -> !c.channel().isActive());
