@@ -87,6 +87,32 @@ class Http2FrontendTest {
     }
 
     @Test
+    void anUploadLargerThanTheWindowsFlowsThroughAndComesBack() throws Exception {
+        HttpBackend a = net.httpBackend("a");
+        RuntimeGraph graph = Configs.create().service("a", a.port(), 10)
+                .vserver(vs("front", VServerProtocol.HTTP, "a")).graph();
+        H2Client c = h2(net.proxy(graph), false);
+        String body = "0123456789abcdef".repeat(64 * 1024); // 1 MiB: sixteen stream windows
+        H2Client.Response r = done(c.request("POST", "/echo", body, null));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(body);
+    }
+
+    @Test
+    void aClientOverItsPerClientLimitGets429OnEveryStream() throws Exception {
+        HttpBackend a = net.httpBackend("a");
+        RuntimeGraph graph = Configs.create().service("a", a.port(), 10)
+                .vserver(vs("front", VServerProtocol.HTTP, "a").perClient(1)).graph();
+        ProxyServer proxy = net.proxy(graph);
+        H2Client first = h2(proxy, false);
+        assertThat(done(first.get("/")).status()).isEqualTo(200);
+        H2Client second = h2(proxy, false);
+        assertThat(done(second.get("/")).status()).isEqualTo(429);
+        assertThat(done(second.get("/")).status()).isEqualTo(429);
+        assertThat(a.requests()).isEqualTo(1);
+    }
+
+    @Test
     void manyConcurrentStreamsOnOneConnectionAreAdmittedOnce() throws Exception {
         HttpBackend a = net.httpBackend("a");
         RuntimeGraph graph = Configs.create().service("a", a.port(), 100)
