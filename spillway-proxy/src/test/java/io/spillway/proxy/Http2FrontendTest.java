@@ -129,6 +129,10 @@ class Http2FrontendTest {
         for (CompletableFuture<H2Client.Response> f : held) {
             assertThat(done(f).body()).isEqualTo("a");
         }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(graph.vserver("front").traffic().requests()).as("each stream is a request").isEqualTo(30);
+            assertThat(graph.vserver("front").traffic().bytesOut()).as("DATA octets; HPACK-coded headers are not counted").isEqualTo(30);
+        });
         c.close();
         awaitAllReleased(graph);
     }
