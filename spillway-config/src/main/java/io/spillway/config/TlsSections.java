@@ -4,6 +4,8 @@ import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.TlsConfig;
 
+import java.util.List;
+
 /** The {@code tls} blocks: client side ({@code ca, verify}), server side, and the exchange's. */
 final class TlsSections {
 
@@ -21,15 +23,32 @@ final class TlsSections {
         return new ClientTls(ca, verify);
     }
 
-    /** {@code tls: {certificate, key}} of an https vServer; null when absent. */
+    /**
+     * {@code tls} of an https vServer: {@code {certificate, key}}, or
+     * {@code {certificates: [{certificate, key}, ...]}} (chosen by SNI, the first the default);
+     * null when absent.
+     */
     static TlsConfig server(Fields f) {
         if (f == null) {
             return null;
         }
+        if (f.has("certificates")) {
+            List<TlsConfig.Certificate> list = f.list("certificates", (n, p) -> pair(Fields.of(n, p, f.context())));
+            f.finish();
+            if (list.isEmpty()) {
+                f.context().error(f.node("certificates").mark(), f.path("certificates"), "must list at least one certificate");
+            }
+            return new TlsConfig(list);
+        }
+        TlsConfig.Certificate single = pair(f);
+        return new TlsConfig(List.of(single));
+    }
+
+    private static TlsConfig.Certificate pair(Fields f) {
         String certificate = f.requiredString("certificate");
         String key = f.requiredString("key");
         f.finish();
-        return new TlsConfig(certificate, key);
+        return new TlsConfig.Certificate(certificate, key);
     }
 
     /** {@code gslb.exchange.tls: {certificate, key, ca}}; null when absent. */

@@ -32,9 +32,10 @@ final class VServerSection {
         List<String> peers = f.strings("peers");
         VServerConfig.Timeouts timeouts = timeouts(f.child("timeouts"));
         VServerConfig.Limits limits = limits(f.child("limits"));
+        boolean http2 = f.bool("http2", true);
         f.finish();
         return new VServerConfig(name, listen, protocol, tls, lbMethod, services, spillover, peers,
-                timeouts, limits);
+                timeouts, limits, http2);
     }
 
     /** No block: method none. A block: dynamicconnection unless it says otherwise. */
@@ -81,7 +82,10 @@ final class VServerSection {
         long minBodyRate = f.longValue("minBodyRate", d.minBodyRate(), 0, 1L << 40);
         int perClient = f.integer("perClient", d.perClient(), 0, 1_000_000);
         long maxBody = f.size("maxBody", d.maxBody(), 0, Long.MAX_VALUE);
+        int streams = f.integer("maxConcurrentStreams", d.maxConcurrentStreams(), 1, 1 << 20);
+        int window = f.integer("initialWindow", d.initialWindow(), 1024, Integer.MAX_VALUE);
+        int resets = f.integer("maxResetsPerSecond", d.maxResetsPerSecond(), 1, 1_000_000);
         f.finish();
-        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient, maxBody);
+        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient, maxBody, streams, window, resets);
     }
 }

@@ -141,7 +141,7 @@ class ConfigErrorsTest {
                 "test.yaml:13:5: vservers[0].listen: vserver shop has no listen and is no vServer's backup:"
                         + " it can never receive a connection",
                 "test.yaml:14:16: vservers[0].services[0]: an http vserver cannot bind tcp service 'web-1'"
-                        + " (it binds http or tls services)",
+                        + " (it binds http, h2c, h2 or tls services)",
                 "test.yaml:16:24: vservers[0].spillover.persistenceMask: must be between 0 and 32, got 33",
                 "test.yaml:21:5: gslb.exchange.listen: required for an aggregator: where branches and peer"
                         + " aggregators connect",

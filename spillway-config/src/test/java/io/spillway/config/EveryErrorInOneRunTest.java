@@ -24,7 +24,7 @@ class EveryErrorInOneRunTest {
                       backup: nowhere
                 """)).containsExactly(
                 "test.yaml:6:5: vservers[0].colour: unknown key; valid keys here: name, listen, protocol, tls,"
-                        + " lbMethod, services, spillover, peers, timeouts, limits",
+                        + " lbMethod, services, spillover, peers, timeouts, limits, http2",
                 "test.yaml:9:15: vservers[0].spillover.backup: no vserver named 'nowhere' (vservers: shop)");
     }
 
@@ -80,7 +80,7 @@ class EveryErrorInOneRunTest {
                     listen: 127.0.0.1:8080
                     services: [web-1, web-9]
                 """)).containsExactly(
-                "test.yaml:2:54: services[0].protocol: 'htp' is not one of tcp, http, tls (did you mean http?)",
+                "test.yaml:2:54: services[0].protocol: 'htp' is not one of tcp, http, tls, h2c, h2 (did you mean http?)",
                 "test.yaml:6:23: vservers[0].services[1]: no service named 'web-9' (services: web-1)");
     }
 

@@ -123,6 +123,58 @@ class ExtensionKeysTest {
     }
 
     @Test
+    void http2KeysReadIntoTheModelWithTheirDefaults() {
+        SpillwayConfig c = Yaml.parse("""
+                services:
+                  - {name: grpc, address: 127.0.0.1:50051, protocol: h2c}
+                  - {name: secure, address: 127.0.0.1:50052, protocol: h2}
+                vservers:
+                  - name: plain
+                    listen: 127.0.0.1:8080
+                    services: [grpc, secure]
+                    http2: false
+                  - name: tuned
+                    listen: 127.0.0.1:8081
+                    services: [grpc]
+                    limits: {maxConcurrentStreams: 250, initialWindow: 1048576, maxResetsPerSecond: 50}
+                """).config();
+        assertThat(c.services()).extracting(s -> s.protocol()).containsExactly(ServiceProtocol.H2C, ServiceProtocol.H2);
+        VServerConfig plain = c.vservers().get(0);
+        VServerConfig tuned = c.vservers().get(1);
+        assertThat(plain.http2()).isFalse();
+        assertThat(plain.limits().maxConcurrentStreams()).isEqualTo(VServerConfig.Limits.DEFAULT_MAX_CONCURRENT_STREAMS);
+        assertThat(tuned.http2()).as("on unless turned off").isTrue();
+        assertThat(tuned.limits()).isEqualTo(new VServerConfig.Limits(8192, 16384, 1024, 0, 0, 250, 1_048_576, 50));
+    }
+
+    @Test
+    void severalCertificatesAreReadInOrderAndTheFirstIsTheDefault() {
+        SpillwayConfig c = Yaml.parse("""
+                services:
+                  - {name: web, address: 127.0.0.1:8080, protocol: http}
+                vservers:
+                  - name: front
+                    listen: 127.0.0.1:8443
+                    protocol: https
+                    services: [web]
+                    tls:
+                      certificates:
+                        - {certificate: shop.pem, key: shop.key}
+                        - {certificate: api.pem, key: api.key}
+                """).config();
+        TlsConfig tls = c.vservers().get(0).tls();
+        assertThat(tls.certificates()).containsExactly(new TlsConfig.Certificate("shop.pem", "shop.key"),
+                new TlsConfig.Certificate("api.pem", "api.key"));
+        assertThat(tls.certificate()).isEqualTo("shop.pem");
+        assertThat(Yaml.errors("""
+                vservers:
+                  - name: front
+                    protocol: https
+                    tls: {certificates: [{certificate: shop.pem}]}
+                """)).contains("test.yaml:4:26: vservers[0].tls.certificates[0].key: required key is missing");
+    }
+
+    @Test
     void nestedBlocksReportUnknownKeysAndMissingRequiredOnes() {
         assertThat(Yaml.errors("""
                 gslb:

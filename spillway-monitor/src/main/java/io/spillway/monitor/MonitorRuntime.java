@@ -166,7 +166,7 @@ public final class MonitorRuntime implements AutoCloseable {
         MonitorConfig first = sc.monitors().isEmpty() ? null : monitorConfigs.get(sc.monitors().get(0));
         Duration interval = first == null ? CAPACITY_INTERVAL : first.interval();
         Duration timeout = first == null ? CAPACITY_TIMEOUT : first.timeout();
-        SslContext ssl = sc.protocol() == ServiceProtocol.TLS
+        SslContext ssl = sc.protocol().isTls()
                 ? Tls.client(sc.tls() == null ? ClientTls.INSECURE : sc.tls()) : null;
         EventLoop loop = transport.group().next();
         return new CapacityLearner(service, loop, clientBootstrap(loop, timeout, true), remote, hostHeader, ssl,

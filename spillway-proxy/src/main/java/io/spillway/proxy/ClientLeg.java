@@ -9,8 +9,9 @@ import io.spillway.proxy.http1.ResponseHead;
  * The client side of a {@link ProxiedExchange}: where {@code clientToProxyRequest} came from and
  * where {@code proxyToClientResponse} goes (the legs are named as Jetty 12's {@code ProxyHandler}
  * names them). An HTTP/1.1 connection is one implementation ({@link Http1ClientLeg}, one exchange
- * at a time); an HTTP/2 stream is to be another. The exchange calls these on the client's event
- * loop, and a leg calls the exchange back there: nothing here needs a lock.
+ * at a time); an HTTP/2 stream is another ({@link Http2ClientLeg}, which converts at its edge:
+ * see {@link Http2Messages}). The exchange calls these on the client's event loop, and a leg
+ * calls the exchange back there: nothing here needs a lock.
  *
  * <p>A response is a {@link ResponseHead}, its body as {@link ByteBuf}s, and an {@link Http1End};
  * each part handed over is the leg's to write or release.

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.spillway.core.log.AccessLog;
 import io.spillway.proxy.http1.Http1RequestDecoder;
 
@@ -17,9 +16,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  *  tcp, tls-tcp:  admission ─ timer ─ TcpConnection   then   timer ─ Relay      (auto-read off until connected)
- *  http:          admission ─ timer ─ codec ─ Http1ClientLeg     after a 101: timer ─ Relay
- *  https:         admission ─ tls ─ timer ─ codec ─ Http1ClientLeg
+ *  http:          admission ─ timer ─ h2detect ─ codec ─ Http1ClientLeg     after a 101: timer ─ Relay
+ *  https:         admission ─ tls ─ timer ─ h2detect ─ codec ─ Http1ClientLeg
+ *  HTTP/2:        admission ─ [tls] ─ timer ─ h2 ─ h2conn ─ h2mux ═► Http2ClientLeg per stream
  * </pre>
+ *
+ * The {@link Http2Detector} ({@code http2: true}, the default) replaces the HTTP/1.1 handlers
+ * with HTTP/2 ones when ALPN chose {@code h2} or the connection opens with the HTTP/2 preface.
  *
  * Each connection gets a {@link ClientConnection} that the handlers share. Admission comes first so that it runs before any read and before a TLS handshake. An idle
  * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
@@ -29,6 +32,9 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     /** Name of the HTTP/1.1 codec in an http or https client pipeline. */
     static final String CODEC = "codec";
+
+    /** Name of the HTTP/1.1 client leg in an http or https client pipeline. */
+    static final String HTTP = "http";
 
     private final Listener listener;
     private final UpstreamConnector connector;
@@ -74,14 +80,15 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {
-                    SslHandler tls = route.serverTls().newHandler(ch.alloc());
-                    tls.setHandshakeTimeoutMillis(route.headerTimeoutMillis());
-                    p.addLast("tls", tls);
+                    p.addLast("tls", route.serverTls().newHandler(ch.alloc(), route.headerTimeoutMillis()));
                 }
                 p.addLast("timer", timer);
+                if (route.config().http2()) {
+                    p.addLast("h2detect", new Http2Detector(connection));
+                }
                 p.addLast(CODEC, new Http1RequestDecoder(route.config().limits().maxRequestLine(),
                         route.config().limits().maxHeaderSize(), true));
-                p.addLast("http", new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
+                p.addLast(HTTP, new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
             }
         }
     }

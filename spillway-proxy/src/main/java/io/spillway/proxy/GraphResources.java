@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerConfig;
@@ -25,9 +26,9 @@ final class GraphResources {
 
     private final RuntimeGraph graph;
     private final Map<Service, Upstream> upstreams;
-    private final Map<String, SslContext> serverTls;
+    private final Map<String, ServerTls> serverTls;
 
-    private GraphResources(RuntimeGraph graph, Map<Service, Upstream> upstreams, Map<String, SslContext> serverTls) {
+    private GraphResources(RuntimeGraph graph, Map<Service, Upstream> upstreams, Map<String, ServerTls> serverTls) {
         this.graph = graph;
         this.upstreams = upstreams;
         this.serverTls = serverTls;
@@ -38,17 +39,20 @@ final class GraphResources {
         Map<Service, Upstream> upstreams = new IdentityHashMap<>();
         for (Service s : graph.services()) {
             InetSocketAddress address = new InetSocketAddress(s.address().host(), s.address().port());
-            SslContext tls = s.protocol() == ServiceProtocol.TLS ? Tls.client(s.tls()) : null;
+            SslContext tls = s.protocol() == ServiceProtocol.TLS ? Tls.client(s.tls())
+                    : s.protocol() == ServiceProtocol.H2 ? Tls.client(s.tls(), ApplicationProtocolNames.HTTP_2) : null;
             upstreams.put(s, new Upstream(s, address, tls));
         }
-        Map<String, SslContext> serverTls = new HashMap<>();
+        Map<String, ServerTls> serverTls = new HashMap<>();
         for (var vs : graph.vservers()) {
             VServerConfig c = vs.config();
             if (c.listen() != null && c.protocol() == VServerProtocol.HTTPS) {
-                if (c.tls() == null) {
+                if (c.tls() == null || c.tls().certificates().isEmpty()) {
                     throw new SSLException("vserver '" + c.name() + "' is https but has no tls certificate and key");
                 }
-                serverTls.put(c.name(), Tls.server(c.tls().certificate(), c.tls().key()));
+                String[] alpn = c.http2() ? new String[] {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1}
+                        : new String[0];
+                serverTls.put(c.name(), ServerTls.build(c.tls(), alpn));
             }
         }
         return new GraphResources(graph, upstreams, serverTls);

@@ -1,6 +1,5 @@
 package io.spillway.proxy;
 
-import io.netty.handler.ssl.SslContext;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.SpilloverChain;
@@ -10,7 +9,7 @@ import io.spillway.core.runtime.SpilloverChain;
  * admits it, the server TLS context (https only) and the graph's resources. A listener swaps its
  * route on reload; a connection keeps the route it was accepted with until it closes (P3).
  */
-record Route(VServerConfig config, SpilloverChain chain, SslContext serverTls, GraphResources resources) {
+record Route(VServerConfig config, SpilloverChain chain, ServerTls serverTls, GraphResources resources) {
 
     boolean isHttp() {
         return config.protocol() == VServerProtocol.HTTP || config.protocol() == VServerProtocol.HTTPS;

@@ -7,7 +7,8 @@ import io.spillway.proxy.http1.Http1Method;
 /**
  * The service side of a {@link ProxiedExchange}: where {@code proxyToServerRequest} goes and
  * {@code serverToProxyResponse} comes from. A pooled HTTP/1.1 connection is one implementation
- * ({@link Http1ServerLeg}); a stream on an HTTP/2 connection to a service is to be another. A leg
+ * ({@link Http1ServerLeg}); a stream on a shared HTTP/2 connection to a service is another
+ * ({@link Http2ServerLeg}). A leg
  * is lent to one exchange at a time ({@link #attach}), which hands it back with {@link #release}
  * or {@link #close}.
  */

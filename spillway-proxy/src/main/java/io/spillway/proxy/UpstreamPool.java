@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Idle keep-alive HTTP connections to services, for one event loop (SPEC S8). Every method runs
+ * Idle keep-alive HTTP/1.1 connections to services, for one event loop (SPEC S8), and that
+ * loop's shared HTTP/2 ones ({@link Http2Upstreams}). Every method runs
  * on that loop, so the pool needs no lock, and a client connection only ever borrows backend
  * connections served by its own thread. Last in, first out: the connection used most recently
  * is the least likely to have been closed by the backend meanwhile.
@@ -21,6 +22,7 @@ final class UpstreamPool {
     private final EventLoop loop;
     private final int maxIdlePerService;
     private final Map<Service, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Http2Upstreams http2 = new Http2Upstreams();
 
     UpstreamPool(EventLoop loop, int maxIdlePerService) {
         this.loop = loop;
@@ -29,6 +31,11 @@ final class UpstreamPool {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** This loop's multiplexed connections to HTTP/2 services. */
+    Http2Upstreams http2() {
+        return http2;
     }
 
     /** An idle open connection to {@code service}, removed from the pool, or null. */
@@ -80,10 +87,12 @@ final class UpstreamPool {
                 it.remove();
             }
         }
+        http2.retainOnly(live);
     }
 
     void closeAll() {
         idle.values().forEach(q -> q.forEach(Channel::close));
         idle.clear();
+        http2.closeAll();
     }
 }

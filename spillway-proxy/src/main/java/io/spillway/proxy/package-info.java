@@ -4,11 +4,20 @@
  * <pre>
  *  client ─► Listener ─► AdmissionHandler ─► ClientConnection
  *            (bound per   SpilloverChain.admit   ├─ tcp, tls-tcp: TcpConnection ─(connected)─► Relay ⇄ service
- *             vServer)    on the accepting loop  └─ http, https: Http1ClientLeg (ClientLeg)
- *                                                      └─ ProxiedExchange per request ─► ServerLegs.open
- *                                                           └─ Http1ServerLeg (ServerLeg, pooled per loop) ─► service
- *                                                      after a 101: Relay ⇄ service
+ *             vServer)    on the accepting loop  └─ http, https: [ServerTls (SNI)] ─ Http2Detector (ALPN / preface)
+ *                                                      ├─ HTTP/1.1: Http1ClientLeg (ClientLeg)
+ *                                                      │    after a 101: Relay ⇄ service
+ *                                                      └─ HTTP/2: Http2ClientConnection ═► Http2ClientLeg per stream (ClientLeg)
+ *                                                 each request: ProxiedExchange ─► ServerLegs.open
+ *                                                      ├─ http, tls: Http1ServerLeg (ServerLeg, pooled per loop) ─► service
+ *                                                      └─ h2c, h2: Http2ServerLeg (ServerLeg), a stream on an
+ *                                                           Http2ServiceConnection shared per loop (Http2Upstreams) ─► service
  * </pre>
+ *
+ * <p>HTTP/2 meets the exchange in HTTP/1.1 terms: the HTTP/2 legs convert heads, framing and
+ * trailers at their edge ({@link io.spillway.proxy.Http2Messages}), so the HTTP/1.1 path stays
+ * zero-copy and both protocols share one parser and one request-head writer. An HTTP/2
+ * connection is admitted once, like an HTTP/1.1 one; each of its streams is an exchange.
  *
  * <p>Slots. A connection's vServer slot is taken by {@link io.spillway.proxy.AdmissionHandler}
  * for its {@link io.spillway.proxy.ClientConnection} and given back by the channel's close

@@ -79,6 +79,7 @@ final class Configs {
         private VServerConfig.Timeouts timeouts = new VServerConfig.Timeouts(
                 Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5));
         private VServerConfig.Limits limits = VServerConfig.Limits.DEFAULT;
+        private boolean http2 = true;
 
         VServer(String name, VServerProtocol protocol, List<String> services) {
             this.name = name;
@@ -133,6 +134,16 @@ final class Configs {
             return this;
         }
 
+        /** Several certificates chosen by SNI, the first the default. */
+        VServer tls(TestCertificate... certs) {
+            List<TlsConfig.Certificate> list = new ArrayList<>();
+            for (TestCertificate c : certs) {
+                list.add(new TlsConfig.Certificate(c.certificatePem().toString(), c.keyPem().toString()));
+            }
+            tls = new TlsConfig(list);
+            return this;
+        }
+
         VServer tlsFiles(TlsConfig files) {
             tls = files;
             return this;
@@ -159,7 +170,8 @@ final class Configs {
             VServerConfig.Timeouts t = timeouts;
             timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), t.tunnel(), t.server(), body, t.send());
             VServerConfig.Limits l = limits;
-            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), minBodyRate, l.perClient(), l.maxBody());
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), minBodyRate, l.perClient(), l.maxBody(),
+                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond());
             return this;
         }
 
@@ -171,13 +183,27 @@ final class Configs {
 
         VServer perClient(int connections) {
             VServerConfig.Limits l = limits;
-            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), connections, l.maxBody());
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), connections, l.maxBody(),
+                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond());
             return this;
         }
 
         VServer maxBody(long bytes) {
             VServerConfig.Limits l = limits;
-            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(), bytes);
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(), bytes,
+                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond());
+            return this;
+        }
+
+        VServer http2(boolean on) {
+            http2 = on;
+            return this;
+        }
+
+        VServer http2Limits(int maxConcurrentStreams, int initialWindow, int maxResetsPerSecond) {
+            VServerConfig.Limits l = limits;
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(),
+                    l.maxBody(), maxConcurrentStreams, initialWindow, maxResetsPerSecond);
             return this;
         }
 
@@ -189,7 +215,7 @@ final class Configs {
         VServerConfig build() {
             SpilloverConfig spill = new SpilloverConfig(method, threshold, backup, persistence, 32, 10_000,
                     whenFull, redirectUrl);
-            return new VServerConfig(name, listen, protocol, tls, lb, services, spill, List.of(), timeouts, limits);
+            return new VServerConfig(name, listen, protocol, tls, lb, services, spill, List.of(), timeouts, limits, http2);
         }
     }
 }

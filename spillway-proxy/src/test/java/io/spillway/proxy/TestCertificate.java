@@ -26,9 +26,14 @@ record TestCertificate(Path certificatePem, Path keyPem, Path keyStore) {
 
     static synchronized TestCertificate get() throws Exception {
         if (instance == null) {
-            instance = generate();
+            instance = generate("localhost", "dns:localhost,ip:127.0.0.1");
         }
         return instance;
+    }
+
+    /** A new certificate for the one DNS name {@code name} (its CN and its only SAN). */
+    static TestCertificate forName(String name) throws Exception {
+        return generate(name, "dns:" + name);
     }
 
     /** The certificate itself. */
@@ -55,13 +60,13 @@ record TestCertificate(Path certificatePem, Path keyPem, Path keyStore) {
         return ctx;
     }
 
-    private static TestCertificate generate() throws Exception {
+    private static TestCertificate generate(String cn, String san) throws Exception {
         Path dir = Files.createTempDirectory("spillway-tls");
         dir.toFile().deleteOnExit();
         Path ks = dir.resolve("test.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "spillway", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-groupname", "secp256r1", "-dname", "CN=" + cn, "-ext", "SAN=" + san,
                 "-validity", "3", "-storetype", "PKCS12", "-keystore", ks.toString(),
                 "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
                 .redirectErrorStream(true).start();

@@ -1,5 +1,34 @@
 package io.spillway.core.model;
 
-/** A server certificate chain and its private key, both PEM files. */
-public record TlsConfig(String certificate, String key) {
+import java.util.List;
+
+/**
+ * The server certificates of an https vServer: each a PEM certificate chain and its PEM private
+ * key. With several, a client's SNI name picks the one whose certificate names it; the first is
+ * the default (no SNI, or a name none of them carries).
+ */
+public record TlsConfig(List<Certificate> certificates) {
+
+    /** One certificate chain and its key, both PEM files. */
+    public record Certificate(String certificate, String key) {
+    }
+
+    public TlsConfig {
+        certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    }
+
+    /** The single-certificate form, {@code tls: {certificate, key}}. */
+    public TlsConfig(String certificate, String key) {
+        this(List.of(new Certificate(certificate, key)));
+    }
+
+    /** The default certificate's chain file; null when there is none. */
+    public String certificate() {
+        return certificates.isEmpty() ? null : certificates.get(0).certificate();
+    }
+
+    /** The default certificate's key file; null when there is none. */
+    public String key() {
+        return certificates.isEmpty() ? null : certificates.get(0).key();
+    }
 }

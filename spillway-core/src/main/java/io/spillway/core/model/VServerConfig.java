@@ -22,7 +22,8 @@ public record VServerConfig(
         SpilloverConfig spillover,
         List<String> peers,
         Timeouts timeouts,
-        Limits limits) {
+        Limits limits,
+        boolean http2) {
 
     public VServerConfig {
         services = services == null ? List.of() : List.copyOf(services);
@@ -30,6 +31,13 @@ public record VServerConfig(
         spillover = spillover == null ? SpilloverConfig.NONE : spillover;
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
         limits = limits == null ? Limits.DEFAULT : limits;
+    }
+
+    /** A vServer with HTTP/2 on (its default: an http or https vServer then also speaks h2, CONTRACT). */
+    public VServerConfig(String name, HostPort listen, VServerProtocol protocol, TlsConfig tls, LbMethod lbMethod,
+                         List<String> services, SpilloverConfig spillover, List<String> peers, Timeouts timeouts,
+                         Limits limits) {
+        this(name, listen, protocol, tls, lbMethod, services, spillover, peers, timeouts, limits, true);
     }
 
     /**
@@ -63,18 +71,34 @@ public record VServerConfig(
      * @param minBodyRate    bytes per second a request body may keep arriving at past {@link Timeouts#body()}
      * @param perClient      connections one client address may hold at once on the listener; 0: no limit
      * @param maxBody        bytes in one request body; 0: no limit
+     * @param maxConcurrentStreams HTTP/2: streams a client may have open at once on one connection
+     *                       (SETTINGS_MAX_CONCURRENT_STREAMS); the header list size is {@code maxHeaderSize}
+     * @param initialWindow  HTTP/2: the flow-control window of each stream, in bytes (SETTINGS_INITIAL_WINDOW_SIZE)
+     * @param maxResetsPerSecond HTTP/2: streams a client may reset per connection per second before
+     *                       the connection is closed with GOAWAY ENHANCE_YOUR_CALM (CVE-2023-44487)
      */
-    public record Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient, long maxBody) {
+    public record Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient, long maxBody,
+                         int maxConcurrentStreams, int initialWindow, int maxResetsPerSecond) {
         public static final long DEFAULT_MIN_BODY_RATE = 1024;
+        public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+        public static final int DEFAULT_INITIAL_WINDOW = 65_535;
+        public static final int DEFAULT_MAX_RESETS_PER_SECOND = 100;
         public static final Limits DEFAULT = new Limits(8192, 16384, DEFAULT_MIN_BODY_RATE, 0, 0);
+
+        /** The limits with the defaults of the HTTP/2 keys. */
+        public Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient, long maxBody) {
+            this(maxRequestLine, maxHeaderSize, minBodyRate, perClient, maxBody, DEFAULT_MAX_CONCURRENT_STREAMS,
+                    DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_RESETS_PER_SECOND);
+        }
+
+        /** The limits with no body limit and the defaults of the HTTP/2 keys. */
+        public Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient) {
+            this(maxRequestLine, maxHeaderSize, minBodyRate, perClient, 0);
+        }
 
         /** The limits with the defaults of the second wave's keys. */
         public Limits(int maxRequestLine, int maxHeaderSize) {
             this(maxRequestLine, maxHeaderSize, DEFAULT_MIN_BODY_RATE, 0, 0);
-        }
-
-        public Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient) {
-            this(maxRequestLine, maxHeaderSize, minBodyRate, perClient, 0);
         }
     }
 }

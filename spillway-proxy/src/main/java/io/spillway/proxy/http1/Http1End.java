@@ -20,6 +20,19 @@ public final class Http1End implements ReferenceCounted {
         this.trailers = trailers;
     }
 
+    /**
+     * The end of a body decoded from another framing (an HTTP/2 stream), with {@code trailers}
+     * as field lines and the empty line that ends them; the end takes ownership of them.
+     */
+    public static Http1End withTrailers(ByteBuf trailers) {
+        return trailers.isReadable() ? new Http1End(trailers) : releaseAndEmpty(trailers);
+    }
+
+    private static Http1End releaseAndEmpty(ByteBuf trailers) {
+        trailers.release();
+        return EMPTY;
+    }
+
     /** The trailer section with its final CR LF, or an empty buffer when there is none. */
     public ByteBuf trailers() {
         return trailers;

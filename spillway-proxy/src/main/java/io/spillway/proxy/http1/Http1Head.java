@@ -234,7 +234,7 @@ public abstract sealed class Http1Head implements ReferenceCounted permits Reque
     }
 
     /** Whether the field line {@code i} is named by an option of {@code Connection} (RFC 9110 7.6.1). */
-    boolean isNamedByConnection(int i) {
+    public boolean isNamedByConnection(int i) {
         for (int o = 0; o < connectionOptionCount; o++) {
             if (Http1Syntax.regionsEqualIgnoreCase(bytes, nameStart(i), nameEnd(i),
                     start + connectionOptions[o * 2], start + connectionOptions[o * 2 + 1])) {

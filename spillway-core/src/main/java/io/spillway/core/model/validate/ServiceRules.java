@@ -46,9 +46,9 @@ final class ServiceRules {
             }
         }
         if (s.capacityUrl() != null) {
-            if (s.protocol() == ServiceProtocol.TCP) {
-                out.add(at + ".capacity.url", "a capacity is learnt over HTTP: the service's protocol must be"
-                        + " http or tls, not tcp");
+            if (s.protocol() == ServiceProtocol.TCP || s.protocol() != null && s.protocol().isHttp2()) {
+                out.add(at + ".capacity.url", "a capacity is learnt over HTTP/1.1: the service's protocol must be"
+                        + " http or tls, not " + s.protocol().configName());
             }
             if (!s.capacityUrl().startsWith("/")) {
                 out.add(at + ".capacity.url", "'" + s.capacityUrl() + "' is not a path starting with /");

@@ -87,7 +87,7 @@ final class VServerRules {
             return true;
         }
         boolean httpFront = vserver == VServerProtocol.HTTP || vserver == VServerProtocol.HTTPS;
-        return httpFront == (service == ServiceProtocol.HTTP);
+        return httpFront == (service == ServiceProtocol.HTTP || service.isHttp2());
     }
 
     private static String allowed(VServerProtocol protocol) {
@@ -95,7 +95,7 @@ final class VServerRules {
             return "it passes the client's TLS through untouched, so it binds tcp services";
         }
         return protocol == VServerProtocol.HTTP || protocol == VServerProtocol.HTTPS
-                ? "it binds http or tls services" : "it binds tcp or tls services";
+                ? "it binds http, h2c, h2 or tls services" : "it binds tcp or tls services";
     }
 
     private static void spillover(SpillwayConfig c, VServerConfig v, String at, Findings out) {

@@ -43,7 +43,7 @@ class ServiceRulesTest {
                 List.of(), null, null);
         assertThat(ConfigValidator.validate(config(MONITORS, List.of(tcp), List.of()))).containsExactly(
                 new ConfigProblem("services[0].capacity.url",
-                        "a capacity is learnt over HTTP: the service's protocol must be http or tls, not tcp"),
+                        "a capacity is learnt over HTTP/1.1: the service's protocol must be http or tls, not tcp"),
                 new ConfigProblem("services[0].capacity.url", "'capacity' is not a path starting with /"));
     }
 

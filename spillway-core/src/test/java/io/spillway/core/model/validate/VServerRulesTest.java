@@ -71,7 +71,7 @@ class VServerRulesTest {
     void httpVserversBindHttpOrTlsServicesOnly() {
         assertThat(validate(vserver("shop", "127.0.0.1:8080", "db"))).containsExactly(
                 new ConfigProblem("vservers[0].services[0]",
-                        "an http vserver cannot bind tcp service 'db' (it binds http or tls services)"));
+                        "an http vserver cannot bind tcp service 'db' (it binds http, h2c, h2 or tls services)"));
     }
 
     @Test
