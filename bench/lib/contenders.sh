@@ -109,9 +109,10 @@ defaults
     timeout http-keep-alive 300s
 EOF
     case "$mode" in
-        http | tls)
+        http | tls | h2)
             local bind="bind 127.0.0.1:$port"
             [ "$mode" = tls ] && bind="$bind ssl crt $WORK/tls/combined.pem"
+            [ "$mode" = h2 ] && bind="$bind ssl crt $WORK/tls/combined.pem alpn h2,http/1.1"
             cat <<EOF
     mode http
     http-reuse always
@@ -145,11 +146,12 @@ nginx_proxy_config() {
     [ "$mode" = tcp ] && echo "load_module $NGINX_MODULES/ngx_stream_module.so;"
     nginx_main "$dir" "$THREADS"
     case "$mode" in
-        http | tls)
+        http | tls | h2)
             local listen="listen 127.0.0.1:$port backlog=4096"
             local tls_lines=""
-            if [ "$mode" = tls ]; then
+            if [ "$mode" = tls ] || [ "$mode" = h2 ]; then
                 listen="$listen ssl"
+                [ "$mode" = h2 ] && listen="$listen http2"
                 tls_lines="ssl_certificate $WORK/tls/cert.pem;
         ssl_certificate_key $WORK/tls/key.pem;
         ssl_session_cache shared:SSL:10m;"
@@ -196,7 +198,7 @@ spillway_config() {
     local vproto=http sproto=http tls_line=""
     case "$mode" in
         tcp) vproto=tcp sproto=tcp ;;
-        tls)
+        tls | h2)
             vproto=https
             tls_line="    tls: {certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem}"
             ;;
