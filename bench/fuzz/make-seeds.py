@@ -180,3 +180,31 @@ for method, seeds in (("beforeAuthentication", EXCHANGE_BEFORE), ("afterAuthenti
         put("spillway-gslb", "io.spillway.gslb.exchange", "ExchangeFrameFuzzTest", method, name, payload + b"\x00")
         put("spillway-gslb", "io.spillway.gslb.exchange", "ExchangeFrameFuzzTest", method, name + "-cut",
             payload + struct.pack(">H", 3) + b"\x01")
+
+
+# --- admin: cuts (int count, ints), the octets of a connection ---------------------------------
+AUTH = b"Authorization: Bearer fuzz-token\r\n"
+ADMIN = {
+    "healthz": b"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n",
+    "dashboard-head": b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "vservers": b"GET /api/v1/vservers HTTP/1.1\r\nHost: a\r\n\r\nGET /api/v1/vservers/shop HTTP/1.1\r\nHost: a\r\n\r\n",
+    "services": b"GET /api/v1/services/web-1 HTTP/1.1\r\nHost: a\r\n\r\nGET /api/v1/services/web-1/disable HTTP/1.1\r\n\r\n",
+    "disable": b"POST /api/v1/services/web-1/disable HTTP/1.1\r\n" + AUTH + b"Content-Length: 0\r\n\r\n"
+               b"POST /api/v1/services/web-1/enable HTTP/1.1\r\n" + AUTH + b"\r\n",
+    "no-token": b"POST /api/v1/services/web-1/disable HTTP/1.1\r\nAuthorization: Bearer wrong\r\n\r\n",
+    "events": b"GET /api/v1/events?limit=3 HTTP/1.1\r\n\r\nGET /api/v1/events?limit=x HTTP/1.1\r\n\r\n",
+    "method-not-allowed": b"DELETE /api/v1/vservers HTTP/1.1\r\n\r\n",
+    "bad-escape": b"GET /api/v1/services/%zz?a=%G1 HTTP/1.1\r\n\r\n",
+    "absolute": b"GET http://a/healthz HTTP/1.1\r\n\r\n",
+    "extension": b"PUT /api/v1/ext/x?y=1 HTTP/1.1\r\n" + AUTH + b"Content-Length: 4\r\n\r\nbody"
+                 b"GET /healthz HTTP/1.1\r\n\r\n",
+    "chunked": b"PUT /api/v1/ext HTTP/1.1\r\n" + AUTH + b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    "expect": b"PUT /api/v1/ext HTTP/1.1\r\n" + AUTH + b"Expect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
+    "close": b"GET /healthz HTTP/1.0\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n",
+    "garbage": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+    "long-line": b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\n\r\n",
+}
+for name, payload in ADMIN.items():
+    put("spillway-admin", "io.spillway.admin", "AdminRouterFuzzTest", "serve", name, payload + b"\x00")
+    put("spillway-admin", "io.spillway.admin", "AdminRouterFuzzTest", "serve", name + "-cut",
+        payload + struct.pack(">H", 9) + b"\x01")
