@@ -181,6 +181,10 @@ public final class RequestHeadParser {
         if (authorityStart > end || b[colon + 1] != '/' || b[colon + 2] != '/') {
             throw new Http1Exception(400, "invalid request target");
         }
+        if (Http1Syntax.indexOf(b, authorityStart, end, (byte) '#') >= 0) {
+            // absolute-URI has no fragment (RFC 9112 3.2.2); "http://a#x" would leave as "GET #x"
+            throw new Http1Exception(400, "a fragment in an absolute-form request target");
+        }
         int authorityEnd = authorityStart;
         while (authorityEnd < end) {
             byte c = b[authorityEnd];

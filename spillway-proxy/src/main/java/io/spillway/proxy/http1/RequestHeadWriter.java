@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
  *     rewritten below. {@code Content-Length} and {@code Transfer-Encoding} stay: the body is
  *     forwarded as received (its chunks are passed through); a length that came repeated (equal
  *     values in several fields or a list) goes as one field (RFC 9112 6.3).
- * <li>{@code Host}: replaced by the target's authority when the target was absolute-form.
+ * <li>{@code Host}: replaced by the target's authority when the target was absolute-form; added
+ *     to an HTTP/1.0 request without one (it leaves as HTTP/1.1): the CONNECT target's authority,
+ *     else empty (RFC 9112 3.2).
  * <li>An upgrade request keeps its {@code Upgrade} fields and gets {@code Connection: Upgrade}.
  * <li>{@code X-Forwarded-For}: the received values, in order, then the client's address (what
  *     the proxy did before: {@code existing, client}). {@code X-Forwarded-Proto},
@@ -114,6 +116,14 @@ public final class RequestHeadWriter {
         int authorityLength = request.authorityEnd() - authorityStart;
         if (absolute) {
             out.writeBytes(HOST).writeBytes(src, authorityStart, authorityLength).writeBytes(CRLF);
+        } else if (request.hostStart() < 0) {
+            // an HTTP/1.0 request may lack Host, but it leaves as HTTP/1.1, which must carry one:
+            // the target's authority (CONNECT), else an empty value (RFC 9112 3.2)
+            out.writeBytes(HOST);
+            if (authorityStart >= 0) {
+                out.writeBytes(src, authorityStart, authorityLength);
+            }
+            out.writeBytes(CRLF);
         }
         if (upgrade) {
             out.writeBytes(CONNECTION_UPGRADE);

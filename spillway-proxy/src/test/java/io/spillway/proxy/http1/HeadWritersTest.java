@@ -128,7 +128,15 @@ class HeadWritersTest {
     @Test
     void forwardsAnHttp10RequestAsHttp11WithItsVersionInVia() {
         assertThat(forward("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")).isEqualTo(
-                "GET / HTTP/1.1\r\n" + FORWARDING + "X-Forwarded-Port: 80\r\nVia: 1.0 spillway\r\n\r\n");
+                "GET / HTTP/1.1\r\nHost: \r\n" + FORWARDING + "X-Forwarded-Port: 80\r\nVia: 1.0 spillway\r\n\r\n");
+    }
+
+    /** Found by Http1DecoderFuzzTest (corpus input seed-http10): HTTP/1.1 without Host is refused by the next hop. */
+    @Test
+    void givesAnHttp10RequestWithoutHostTheHostAnHttp11RequestMustCarry() {
+        assertThat(forward("GET / HTTP/1.0\r\n\r\n")).startsWith("GET / HTTP/1.1\r\nHost: \r\nX-Forwarded-For");
+        assertThat(forward("CONNECT b:443 HTTP/1.0\r\n\r\n")).startsWith("CONNECT b:443 HTTP/1.1\r\nHost: b:443\r\n");
+        assertThat(forward("GET / HTTP/1.0\r\nHost: a\r\n\r\n")).startsWith("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For");
     }
 
     @Test

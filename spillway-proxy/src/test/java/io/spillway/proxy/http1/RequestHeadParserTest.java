@@ -160,6 +160,16 @@ class RequestHeadParserTest {
         assertThat(empty.pathStart()).isEqualTo(empty.targetEnd());
     }
 
+    /**
+     * Found by Http1DecoderFuzzTest (corpus input crash-a743fd28...): the path of
+     * {@code http://example.c#0?q=1} began with '#', and the writer sent {@code GET #0?q=1}.
+     */
+    @Test
+    void refusesAFragmentInAnAbsoluteFormTarget() {
+        assertThat(status("GET http://example.c#0?q=1 HTTP/1.1\r\nHost: other\r\n\r\n")).isEqualTo(400);
+        assertThat(status("GET http://b/p#f HTTP/1.1\r\nHost: b\r\n\r\n")).isEqualTo(400);
+    }
+
     @Test
     void acceptsAsteriskFormForOptionsAndAuthorityFormForConnect() {
         assertThat(parse("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n").targetForm()).isEqualTo(RequestTargetForm.ASTERISK);
