@@ -69,34 +69,39 @@ final class Http2Messages {
             return null;
         }
         ByteBuf out = alloc.buffer(256);
-        ByteBufUtil.writeAscii(out, method);
-        out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, path);
-        ByteBufUtil.writeAscii(out, " HTTP/1.1\r\n");
-        CharSequence authority = h.authority();
-        if (authority != null) {
-            field(out, "Host", authority);
-        }
-        StringBuilder cookies = null;
-        for (Map.Entry<CharSequence, CharSequence> e : h) {
-            CharSequence name = e.getKey();
-            if (name.length() == 0 || name.charAt(0) == ':' || authority != null && HOST.contentEqualsIgnoreCase(name)) {
-                continue;
+        try {
+            ByteBufUtil.writeAscii(out, method);
+            out.writeByte(' ');
+            ByteBufUtil.writeAscii(out, path);
+            ByteBufUtil.writeAscii(out, " HTTP/1.1\r\n");
+            CharSequence authority = h.authority();
+            if (authority != null) {
+                field(out, "Host", authority);
             }
-            if (COOKIE.contentEqualsIgnoreCase(name)) {
-                cookies = cookies == null ? new StringBuilder(e.getValue()) : cookies.append("; ").append(e.getValue());
-                continue;
+            StringBuilder cookies = null;
+            for (Map.Entry<CharSequence, CharSequence> e : h) {
+                CharSequence name = e.getKey();
+                if (name.length() == 0 || name.charAt(0) == ':' || authority != null && HOST.contentEqualsIgnoreCase(name)) {
+                    continue;
+                }
+                if (COOKIE.contentEqualsIgnoreCase(name)) {
+                    cookies = cookies == null ? new StringBuilder(e.getValue()) : cookies.append("; ").append(e.getValue());
+                    continue;
+                }
+                field(out, name, e.getValue());
             }
-            field(out, name, e.getValue());
+            if (cookies != null) {
+                field(out, "cookie", cookies);
+            }
+            if (bodyFollows && !h.contains(CONTENT_LENGTH)) {
+                ByteBufUtil.writeAscii(out, "Transfer-Encoding: chunked\r\n");
+            }
+            ByteBufUtil.writeAscii(out, "\r\n");
+            return out;
+        } catch (RuntimeException e) {
+            out.release(); // a refused field: nothing of the head goes anywhere
+            throw e;
         }
-        if (cookies != null) {
-            field(out, "cookie", cookies);
-        }
-        if (bodyFollows && !h.contains(CONTENT_LENGTH)) {
-            ByteBufUtil.writeAscii(out, "Transfer-Encoding: chunked\r\n");
-        }
-        ByteBufUtil.writeAscii(out, "\r\n");
-        return out;
     }
 
     /** The HTTP/2 response headers of {@code r} (its connection-specific fields left out). */

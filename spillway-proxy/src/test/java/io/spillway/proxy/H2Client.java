@@ -47,7 +47,8 @@ final class H2Client implements AutoCloseable {
     }
 
     private final Channel channel;
-    final CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
+    /** The error code of the GOAWAY the server sent, once it did. */
+    final CompletableFuture<Long> goAway = new CompletableFuture<>();
 
     private H2Client(Channel channel) {
         this.channel = channel;
@@ -60,7 +61,7 @@ final class H2Client implements AutoCloseable {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
                 .build();
-        CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
+        CompletableFuture<Long> goAway = new CompletableFuture<>();
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -73,7 +74,7 @@ final class H2Client implements AutoCloseable {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 if (msg instanceof Http2GoAwayFrame g) {
-                                    goAway.complete(g.retain());
+                                    goAway.complete(g.errorCode()); // the frame itself is released down the pipeline
                                 }
                                 ctx.fireChannelRead(msg);
                             }

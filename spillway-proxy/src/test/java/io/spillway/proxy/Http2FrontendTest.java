@@ -187,7 +187,7 @@ class Http2FrontendTest {
         for (int i = 0; i < 21; i++) {
             c.openAndReset("/hold");
         }
-        assertThat(c.goAway.get(5, TimeUnit.SECONDS).errorCode()).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+        assertThat(c.goAway.get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
         await().atMost(Duration.ofSeconds(5)).until(() -> !c.channel().isActive());
         awaitAllReleased(graph);
     }
