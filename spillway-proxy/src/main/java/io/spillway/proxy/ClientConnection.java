@@ -107,7 +107,7 @@ final class ClientConnection {
             vs.addBytes(bytesIn, bytesOut);
         }
         if (accessLog.enabled()) {
-            accessLog.log(new AccessRecord(startMillis, (java.net.InetSocketAddress) channel.remoteAddress(), vs.name(),
+            accessLog.log(new AccessRecord(startMillis, (InetSocketAddress) channel.remoteAddress(), vs.name(),
                     service, route.config().protocol().configName(), method, path, status, bytesIn, bytesOut,
                     (System.nanoTime() - startNanos) / 1_000_000, admission != null && admission.spilled(),
                     admission != null && admission.persisted(), action));

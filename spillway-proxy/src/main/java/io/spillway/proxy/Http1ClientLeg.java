@@ -73,20 +73,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean draining;
     private boolean closing;
     private boolean inputShutdown;
-    // what is counted and logged of the current request (see requestDone)
-    private boolean accounting;
-    private long startMillis;
-    private long startNanos;
-    private String method;
-    private String path;
-    private long bytesIn;
-    private long headBytes;
-    private long bytesOut;
-    private int status;
+    private final RequestRecord record;
 
     Http1ClientLeg(ClientConnection connection, String scheme) {
         this.connection = connection;
         this.scheme = scheme;
+        this.record = new RequestRecord(connection);
     }
 
     @Override
@@ -124,9 +116,9 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         } else if (!exchange.requestComplete()) {
             if (msg instanceof ByteBuf content) {
                 connection.timer().bodyReceived(content.readableBytes());
-                bytesIn += content.readableBytes();
+                record.received(content.readableBytes());
                 long maxBody = connection.route().config().limits().maxBody();
-                if (maxBody > 0 && bytesIn - headBytes > maxBody) {
+                if (maxBody > 0 && record.bodyBytes() > maxBody) {
                     // a chunked body that outgrew the limit (a declared length was refused at the head)
                     content.release();
                     cutRequest(413, "the request body is larger than " + maxBody + " bytes");
@@ -168,12 +160,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             head.release();
             String url = connection.route().chain().redirectUrl();
             closing = true;
-            status = url == null ? 503 : 302;
+            record.status(url == null ? 503 : 302);
             ByteBuf answer = url == null
                     ? HttpResponses.error(client.alloc(), 503, "all virtual servers are full")
                     : HttpResponses.redirect(client.alloc(), url);
-            bytesOut += answer.readableBytes();
-            requestDone(null, url == null ? AccessAction.DROP : AccessAction.REDIRECT);
+            record.sent(answer.readableBytes());
+            record.done(null, url == null ? AccessAction.DROP : AccessAction.REDIRECT);
             writeAndClose(answer);
             return;
         }
@@ -206,28 +198,9 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     /** Starts counting a request ({@code head} null: one that could not be decoded). */
     private void startRequest(RequestHead head) {
-        accounting = true;
-        startMillis = System.currentTimeMillis();
-        startNanos = System.nanoTime();
-        status = 0;
-        bytesOut = 0;
-        bytesIn = head == null ? 0 : head.length();
-        headBytes = bytesIn;
-        if (head != null && connection.logsAccess()) {
-            method = head.string(head.start(), head.methodEnd());
-            path = head.target();
-        } else {
-            method = null;
-            path = null;
-        }
-    }
-
-    /** The current request is over: counted on the vServer and logged (once). */
-    private void requestDone(String service, AccessAction action) {
-        if (accounting) {
-            accounting = false;
-            connection.done(startMillis, startNanos, service, method, path, status, bytesIn, bytesOut, action);
-        }
+        boolean detail = head != null && record.wantsDetail();
+        record.start(detail ? head.string(head.start(), head.methodEnd()) : null, detail ? head.target() : null,
+                head == null ? 0 : head.length());
     }
 
     private boolean noPending() {
@@ -287,7 +260,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
         ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, keepAlive);
         head.release();
-        bytesOut += bytes.readableBytes();
+        record.sent(bytes.readableBytes());
         client.writeAndFlush(bytes);
     }
 
@@ -297,16 +270,16 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, open);
         closeAfterResponse = !ResponseHeadWriter.keepsClientOpen(head, requestVersion, open);
         responseStarted = true;
-        status = head.status();
+        record.status(head.status());
         head.release();
-        bytesOut += bytes.readableBytes();
+        record.sent(bytes.readableBytes());
         client.write(bytes, client.voidPromise());
     }
 
     @Override
     public void proxyToClientContent(ByteBuf content) {
         // no promise per write: a failed write fires exceptionCaught, which closes the connection
-        bytesOut += content.readableBytes();
+        record.sent(content.readableBytes());
         client.write(content, client.voidPromise());
     }
 
@@ -333,7 +306,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         exchange = null;
-        requestDone(done.servedBy(), AccessAction.SERVED);
+        record.done(done.servedBy(), AccessAction.SERVED);
         if (closeAfterResponse || !done.requestComplete() || !keepAlive || draining) {
             closing = true;
             updateReading();
@@ -362,7 +335,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (exchange == broken) {
             exchange = null;
             closing = true;
-            requestDone(broken.servedBy(), AccessAction.SERVED);
+            record.done(broken.servedBy(), AccessAction.SERVED);
             client.close();
         }
     }
@@ -388,9 +361,9 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         exchange = null;
         ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), response, requestVersion, true);
         response.release();
-        status = 101;
-        bytesOut += bytes.readableBytes();
-        requestDone(ex.servedBy(), AccessAction.SERVED);
+        record.status(101);
+        record.sent(bytes.readableBytes());
+        record.done(ex.servedBy(), AccessAction.SERVED);
         client.writeAndFlush(bytes);
         connection.timer().tunnel(connection.route().tunnelTimeoutMillis());
         Relay relay = Relay.start(client, server.channel());
@@ -422,7 +395,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             respondAndClose(code, detail, AccessAction.SERVED, ex.servedBy());
         } else {
             closing = true;
-            requestDone(ex.servedBy(), AccessAction.SERVED);
+            record.done(ex.servedBy(), AccessAction.SERVED);
             client.close();
         }
     }
@@ -439,12 +412,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private void respondAndClose(int code, String detail, AccessAction action, String service) {
         closing = true;
         ByteBuf answer = HttpResponses.error(client.alloc(), code, detail);
-        if (!accounting) {
+        if (!record.isOpen()) {
             startRequest(null);
         }
-        status = code;
-        bytesOut += answer.readableBytes();
-        requestDone(service, action);
+        record.status(code);
+        record.sent(answer.readableBytes());
+        record.done(service, action);
         writeAndClose(answer);
     }
 

@@ -62,19 +62,12 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean headRequest;
     private Http2Headers pendingHeaders;
     private boolean ended;
-    // what is counted and logged of the request (see requestDone)
-    private boolean accounting;
-    private long startMillis;
-    private long startNanos;
-    private String method;
-    private String path;
-    private long bytesIn;
-    private long bytesOut;
-    private int status;
+    private final RequestRecord record;
 
     Http2ClientLeg(ClientConnection connection, Http2ClientConnection owner) {
         this.connection = connection;
         this.owner = owner;
+        this.record = new RequestRecord(connection);
     }
 
     @Override
@@ -155,7 +148,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     private void requestData(Http2DataFrame data) {
         ByteBuf content = data.content();
-        bytesIn += content.readableBytes();
+        record.received(content.readableBytes());
         ProxiedExchange ex = exchange;
         if (ex == null || ex.requestComplete()) {
             data.release();
@@ -223,7 +216,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void proxyToClientResponse(ResponseHead head) {
-        status = head.status();
+        record.status(head.status());
         pendingHeaders = Http2Messages.responseHeaders(head);
         head.release();
     }
@@ -242,7 +235,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             content.release();
             return;
         }
-        bytesOut += content.readableBytes();
+        record.sent(content.readableBytes());
         stream.write(new DefaultHttp2DataFrame(content, false), stream.voidPromise());
     }
 
@@ -280,7 +273,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         exchange = null;
-        requestDone(done.servedBy(), AccessAction.SERVED);
+        record.done(done.servedBy(), AccessAction.SERVED);
         if (!done.requestComplete()) {
             // the response is complete before the request: the client may stop sending (RFC 9113 8.1)
             stream.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
@@ -300,7 +293,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void exchangeBroken(ProxiedExchange broken) {
         if (exchange == broken) {
             exchange = null;
-            requestDone(broken.servedBy(), AccessAction.SERVED);
+            record.done(broken.servedBy(), AccessAction.SERVED);
             reset(Http2Error.INTERNAL_ERROR);
         }
     }
@@ -317,7 +310,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         server.close();
         service.release();
         exchange = null;
-        requestDone(ex.servedBy(), AccessAction.SERVED);
+        record.done(ex.servedBy(), AccessAction.SERVED);
         reset(Http2Error.INTERNAL_ERROR);
     }
 
@@ -336,10 +329,10 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (location != null) {
             h.set("location", location);
         }
-        status = code;
-        bytesOut += body.length;
+        record.status(code);
+        record.sent(body.length);
         ended = true;
-        requestDone(service, action);
+        record.done(service, action);
         stream.write(new DefaultHttp2HeadersFrame(h, false), stream.voidPromise());
         stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
     }
@@ -351,20 +344,9 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     }
 
     private void startRequest(Http2Headers h) {
-        accounting = true;
-        startMillis = System.currentTimeMillis();
-        startNanos = System.nanoTime();
-        if (connection.logsAccess()) {
-            method = h.method() == null ? null : h.method().toString();
-            path = h.path() == null ? null : h.path().toString();
-        }
-    }
-
-    private void requestDone(String service, AccessAction action) {
-        if (accounting) {
-            accounting = false;
-            connection.done(startMillis, startNanos, service, method, path, status, bytesIn, bytesOut, action);
-        }
+        boolean detail = record.wantsDetail();
+        record.start(detail && h.method() != null ? h.method().toString() : null,
+                detail && h.path() != null ? h.path().toString() : null, 0);
     }
 
     @Override
@@ -386,9 +368,9 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             ProxiedExchange ex = exchange;
             exchange = null;
             ex.abort();
-            requestDone(ex.servedBy(), AccessAction.SERVED);
+            record.done(ex.servedBy(), AccessAction.SERVED);
         } else if (!ended) {
-            requestDone(null, AccessAction.SERVED);
+            record.done(null, AccessAction.SERVED);
         }
     }
 
