@@ -91,7 +91,8 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         client = ctx.channel();
         gate = new ReadGate(client, 0);
         decoder = ctx.pipeline().get(Http1RequestDecoder.class);
-        int port = ((InetSocketAddress) client.localAddress()).getPort();
+        // the listener's address: cached by its channel, where the accepted one's is a system call
+        int port = ((InetSocketAddress) (client.parent() != null ? client.parent() : client).localAddress()).getPort();
         headWriter = new RequestHeadWriter(connection.address().getHostAddress(), scheme, port);
         ctx.fireChannelActive();
     }

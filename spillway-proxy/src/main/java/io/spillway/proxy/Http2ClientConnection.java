@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -90,7 +91,9 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         codec = ctx.pipeline().get(Http2FrameCodec.class);
-        int port = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
+        // the listener's address: cached by its channel, where the accepted one's is a system call
+        Channel accepted = ctx.channel();
+        int port = ((InetSocketAddress) (accepted.parent() != null ? accepted.parent() : accepted).localAddress()).getPort();
         boolean tls = connection.route().serverTls() != null;
         headWriter = new RequestHeadWriter(connection.address().getHostAddress(), tls ? "https" : "http", port);
     }

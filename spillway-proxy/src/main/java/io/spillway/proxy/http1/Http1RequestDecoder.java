@@ -38,7 +38,9 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder implements H
     static final int MAX_CHUNK_LINE = 1024;
 
     private final RequestHeadParser parser;
-    private final ChunkedBody chunked;
+    /** Made by the connection's first chunked body: most connections never carry one. */
+    private ChunkedBody chunked;
+    private final int maxHeaderSize;
     private final boolean passThroughChunks;
     private RequestHead spare;
     private State state = State.HEAD;
@@ -54,7 +56,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder implements H
      */
     public Http1RequestDecoder(int maxRequestLine, int maxHeaderSize, boolean passThroughChunks) {
         this.parser = new RequestHeadParser(maxRequestLine, maxHeaderSize);
-        this.chunked = new ChunkedBody(MAX_CHUNK_LINE, maxHeaderSize, 400);
+        this.maxHeaderSize = maxHeaderSize;
         this.passThroughChunks = passThroughChunks;
     }
 
@@ -145,6 +147,9 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder implements H
                 state = State.LENGTH;
             }
             case CHUNKED -> {
+                if (chunked == null) {
+                    chunked = new ChunkedBody(MAX_CHUNK_LINE, maxHeaderSize, 400);
+                }
                 chunked.start(passThroughChunks);
                 state = State.CHUNKED;
             }
