@@ -6,6 +6,7 @@ import io.spillway.core.log.AccessLog;
 import io.spillway.core.log.AccessRecord;
 import io.spillway.core.runtime.Admission;
 import io.spillway.core.runtime.VirtualServer;
+import io.spillway.proxy.http1.RequestHeadWriter;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,7 +43,6 @@ final class ClientConnection {
     private final UpstreamConnector connector;
     private final AccessLog accessLog;
     private Admission admission;
-    private VirtualServer vserver;
     private boolean overClientLimit;
     private InetAddress address;
     private int clientHash;
@@ -81,7 +81,6 @@ final class ClientConnection {
     void admitted(Admission a) {
         admission = a;
         VirtualServer vs = a.vserver();
-        vserver = vs;
         if (vs != null) {
             channel.closeFuture().addListener(f -> vs.release());
         }
@@ -99,8 +98,9 @@ final class ClientConnection {
      */
     void done(long startMillis, long startNanos, String service, String method, String path, int status,
               long bytesIn, long bytesOut, AccessAction action) {
-        VirtualServer vs = vserver != null ? vserver : route.chain().head();
-        if (vserver != null) {
+        VirtualServer served = vserver();
+        VirtualServer vs = served != null ? served : route.chain().head();
+        if (served != null) {
             if (status > 0) {
                 vs.recordRequest(status);
             }
@@ -137,7 +137,37 @@ final class ClientConnection {
 
     /** The vServer whose slot this connection holds; null for a connection to be redirected. */
     VirtualServer vserver() {
-        return vserver;
+        return admission == null ? null : admission.vserver();
+    }
+
+    /**
+     * The proxy's own answer to every request of a connection that holds no vServer slot: 429
+     * over {@code limits.perClient}, else the chain's redirect (S5), else 503; null for an
+     * admitted connection. One rule for HTTP/1.1 connections and HTTP/2 streams alike.
+     */
+    Refusal refusal() {
+        if (overClientLimit) {
+            return new Refusal(429, "too many connections from this client", null, AccessAction.DROP);
+        }
+        if (vserver() != null) {
+            return null;
+        }
+        String url = route.chain().redirectUrl();
+        return url == null
+                ? new Refusal(503, "all virtual servers are full", null, AccessAction.DROP)
+                : new Refusal(302, url, url, AccessAction.REDIRECT);
+    }
+
+    /** See {@link #refusal()}; {@code location} is null but for a redirect. */
+    record Refusal(int status, String detail, String location, AccessAction action) {
+    }
+
+    /** How this connection's requests go to services: its address, scheme and listener port. */
+    RequestHeadWriter requestHeadWriter() {
+        // the listener's address: cached by its channel, where the accepted one's is a system call
+        Channel listener = channel.parent() != null ? channel.parent() : channel;
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        return new RequestHeadWriter(address.getHostAddress(), route.serverTls() != null ? "https" : "http", port);
     }
 
     /** The client's address (null only if the socket closed before it was active). */
@@ -152,6 +182,6 @@ final class ClientConnection {
 
     /** A fresh run through the vServer's services for one connection or request (failover, S1). */
     ServiceAttempts attempts() {
-        return new ServiceAttempts(vserver, clientHash);
+        return new ServiceAttempts(vserver(), clientHash);
     }
 }

@@ -88,7 +88,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 }
                 p.addLast(CODEC, new Http1RequestDecoder(route.config().limits().maxRequestLine(),
                         route.config().limits().maxHeaderSize(), true));
-                p.addLast(HTTP, new Http1ClientLeg(connection, route.serverTls() != null ? "https" : "http"));
+                p.addLast(HTTP, new Http1ClientLeg(connection));
             }
         }
     }

@@ -21,7 +21,6 @@ import io.spillway.proxy.http1.RequestHeadWriter;
 import io.spillway.proxy.http1.ResponseHead;
 import io.spillway.proxy.http1.ResponseHeadWriter;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -57,7 +56,6 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Http1ClientLeg.class);
 
     private final ClientConnection connection;
-    private final String scheme;
     /** Messages of requests behind the current one; created by the first pipelined request. */
     private ArrayDeque<Object> pending;
 
@@ -75,9 +73,8 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean inputShutdown;
     private final RequestRecord record;
 
-    Http1ClientLeg(ClientConnection connection, String scheme) {
+    Http1ClientLeg(ClientConnection connection) {
         this.connection = connection;
-        this.scheme = scheme;
         this.record = new RequestRecord(connection);
     }
 
@@ -91,9 +88,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         client = ctx.channel();
         gate = new ReadGate(client, 0);
         decoder = ctx.pipeline().get(Http1RequestDecoder.class);
-        // the listener's address: cached by its channel, where the accepted one's is a system call
-        int port = ((InetSocketAddress) (client.parent() != null ? client.parent() : client).localAddress()).getPort();
-        headWriter = new RequestHeadWriter(connection.address().getHostAddress(), scheme, port);
+        headWriter = connection.requestHeadWriter();
         ctx.fireChannelActive();
     }
 
@@ -152,22 +147,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
         connection.timer().headReceived();
         startRequest(head);
-        if (connection.isOverClientLimit()) {
+        ClientConnection.Refusal refusal = connection.refusal();
+        if (refusal != null) {
             head.release();
-            respondAndClose(429, "too many connections from this client", AccessAction.DROP);
-            return;
-        }
-        if (connection.vserver() == null) {
-            head.release();
-            String url = connection.route().chain().redirectUrl();
-            closing = true;
-            record.status(url == null ? 503 : 302);
-            ByteBuf answer = url == null
-                    ? HttpResponses.error(client.alloc(), 503, "all virtual servers are full")
-                    : HttpResponses.redirect(client.alloc(), url);
-            record.sent(answer.readableBytes());
-            record.done(null, url == null ? AccessAction.DROP : AccessAction.REDIRECT);
-            writeAndClose(answer);
+            answerAndClose(refusal.status(), refusal.detail(), refusal.location(), refusal.action(), null);
             return;
         }
         if (head.isConnect()) {
@@ -327,7 +310,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void exchangeFailed(ProxiedExchange failed, int status, String detail) {
         if (exchange == failed) {
             exchange = null;
-            respondAndClose(status, detail, AccessAction.SERVED, failed.servedBy());
+            answerAndClose(status, detail, null, AccessAction.SERVED, failed.servedBy());
         }
     }
 
@@ -393,7 +376,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         ex.abort();
         exchange = null;
         if (code > 0 && !responseStarted) {
-            respondAndClose(code, detail, AccessAction.SERVED, ex.servedBy());
+            answerAndClose(code, detail, null, AccessAction.SERVED, ex.servedBy());
         } else {
             closing = true;
             record.done(ex.servedBy(), AccessAction.SERVED);
@@ -402,17 +385,13 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     }
 
     private void respondAndClose(int code, String detail) {
-        respondAndClose(code, detail, AccessAction.SERVED, null);
+        answerAndClose(code, detail, null, AccessAction.SERVED, null);
     }
 
-    private void respondAndClose(int code, String detail, AccessAction action) {
-        respondAndClose(code, detail, action, null);
-    }
-
-    /** Answers the current request with an error of the proxy's own, then closes. */
-    private void respondAndClose(int code, String detail, AccessAction action, String service) {
+    /** Answers the current request with a response of the proxy's own, then closes. */
+    private void answerAndClose(int code, String detail, String location, AccessAction action, String service) {
         closing = true;
-        ByteBuf answer = HttpResponses.error(client.alloc(), code, detail);
+        ByteBuf answer = HttpResponses.response(client.alloc(), code, detail, location);
         if (!record.isOpen()) {
             startRequest(null);
         }

@@ -2,7 +2,6 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -22,7 +21,6 @@ import io.spillway.proxy.http1.RequestHead;
 import io.spillway.proxy.http1.RequestHeadParser;
 import io.spillway.proxy.http1.RequestHeadWriter;
 
-import java.net.InetSocketAddress;
 
 /**
  * An HTTP/2 client connection of an http or https vServer: what its streams
@@ -91,11 +89,7 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         codec = ctx.pipeline().get(Http2FrameCodec.class);
-        // the listener's address: cached by its channel, where the accepted one's is a system call
-        Channel accepted = ctx.channel();
-        int port = ((InetSocketAddress) (accepted.parent() != null ? accepted.parent() : accepted).localAddress()).getPort();
-        boolean tls = connection.route().serverTls() != null;
-        headWriter = new RequestHeadWriter(connection.address().getHostAddress(), tls ? "https" : "http", port);
+        headWriter = connection.requestHeadWriter();
     }
 
     RequestHeadWriter headWriter() {

@@ -106,17 +106,9 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         started = true;
         Http2Headers h = frame.headers();
         startRequest(h);
-        if (connection.isOverClientLimit()) {
-            respond(429, "too many connections from this client", null, AccessAction.DROP);
-            return;
-        }
-        if (connection.vserver() == null) {
-            String url = connection.route().chain().redirectUrl();
-            if (url == null) {
-                respond(503, "all virtual servers are full", null, AccessAction.DROP);
-            } else {
-                respond(302, url, url, AccessAction.REDIRECT);
-            }
+        ClientConnection.Refusal refusal = connection.refusal();
+        if (refusal != null) {
+            respond(refusal.status(), refusal.detail(), refusal.location(), refusal.action());
             return;
         }
         if (AsciiString.contentEquals("CONNECT", h.method())) {

@@ -17,16 +17,12 @@ final class HttpResponses {
     private HttpResponses() {
     }
 
-    static ByteBuf error(ByteBufAllocator alloc, int status, String detail) {
-        return response(alloc, status, detail, null);
-    }
-
-    /** SPEC S5: the chain is full; send the client to the URL that bypasses the appliance. */
-    static ByteBuf redirect(ByteBufAllocator alloc, String location) {
-        return response(alloc, 302, location, location);
-    }
-
-    private static ByteBuf response(ByteBufAllocator alloc, int status, String detail, String location) {
+    /**
+     * An answer of the proxy's own: {@code status} with {@code detail} as its text, and a
+     * {@code Location} when {@code location} is not null (a 302, SPEC S5: the chain is full; the
+     * client goes to the URL that bypasses the appliance).
+     */
+    static ByteBuf response(ByteBufAllocator alloc, int status, String detail, String location) {
         String reason = reason(status);
         String body = status + " " + reason + (detail == null ? "" : ": " + detail) + "\n";
         int length = body.getBytes(StandardCharsets.UTF_8).length;
