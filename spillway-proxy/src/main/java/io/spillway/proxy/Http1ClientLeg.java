@@ -21,8 +21,6 @@ import io.spillway.proxy.http1.RequestHeadWriter;
 import io.spillway.proxy.http1.ResponseHead;
 import io.spillway.proxy.http1.ResponseHeadWriter;
 
-import java.util.ArrayDeque;
-
 /**
  * An HTTP/1.1 client connection of an http or https vServer, as the {@link ClientLeg} of one
  * {@link ProxiedExchange} at a time (SPEC S1, S5, S8). The connection was admitted once, by
@@ -56,8 +54,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Http1ClientLeg.class);
 
     private final ClientConnection connection;
-    /** Messages of requests behind the current one; created by the first pipelined request. */
-    private ArrayDeque<Object> pending;
+    private final PipelinedRequests pipelined = new PipelinedRequests();
 
     private Channel client;
     private ReadGate gate;
@@ -96,10 +93,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (noPending()) {
+        if (pipelined.isEmpty()) {
             dispatch(msg);
         } else {
-            pend(msg);
+            pipelined.add(msg);
         }
         updateReading();
     }
@@ -130,7 +127,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
                 ReferenceCountUtil.release(msg);
             }
         } else {
-            pend(msg);
+            pipelined.add(msg);
         }
     }
 
@@ -187,28 +184,13 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
                 head == null ? 0 : head.length());
     }
 
-    private boolean noPending() {
-        return pending == null || pending.isEmpty();
-    }
-
-    private Object peekPending() {
-        return pending == null ? null : pending.peek();
-    }
-
-    private void pend(Object msg) {
-        if (pending == null) {
-            pending = new ArrayDeque<>(2);
-        }
-        pending.add(msg);
-    }
-
     /** Reads from the client only while the current exchange can take the data and nothing waits. */
     private void updateReading() {
         if (client == null) {
             return;
         }
         gate.set(ReadGate.CLOSING, closing || inputShutdown);
-        gate.set(ReadGate.PIPELINED, !noPending());
+        gate.set(ReadGate.PIPELINED, !pipelined.isEmpty());
         gate.set(ReadGate.PEER_FULL, exchange != null && !exchange.acceptsClientData());
         // what follows an upgrade request may be another protocol's: not read until the answer is known
         gate.set(ReadGate.UPGRADE_PENDING, exchange != null && exchange.upgradeRequested() && exchange.requestComplete());
@@ -298,9 +280,8 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         connection.timer().awaitNextHead();
-        for (Object m = peekPending(); m != null && (exchange == null || !exchange.requestComplete()); m = peekPending()) {
-            pending.poll();
-            dispatch(m);
+        while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
+            dispatch(pipelined.poll());
         }
         closeIfClientIsDone();
         updateReading();
@@ -334,7 +315,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     @Override
     public void upgrade(ProxiedExchange ex, ResponseHead response, ServerLeg server, Service service) {
         client.closeFuture().addListener(f -> service.release());
-        if (exchange != ex || !noPending() || !client.isActive()) {
+        if (exchange != ex || !pipelined.isEmpty() || !client.isActive()) {
             response.release();
             exchange = null;
             server.close();
@@ -360,7 +341,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     /** A client that half-closed after its last request is closed once that request is answered. */
     private void closeIfClientIsDone() {
-        if (inputShutdown && exchange == null && noPending() && !closing) {
+        if (inputShutdown && exchange == null && pipelined.isEmpty() && !closing) {
             closing = true;
             Relay.closeOnFlush(client);
         }
@@ -448,10 +429,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             cutRequest(0, null); // the client left before its answer was complete
         }
         closing = true;
-        for (Object m = peekPending(); m != null; m = peekPending()) {
-            pending.poll();
-            ReferenceCountUtil.release(m);
-        }
+        pipelined.releaseAll();
         ctx.fireChannelInactive();
     }
 
