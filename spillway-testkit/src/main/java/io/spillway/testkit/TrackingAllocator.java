@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,19 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
     /** A heap buffer holding {@code bytes}. */
     public ByteBuf of(byte[] bytes) {
         return heapBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    /** A heap buffer holding {@code ascii} as ISO-8859-1 octets. */
+    public ByteBuf of(String ascii) {
+        return of(ascii.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Like {@link #assertAllReleased()}, and fails as well when the test made no buffer here at all. */
+    public void assertSomeMadeAndAllReleased() {
+        if (made.isEmpty()) {
+            throw new AssertionError("the test made no buffer with its allocator");
+        }
+        assertAllReleased();
     }
 
     /** Throws an AssertionError naming the first buffer made here and not released. */

@@ -1,6 +1,7 @@
 package io.spillway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.spillway.testkit.TrackingAllocator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
