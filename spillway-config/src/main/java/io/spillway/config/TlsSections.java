@@ -3,6 +3,7 @@ package io.spillway.config;
 import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.TlsConfig;
+import io.spillway.core.model.TlsPolicy;
 
 import java.util.List;
 
@@ -32,23 +33,35 @@ final class TlsSections {
         if (f == null) {
             return null;
         }
+        TlsPolicy policy = policy(f);
         if (f.has("certificates")) {
-            List<TlsConfig.Certificate> list = f.list("certificates", (n, p) -> pair(Fields.of(n, p, f.context())));
+            List<TlsConfig.Certificate> list = f.list("certificates", (n, p) -> certificateEntry(Fields.of(n, p, f.context())));
             f.finish();
             if (list.isEmpty()) {
                 f.context().error(f.node("certificates").mark(), f.path("certificates"), "must list at least one certificate");
             }
-            return new TlsConfig(list);
+            return new TlsConfig(list, policy);
         }
         TlsConfig.Certificate single = pair(f);
-        return new TlsConfig(List.of(single));
+        f.finish();
+        return new TlsConfig(List.of(single), policy);
     }
 
     private static TlsConfig.Certificate pair(Fields f) {
         String certificate = f.requiredString("certificate");
         String key = f.requiredString("key");
-        f.finish();
         return new TlsConfig.Certificate(certificate, key);
+    }
+
+    private static TlsConfig.Certificate certificateEntry(Fields f) {
+        TlsConfig.Certificate c = pair(f);
+        f.finish();
+        return c;
+    }
+
+    /** {@code protocols} and {@code ciphers} of a server-side block; absent lists take the defaults. */
+    private static TlsPolicy policy(Fields f) {
+        return new TlsPolicy(f.strings("protocols"), f.strings("ciphers"));
     }
 
     /** {@code gslb.exchange.tls: {certificate, key, ca}}; null when absent. */
@@ -59,7 +72,8 @@ final class TlsSections {
         String certificate = f.requiredString("certificate");
         String key = f.requiredString("key");
         String ca = f.string("ca");
+        TlsPolicy policy = policy(f);
         f.finish();
-        return new GslbConfig.ExchangeTls(certificate, key, ca);
+        return new GslbConfig.ExchangeTls(certificate, key, ca, policy);
     }
 }

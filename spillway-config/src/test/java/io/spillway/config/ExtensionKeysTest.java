@@ -13,6 +13,7 @@ import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.SpilloverMethod;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.TlsConfig;
+import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
@@ -175,6 +176,35 @@ class ExtensionKeysTest {
     }
 
     @Test
+    void protocolsAndCiphersAreReadBesideTheCertificatesAndDefaultToForwardSecretAead() {
+        SpillwayConfig c = Yaml.parse("""
+                services:
+                  - {name: web, address: 127.0.0.1:8080, protocol: http}
+                vservers:
+                  - name: front
+                    listen: 127.0.0.1:8443
+                    protocol: https
+                    services: [web]
+                    tls:
+                      certificate: shop.pem
+                      key: shop.key
+                      protocols: [TLSv1.2]
+                      ciphers: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]
+                  - name: plain
+                    listen: 127.0.0.1:8444
+                    protocol: https
+                    services: [web]
+                    tls: {certificates: [{certificate: shop.pem, key: shop.key}], protocols: TLSv1.3}
+                """).config();
+        assertThat(c.vservers().get(0).tls().policy()).isEqualTo(
+                new TlsPolicy(List.of("TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")));
+        assertThat(c.vservers().get(1).tls().policy().protocols()).containsExactly("TLSv1.3");
+        assertThat(c.vservers().get(1).tls().policy().ciphers()).isEqualTo(TlsPolicy.DEFAULT_CIPHERS);
+        assertThat(TlsPolicy.DEFAULT_CIPHERS).as("AEAD only; for TLS 1.2 ECDHE only").allMatch(suite ->
+                suite.matches("TLS_(ECDHE_(RSA|ECDSA)_WITH_)?(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)"));
+    }
+
+    @Test
     void nestedBlocksReportUnknownKeysAndMissingRequiredOnes() {
         assertThat(Yaml.errors("""
                 gslb:
@@ -186,7 +216,7 @@ class ExtensionKeysTest {
                   dns: {zones: [example.com]}
                 """)).containsExactly(
                 "test.yaml:6:10: gslb.exchange.tls.key: required key is missing",
-                "test.yaml:6:31: gslb.exchange.tls.cert: unknown key (did you mean 'certificate'?); valid keys here: certificate, key, ca",
+                "test.yaml:6:31: gslb.exchange.tls.cert: unknown key (did you mean 'certificate'?); valid keys here: certificate, key, ca, protocols, ciphers",
                 "test.yaml:7:8: gslb.dns.listen: required key is missing");
     }
 

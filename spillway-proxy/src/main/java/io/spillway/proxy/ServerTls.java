@@ -51,14 +51,14 @@ final class ServerTls {
     /** The contexts of {@code tls}, each offering {@code alpn}; off the event loops (reads files). */
     static ServerTls build(TlsConfig tls, String... alpn) throws SSLException {
         List<TlsConfig.Certificate> certificates = tls.certificates();
-        SslContext first = Tls.server(certificates.get(0).certificate(), certificates.get(0).key(), alpn);
+        SslContext first = Tls.server(certificates.get(0).certificate(), certificates.get(0).key(), tls.policy(), alpn);
         if (certificates.size() == 1) {
             return new ServerTls(first, null);
         }
         DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(first);
         for (int i = certificates.size() - 1; i >= 0; i--) { // later adds win: the earliest certificate last
             TlsConfig.Certificate c = certificates.get(i);
-            SslContext context = i == 0 ? first : Tls.server(c.certificate(), c.key(), alpn);
+            SslContext context = i == 0 ? first : Tls.server(c.certificate(), c.key(), tls.policy(), alpn);
             for (String name : names(Path.of(c.certificate()))) {
                 mapping.add(name, context);
             }

@@ -10,6 +10,7 @@ import io.spillway.core.model.SpilloverConfig;
 import io.spillway.core.model.SpilloverMethod;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.TlsConfig;
+import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
@@ -141,6 +142,12 @@ final class Configs {
                 list.add(new TlsConfig.Certificate(c.certificatePem().toString(), c.keyPem().toString()));
             }
             tls = new TlsConfig(list);
+            return this;
+        }
+
+        /** The protocol versions and cipher suites the vServer's certificates are offered with. */
+        VServer offering(TlsPolicy policy) {
+            tls = new TlsConfig(tls.certificates(), policy);
             return this;
         }
 

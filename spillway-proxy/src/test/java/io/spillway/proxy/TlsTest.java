@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.handler.ssl.SslContext;
 import io.spillway.core.model.ServiceProtocol;
+import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.transport.Tls;
@@ -84,7 +85,7 @@ class TlsTest {
 
     @Test
     void tlsTcpVServerPassesTheBackendsTlsThroughUntouched() throws Exception {
-        SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString());
+        SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString(), TlsPolicy.DEFAULT);
         TcpBackend t = net.track(new TcpBackend(net.backendGroup, "t", backendTls));
         RuntimeGraph graph = Configs.create()
                 .service("t", t.port(), ServiceProtocol.TCP, 10, 1)
@@ -127,7 +128,7 @@ class TlsTest {
 
     @Test
     void tcpVServerSpeaksTlsToATlsService() throws Exception {
-        SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString());
+        SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString(), TlsPolicy.DEFAULT);
         TcpBackend t = net.track(new TcpBackend(net.backendGroup, "t", backendTls));
         RuntimeGraph graph = Configs.create()
                 .service("t", t.port(), ServiceProtocol.TLS, 10, 1)

@@ -54,8 +54,19 @@ public record GslbConfig(
         }
     }
 
-    /** Mutual TLS for the exchange: own certificate and key, and the CA that signs the peers'. */
-    public record ExchangeTls(String certificate, String key, String ca) {
+    /**
+     * Mutual TLS for the exchange: own certificate and key, the CA that signs the peers', and the
+     * protocol versions and cipher suites offered both ways.
+     */
+    public record ExchangeTls(String certificate, String key, String ca, TlsPolicy policy) {
+
+        public ExchangeTls {
+            policy = policy == null ? TlsPolicy.DEFAULT : policy;
+        }
+
+        public ExchangeTls(String certificate, String key, String ca) {
+            this(certificate, key, ca, TlsPolicy.DEFAULT);
+        }
     }
 
     /** A domain a branch publishes: its vServer's state is reported under this name. */

@@ -3,11 +3,12 @@ package io.spillway.core.model;
 import java.util.List;
 
 /**
- * The server certificates of an https vServer: each a PEM certificate chain and its PEM private
- * key. With several, a client's SNI name picks the one whose certificate names it; the first is
- * the default (no SNI, or a name none of them carries).
+ * The server side of TLS: certificates, each a PEM certificate chain and its PEM private key, and
+ * the protocol versions and cipher suites offered. With several certificates, a client's SNI name
+ * picks the one whose certificate names it; the first is the default (no SNI, or a name none of
+ * them carries).
  */
-public record TlsConfig(List<Certificate> certificates) {
+public record TlsConfig(List<Certificate> certificates, TlsPolicy policy) {
 
     /** One certificate chain and its key, both PEM files. */
     public record Certificate(String certificate, String key) {
@@ -15,6 +16,12 @@ public record TlsConfig(List<Certificate> certificates) {
 
     public TlsConfig {
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        policy = policy == null ? TlsPolicy.DEFAULT : policy;
+    }
+
+    /** Certificates with the default protocols and ciphers. */
+    public TlsConfig(List<Certificate> certificates) {
+        this(certificates, TlsPolicy.DEFAULT);
     }
 
     /** The single-certificate form, {@code tls: {certificate, key}}. */

@@ -12,7 +12,8 @@ import java.io.File;
 /**
  * Mutual TLS for exchange links: both ends present a certificate signed by the configured CA and
  * require the other's. Peers are known by address, not host name, so the name in the certificate
- * is not checked; possession of a CA-signed key is what authenticates.
+ * is not checked; possession of a CA-signed key is what authenticates. Both sides offer the
+ * versions and suites of {@code tls.protocols} and {@code tls.ciphers}.
  */
 public record ExchangeTlsContexts(SslContext server, SslContext client) {
 
@@ -24,16 +25,16 @@ public record ExchangeTlsContexts(SslContext server, SslContext client) {
         File cert = new File(tls.certificate());
         File key = new File(tls.key());
         File ca = new File(tls.ca());
-        SslContext server = SslContextBuilder.forServer(cert, key)
+        SslContext server = Tls.offer(SslContextBuilder.forServer(cert, key)
                 .sslProvider(Tls.provider())
                 .trustManager(ca)
-                .clientAuth(ClientAuth.REQUIRE)
+                .clientAuth(ClientAuth.REQUIRE), tls.policy())
                 .build();
-        SslContext client = SslContextBuilder.forClient()
+        SslContext client = Tls.offer(SslContextBuilder.forClient()
                 .sslProvider(Tls.provider())
                 .keyManager(cert, key)
                 .trustManager(ca)
-                .endpointIdentificationAlgorithm(null)
+                .endpointIdentificationAlgorithm(null), tls.policy())
                 .build();
         return new ExchangeTlsContexts(server, client);
     }

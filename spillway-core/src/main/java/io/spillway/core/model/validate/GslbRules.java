@@ -35,6 +35,9 @@ final class GslbRules {
             out.add("gslb.exchange.secret", "every exchange connection authenticates: set secret (shared by the"
                     + " hierarchy) or tls (mutual TLS)");
         }
+        if (x.tls() != null) {
+            TlsRules.check(x.tls().policy(), "gslb.exchange.tls", out);
+        }
         if (x.interval() != null && x.staleAfter() != null && x.staleAfter().compareTo(x.interval()) <= 0) {
             out.add("gslb.exchange.staleAfter", "must be longer than interval (" + x.interval().toMillis()
                     + "ms), or every site would turn stale between two reports");

@@ -41,6 +41,9 @@ final class VServerRules {
             if (v.tls() == null || v.tls().key() == null) {
                 out.add(at + ".tls.key", "required for protocol https: the PEM private key");
             }
+            if (v.tls() != null) {
+                TlsRules.check(v.tls().policy(), at + ".tls", out);
+            }
         } else if (v.tls() != null && protocol != null) {
             out.add(at + ".tls", "only protocol https terminates TLS; " + Findings.article(protocol.configName())
                     + " vserver has no certificate");
