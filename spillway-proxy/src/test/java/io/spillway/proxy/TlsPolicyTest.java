@@ -2,8 +2,6 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerProtocol;
-import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslProvider;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.transport.Tls;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,7 +105,7 @@ class TlsPolicyTest {
     void narrowedTls13CiphersAreOfferedExactlyOrRefusedWhereTheProviderCannotNarrowThem() throws Exception {
         TlsPolicy aes256Only = new TlsPolicy(null,
                 List.of("TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"));
-        if (Tls.provider() == SslProvider.OPENSSL && OpenSsl.isBoringSSL()) {
+        if (Tls.isBoringSsl()) {
             HttpBackend a = net.httpBackend("a");
             RuntimeGraph graph = Configs.create().service("a", a.port(), 10)
                     .vserver(vs("front", VServerProtocol.HTTPS, "a").tls(cert).offering(aes256Only)).graph();

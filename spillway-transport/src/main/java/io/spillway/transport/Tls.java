@@ -73,13 +73,18 @@ public final class Tls {
             throw new SSLException("cipher suites not implemented by the TLS provider (" + provider() + "): "
                     + String.join(", ", missing));
         }
-        if (supported == null && OpenSsl.isBoringSSL() && policy.protocols().contains("TLSv1.3")
+        if (supported == null && isBoringSsl() && policy.protocols().contains("TLSv1.3")
                 && !policy.ciphers().containsAll(BORINGSSL_TLS13)) {
             throw new SSLException("BoringSSL always offers every TLS 1.3 suite (" + String.join(", ", BORINGSSL_TLS13)
                     + "): list all three in ciphers, or leave TLSv1.3 out of protocols");
         }
         return b.protocols(policy.protocols())
                 .ciphers(policy.ciphers(), IdentityCipherSuiteFilter.INSTANCE);
+    }
+
+    /** Whether the OpenSSL provider is BoringSSL (netty-tcnative-boringssl-static). */
+    public static boolean isBoringSsl() {
+        return OpenSsl.isAvailable() && OpenSsl.versionString().contains("BoringSSL");
     }
 
     private static Set<String> jdkCipherSuites() throws SSLException {
