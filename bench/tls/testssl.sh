@@ -32,6 +32,7 @@ YAML
   python3 -m http.server "$backend" --bind 127.0.0.1 >/dev/null 2>&1 & backend_pid=$!
   "$here/bin/spillway" run --config "$out/$kind.yaml" >"$out/$kind.spillway.log" 2>&1 & pid=$!
   for _ in $(seq 1 900); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done  # the launcher may build first
+  rm -f "$out/$kind.json"
   testssl --quiet --color 0 --warnings off --jsonfile "$out/$kind.json" "127.0.0.1:$port" >"$out/$kind.txt" 2>&1 || true
   kill "$pid" "$backend_pid" 2>/dev/null || true
   wait "$pid" "$backend_pid" 2>/dev/null || true
