@@ -13,7 +13,8 @@ GSLB: a master, two peered aggregators and two branches (one behind each aggrega
 `bin/spillway run` process. Drills: kill the aggregator of branch-1 (time until the other
 aggregator's answers no longer name branch-1), start it again (time until they do again), and
 restart the master (time until it knows both branches again; answers at the aggregators must not
-change meanwhile).
+change meanwhile). Times after a restart count from the moment the new process listens (the JVM's
+start-up is reported apart).
 
 Every wait has a timeout, every loop a deadline; every process started here is stopped by pid.
 Usage: run.py [--out DIR] [--clients N] [--server-timeout S]
@@ -296,12 +297,15 @@ def gslb(procs):
     procs.kill("agg-a")
     report["aggregatorKilled_answersWithoutBranch1Seconds"] = until(lambda: answers_b() == {"branch-2"}, 30)
     procs.appliance("agg-a", configs["agg-a"])
+    report["aggregatorRestarted_processUpSeconds"] = until(lambda: wait_port(ex["agg-a"], 0.2), 300)
     report["aggregatorRestarted_answersWithBranch1Seconds"] = until(
         lambda: answers_b() == {"branch-1", "branch-2"}, 120)
     before = answers_b(16)
     procs.stop("master")
     procs.appliance("master", configs["master"])
     changed = []
+    report["masterRestarted_processUpSeconds"] = until(
+        lambda: (changed.append(answers_b(2) - before) or True) and wait_port(ex["master"], 0.2), 300)
     report["masterRestarted_knowsBothBranchesSeconds"] = until(
         lambda: (changed.append(answers_b(2) - before) or True) and sites("master") is not None
         and {"branch-1", "branch-2"} <= sites("master"), 120)
