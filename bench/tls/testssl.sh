@@ -9,6 +9,8 @@ mkdir -p "$out"
 command -v testssl >/dev/null || { apt-get install -y testssl.sh >/dev/null; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 status=0
 for kind in rsa ecdsa; do
   if [ "$kind" = rsa ]; then
@@ -31,9 +33,12 @@ vservers:
 YAML
   python3 -m http.server "$backend" --bind 127.0.0.1 >/dev/null 2>&1 & backend_pid=$!
   "$here/bin/spillway" run --config "$out/$kind.yaml" >"$out/$kind.spillway.log" 2>&1 & pid=$!
+  pids=("$pid" "$backend_pid")
   for _ in $(seq 1 900); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done  # the launcher may build first
   rm -f "$out/$kind.json"
-  testssl --quiet --color 0 --warnings off --jsonfile "$out/$kind.json" "127.0.0.1:$port" >"$out/$kind.txt" 2>&1 || true
+  # every check that can find a fault; not the client simulations and the full cipher listing
+  testssl --quiet --color 0 --warnings off --protocols --std --fs --server-preference --server-defaults \
+    --headers --vulnerable --jsonfile "$out/$kind.json" "127.0.0.1:$port" >"$out/$kind.txt" 2>&1 || true
   kill "$pid" "$backend_pid" 2>/dev/null || true
   wait "$pid" "$backend_pid" 2>/dev/null || true
   python3 - "$out/$kind.json" "$kind" <<'PY' || status=1

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>{@link #reload()} (P3) re-reads the file, refuses it whole if it has errors, and otherwise
  * builds a new graph from the old one (unchanged objects keep their counts), swaps the proxy
- * onto it, restarts the monitors on it and restarts GSLB if its section changed. A changed
+ * onto it, starts monitors for the services it changed (the others keep their running probes)
+ * and restarts GSLB if its section changed. A changed
  * {@code admin} section is applied too: a moved listener is bound before anything else changes
  * (a reload that cannot bind it changes nothing) and the old one retires once its requests are
  * answered; a new token holds from the next request. Connections in flight keep the objects
@@ -288,7 +289,7 @@ public final class Appliance implements AutoCloseable {
         MonitorRuntime freshMonitors = new MonitorRuntime(transport, fresh);
         try {
             // both can refuse (a bad TLS file, a port in use): before either, nothing has changed
-            freshMonitors.start();
+            freshMonitors.start(monitors);
             proxy.swap(fresh);
         } catch (Exception | Error e) {
             freshMonitors.close();
@@ -298,6 +299,7 @@ public final class Appliance implements AutoCloseable {
         }
         graph.set(fresh);
         MonitorRuntime oldMonitors = monitors;
+        freshMonitors.takeOver(oldMonitors); // the services the reload left alone keep their probes
         monitors = freshMonitors;
         oldMonitors.close();
         old.detachReplacedBy(fresh);

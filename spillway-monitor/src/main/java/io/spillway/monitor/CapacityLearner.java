@@ -117,6 +117,10 @@ final class CapacityLearner implements ServiceListener {
         });
     }
 
+    Service service() {
+        return service;
+    }
+
     void close() {
         closed = true;
         service.removeListener(this);

@@ -43,6 +43,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * backends are most likely fine. A dead backend costs at most
  * {@code interval x failures + timeout} of errors instead.
  *
+ * <p><b>A reload restarts only what it changed.</b> The runtime of a reloaded graph is started with
+ * {@link #start(MonitorRuntime) the previous runtime}: a service that the reload left alone (the
+ * graph kept its object, RuntimeGraph's rule) and whose monitors are configured as before gets no
+ * new probes. After the reload has committed, {@link #takeOver(MonitorRuntime)} moves its running
+ * probes, health and capacity learner over, with their counts, schedule and last results; until
+ * then they run on in the previous runtime, so a reload that fails half-way loses nothing and
+ * a service is never unmonitored. Only services that are new or changed start from scratch (UP
+ * until proven DOWN, as at start-up).
+ *
  * <p>Host names of services are resolved once, in {@link #start()} (on the caller's thread,
  * never on an event loop); a name that does not resolve makes its monitors fail with that
  * reason.
@@ -59,7 +68,9 @@ public final class MonitorRuntime implements AutoCloseable {
     private final List<ServiceHealth> healths = new ArrayList<>();
     private final List<CapacityLearner> learners = new ArrayList<>();
     private final Map<String, MonitorConfig> monitorConfigs = new HashMap<>();
+    private final List<Service> carried = new ArrayList<>();
     private IcmpPinger icmp;
+    private final List<IcmpPinger> adoptedPingers = new ArrayList<>();
     private boolean started;
     private boolean closed;
 
@@ -80,6 +91,15 @@ public final class MonitorRuntime implements AutoCloseable {
      *                                  request line, query name, TLS file); nothing is started then
      */
     public synchronized void start() {
+        start(null);
+    }
+
+    /**
+     * Like {@link #start()}, except that the services {@code previous} already monitors as this
+     * graph would (same service object, same monitors) get no probes of their own here: call
+     * {@link #takeOver(MonitorRuntime)} once the reload has committed to move them over.
+     */
+    public synchronized void start(MonitorRuntime previous) {
         if (started || closed) {
             throw new IllegalStateException(closed ? "monitor runtime closed" : "monitor runtime already started");
         }
@@ -94,8 +114,13 @@ public final class MonitorRuntime implements AutoCloseable {
                 ServiceConfig sc = serviceConfigs.get(service.name());
                 InetSocketAddress remote = new InetSocketAddress(service.address().host(), service.address().port());
                 String hostHeader = service.address().toString();
-                if (!sc.monitors().isEmpty()) {
-                    tasks.addAll(monitorsOf(service, sc, remote, hostHeader, contexts));
+                List<MonitorConfig> monitors = monitorConfigsOf(sc);
+                if (previous != null && previous.monitorsAlike(service, monitors)) {
+                    carried.add(service);
+                    continue;
+                }
+                if (!monitors.isEmpty()) {
+                    tasks.addAll(monitorsOf(service, sc, monitors, remote, hostHeader, contexts));
                 }
                 if (sc.capacityUrl() != null) {
                     learners.add(learner(service, sc, remote, hostHeader));
@@ -110,18 +135,66 @@ public final class MonitorRuntime implements AutoCloseable {
         }
         tasks.forEach(MonitorTask::start);
         learners.forEach(CapacityLearner::start);
-        LOG.info("monitors started: {} probes on {} services, {} capacity learners", tasks.size(), healths.size(),
-                learners.size());
+        LOG.info("monitors started: {} probes on {} services, {} capacity learners; {} services keep theirs",
+                tasks.size(), healths.size(), learners.size(), carried.size());
     }
 
-    /** Undoes a start that failed half-way: nothing was scheduled yet. */
-    private void abortStart() {
-        healths.forEach(h -> h.service().setMonitorView(null));
-        close();
+    /**
+     * Moves from {@code previous} the probes, health and capacity learner of every service that
+     * {@link #start(MonitorRuntime)} left to it; {@code previous.close()} then leaves them running.
+     */
+    public synchronized void takeOver(MonitorRuntime previous) {
+        for (Service service : carried) {
+            previous.handOver(service, this);
+        }
+        carried.clear();
+        previous.handOverPingers(this);
     }
 
-    private List<MonitorTask> monitorsOf(Service service, ServiceConfig sc, InetSocketAddress remote,
-                                         String hostHeader, Map<String, SslContext> contexts) throws SSLException {
+    /** Whether this runtime monitors {@code service} (the very object) with exactly {@code monitors}. */
+    private synchronized boolean monitorsAlike(Service service, List<MonitorConfig> monitors) {
+        if (closed || graph.service(service.name()) != service) {
+            return false;
+        }
+        ServiceHealth health = healthOf(service);
+        List<MonitorConfig> running = health == null ? List.of()
+                : health.tasks().stream().map(MonitorTask::config).toList();
+        return running.equals(monitors);
+    }
+
+    private synchronized void handOver(Service service, MonitorRuntime successor) {
+        ServiceHealth health = healthOf(service);
+        if (health != null) {
+            healths.remove(health);
+            successor.healths.add(health);
+        }
+        for (CapacityLearner learner : List.copyOf(learners)) {
+            if (learner.service() == service) {
+                learners.remove(learner);
+                successor.learners.add(learner);
+            }
+        }
+    }
+
+    private synchronized void handOverPingers(MonitorRuntime successor) {
+        if (icmp != null) {
+            successor.adoptedPingers.add(icmp); // probes taken over may use it
+            icmp = null;
+        }
+        successor.adoptedPingers.addAll(adoptedPingers);
+        adoptedPingers.clear();
+    }
+
+    ServiceHealth healthOf(Service service) {
+        for (ServiceHealth h : healths) {
+            if (h.service() == service) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private List<MonitorConfig> monitorConfigsOf(ServiceConfig sc) {
         List<MonitorConfig> monitors = new ArrayList<>();
         for (String name : sc.monitors()) {
             MonitorConfig m = monitorConfigs.get(name);
@@ -130,6 +203,18 @@ public final class MonitorRuntime implements AutoCloseable {
             }
             monitors.add(m);
         }
+        return monitors;
+    }
+
+    /** Undoes a start that failed half-way: nothing was scheduled yet. */
+    private void abortStart() {
+        healths.forEach(h -> h.service().setMonitorView(null));
+        close();
+    }
+
+    private List<MonitorTask> monitorsOf(Service service, ServiceConfig sc, List<MonitorConfig> monitors,
+                                         InetSocketAddress remote, String hostHeader,
+                                         Map<String, SslContext> contexts) throws SSLException {
         int[] weights = monitors.stream().mapToInt(MonitorConfig::weight).toArray();
         ServiceHealth health = new ServiceHealth(service,
                 new WeightedHealth(weights, sc.monitorThreshold(), service.isHealthy()), listeners);
@@ -221,5 +306,6 @@ public final class MonitorRuntime implements AutoCloseable {
         if (icmp != null) {
             icmp.close();
         }
+        adoptedPingers.forEach(IcmpPinger::close);
     }
 }

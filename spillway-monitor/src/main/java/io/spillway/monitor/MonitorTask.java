@@ -48,6 +48,10 @@ final class MonitorTask {
     private ProbeAttempt inFlight;
     private long plannedNanos;
 
+    MonitorConfig config() {
+        return config;
+    }
+
     MonitorTask(ServiceHealth owner, int index, MonitorConfig config, Probe probe, EventLoop loop,
                 Bootstrap bootstrap, List<MonitorListener> listeners) {
         this.owner = owner;

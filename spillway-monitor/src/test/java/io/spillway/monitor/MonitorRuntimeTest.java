@@ -4,13 +4,17 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.model.ServiceConfig;
+import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.MonitorStatus;
+import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.monitor.peers.HttpPeer;
 import io.spillway.monitor.peers.TcpPeer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +74,43 @@ class MonitorRuntimeTest extends TransportExtension {
             } finally {
                 restarted.close();
                 h.graph.detach();
+            }
+        }
+    }
+
+    @Test
+    void aReloadKeepsTheRunningProbesOfEveryServiceItLeftAloneAndRestartsOnlyTheChangedOnes() {
+        try (TcpPeer a = new TcpPeer(peers); TcpPeer b = new TcpPeer(peers)) {
+            MonitorHarness h = MonitorHarness.builder()
+                    .monitor(MonitorSpec.of("tcp", MonitorType.TCP).interval(50).build())
+                    .service("a", a.port(), 10, null, null, "tcp")
+                    .service("b", b.port(), 10, null, null, "tcp")
+                    .start(monitors);
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.accepted() >= 2 && b.accepted() >= 2);
+            SpillwayConfig before = h.graph.config();
+            List<ServiceConfig> services = before.services().stream()
+                    .map(s -> s.name().equals("b") ? new ServiceConfig(s.name(), s.address(), s.protocol(), 20,
+                            s.capacityUrl(), s.weight(), s.monitors(), s.monitorThreshold(), s.tls()) : s)
+                    .toList();
+            RuntimeGraph reloaded = RuntimeGraph.build(
+                    new SpillwayConfig(null, before.monitors(), services, before.vservers(), null), h.graph);
+            assertThat(reloaded.service("a")).as("a is left alone").isSameAs(h.service("a"));
+            ServiceHealth probesOfA = h.runtime.healthOf(h.service("a"));
+
+            MonitorRuntime next = new MonitorRuntime(monitors, reloaded);
+            next.start(h.runtime);
+            next.takeOver(h.runtime);
+            h.runtime.close();
+            try {
+                assertThat(next.healthOf(reloaded.service("a"))).as("a's probes go on").isSameAs(probesOfA);
+                assertThat(next.healthOf(reloaded.service("b"))).as("b changed: probes of its own").isNotNull();
+                int aBefore = a.accepted();
+                int bBefore = b.accepted();
+                await().atMost(Duration.ofSeconds(5)).until(() -> a.accepted() >= aBefore + 3 && b.accepted() >= bBefore + 3);
+                assertThat(reloaded.service("a").monitorStatuses()).extracting(MonitorStatus::state).containsExactly("UP");
+            } finally {
+                next.close();
+                reloaded.detach();
             }
         }
     }
@@ -151,8 +192,8 @@ class MonitorRuntimeTest extends TransportExtension {
     @Test
     void closingAfterTheTransportIsGoneIsHarmless() {
         io.spillway.transport.Transport own = io.spillway.transport.Transport.create(1);
-        MonitorHarness h = MonitorHarness.builder()
-                .monitor(MonitorSpec.of("tcp", MonitorType.TCP).build())
+        MonitorHarness h = MonitorHarness.builder() // an interval no probe can complete within on a busy machine
+                .monitor(MonitorSpec.of("tcp", MonitorType.TCP).interval(60_000).build())
                 .service("svc", 9, 1, "/capacity", null, "tcp")
                 .start(own);
         own.close();
