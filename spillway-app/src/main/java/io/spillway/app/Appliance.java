@@ -9,6 +9,7 @@ import io.spillway.cluster.ClusterNode;
 import io.spillway.config.ConfigDiff;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
+import io.spillway.config.TlsFiles;
 import io.spillway.app.log.AccessLogWriter;
 import io.spillway.app.log.LogSetup;
 import io.spillway.core.log.AccessLog;
@@ -66,6 +67,7 @@ public final class Appliance implements AutoCloseable {
     private final AccessLogWriter accessLog = new AccessLogWriter();
 
     private volatile SpillwayConfig config;
+    private TlsFiles tlsFiles;
     private ProxyServer proxy;
     private MonitorRuntime monitors;
     private volatile AdminServer admin;
@@ -75,6 +77,7 @@ public final class Appliance implements AutoCloseable {
 
     private Appliance(SpillwayConfig config, Path configFile, Transport transport, boolean ownsTransport) {
         this.config = config;
+        this.tlsFiles = TlsFiles.of(config);
         this.configFile = configFile;
         this.transport = transport;
         this.ownsTransport = ownsTransport;
@@ -254,17 +257,21 @@ public final class Appliance implements AutoCloseable {
             SpillwayConfig next = result.config();
             SpillwayConfig previous = config;
             ConfigDiff diff = ConfigDiff.between(previous, next);
-            if (diff.isEmpty()) {
+            TlsFiles nextFiles = TlsFiles.of(next);
+            List<String> rotated = nextFiles.rotatedSince(tlsFiles);
+            if (diff.isEmpty() && rotated.isEmpty()) {
                 return new ReloadOutcome(List.of(), List.of());
             }
             try {
-                apply(next);
+                apply(next, rotated);
+                tlsFiles = nextFiles;
             } catch (Exception e) {
                 log.error("event=reload_failed", e);
                 return new ReloadOutcome(List.of("applying the configuration failed: " + e.getMessage()), List.of());
             }
             List<String> changes = new ArrayList<>();
-            for (String line : diff.summary().split("\n")) {
+            rotated.forEach(file -> changes.add("tls file rotated: " + file));
+            for (String line : diff.isEmpty() ? new String[0] : diff.summary().split("\n")) {
                 if (line.equals("admin: changed")) {
                     changes.addAll(AdminChanges.describe(previous.admin(), next.admin(), adminAddress()));
                 } else {
@@ -276,7 +283,12 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private void apply(SpillwayConfig next) throws Exception {
+    /**
+     * Applies {@code next}; {@code rotated} are TLS files whose content changed although their
+     * names did not: every TLS context is rebuilt from its files on a swap, monitors restart
+     * where a rotated CA may be in use, and GSLB restarts when it is one of the exchange's.
+     */
+    private void apply(SpillwayConfig next, List<String> rotated) throws Exception {
         if (!Objects.equals(config.cluster(), next.cluster())) {
             // a node's identity, lease and shares belong to one cluster section for its whole life
             throw new IllegalStateException("the cluster section cannot change by reload; restart the appliance");
@@ -289,7 +301,7 @@ public final class Appliance implements AutoCloseable {
         MonitorRuntime freshMonitors = new MonitorRuntime(transport, fresh);
         try {
             // both can refuse (a bad TLS file, a port in use): before either, nothing has changed
-            freshMonitors.start(monitors);
+            freshMonitors.start(rotated.isEmpty() ? monitors : null);
             proxy.swap(fresh);
         } catch (Exception | Error e) {
             freshMonitors.close();
@@ -309,7 +321,8 @@ public final class Appliance implements AutoCloseable {
             LogSetup.apply(next.logging());
             accessLog.configure(next.logging().access());
         }
-        if (!Objects.equals(previous.gslb(), next.gslb())) {
+        if (!Objects.equals(previous.gslb(), next.gslb())
+                || rotated.stream().anyMatch(TlsFiles.exchangeFiles(next)::contains)) {
             if (gslb != null) {
                 gslb.close();
                 gslb = null;
