@@ -1,5 +1,6 @@
 package io.spillway.admin;
 
+import io.spillway.httpjson.ApiResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.MonitorStatus;
@@ -59,7 +60,7 @@ class ManagementApiTest {
     void healthzAnswersOkWithoutToken() throws Exception {
         HttpResponse<String> res = admin.get("/healthz");
         assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.headers().firstValue("content-type")).hasValue(AdminResponse.JSON);
+        assertThat(res.headers().firstValue("content-type")).hasValue(ApiResponse.JSON);
         assertThat(AdminFixture.json(res).get("status").asText()).isEqualTo("ok");
     }
 
