@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.monitor.peers.HttpPeer;
 import io.spillway.monitor.peers.TcpPeer;
@@ -63,10 +64,10 @@ class MonitorRuntimeTest extends TransportExtension {
             restarted.start();
             try {
                 assertThat(h.svc().isUp()).isFalse();
-                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly("DOWN");
+                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly(MonitorState.DOWN);
                 peer.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> h.svc().isUp());
-                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly("UP");
+                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly(MonitorState.UP);
             } finally {
                 restarted.close();
                 h.graph.detach();
@@ -112,7 +113,7 @@ class MonitorRuntimeTest extends TransportExtension {
                 assertThat(h.status()).satisfies(s -> {
                     assertThat(s.monitor()).isEqualTo("web");
                     assertThat(s.type()).isEqualTo("http-ecv");
-                    assertThat(s.state()).isEqualTo("UP");
+                    assertThat(s.state()).isEqualTo(MonitorState.UP);
                     assertThat(s.weight()).isEqualTo(7);
                     assertThat(s.lastResponseTimeMs()).isGreaterThan(0);
                 });
