@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.spillway.core.log.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,7 @@ final class JsonHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final RequestDeadlineHandler deadline;
     private final HttpLimits limits;
     private final boolean headForGet;
+    private final RateLimitedLog errorLog;
     /** Started exchanges not yet answered, in request order. */
     private final ArrayDeque<Exchange> started = new ArrayDeque<>();
     /** Exchanges read behind a blocking one, not started yet. */
@@ -108,13 +110,14 @@ final class JsonHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private boolean retiring;
 
     JsonHttpHandler(RouteTable routes, Supplier<AccessPolicy> access, Executor worker, RequestDeadlineHandler deadline,
-                    HttpLimits limits, boolean headForGet) {
+                    HttpLimits limits, boolean headForGet, RateLimitedLog errorLog) {
         this.routes = routes;
         this.access = access;
         this.worker = worker;
         this.deadline = deadline;
         this.limits = limits;
         this.headForGet = headForGet;
+        this.errorLog = errorLog;
     }
 
     @Override
@@ -326,7 +329,8 @@ final class JsonHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
+        // anyone who reaches the listener can cause this line, so it is rate-limited
+        errorLog.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.spillway.core.log.RateLimitedLog;
 import io.spillway.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class JsonHttpServer implements AutoCloseable {
     private final String section;
     private final HttpLimits limits;
     private final boolean headForGet;
+    private final RateLimitedLog errorLog;
     private final RouteTable routes = new RouteTable();
     private final ExecutorService worker;
     private final AtomicInteger connections = new AtomicInteger();
@@ -81,6 +83,7 @@ public final class JsonHttpServer implements AutoCloseable {
         this.section = Objects.requireNonNull(section, "section");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.headForGet = headForGet;
+        this.errorLog = RateLimitedLog.of(log, name + " connection errors");
         this.children = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
         this.access = new AccessPolicy(null, false, section);
         this.worker = Objects.requireNonNull(worker, "worker");
@@ -141,7 +144,7 @@ public final class JsonHttpServer implements AutoCloseable {
                 .addLast(deadline)
                 .addLast(new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderSize(), 8192))
                 .addLast(new JsonErrorAggregator(limits.maxBody()))
-                .addLast(new JsonHttpHandler(routes, () -> access, worker, deadline, limits, headForGet));
+                .addLast(new JsonHttpHandler(routes, () -> access, worker, deadline, limits, headForGet, errorLog));
     }
 
     /** The address actually bound; null before {@link #start}. */
