@@ -1,7 +1,6 @@
 package io.spillway.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.Channel;
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -103,11 +102,6 @@ public final class AdminServer implements AutoCloseable {
         eventTracking = transport.group().next().scheduleAtFixedRate(
                 () -> events.track(graph.get()), EVENT_TRACKING_MS, EVENT_TRACKING_MS, TimeUnit.MILLISECONDS);
         log.info("admin interface listening on {}", http.boundAddress());
-    }
-
-    /** Installs the admin handlers on a connection (for tests that drive one in an EmbeddedChannel). */
-    void configure(Channel ch) {
-        http.configure(ch);
     }
 
     private ApiResponse metrics(ApiRequest request) {

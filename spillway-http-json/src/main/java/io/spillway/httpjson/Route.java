@@ -85,10 +85,6 @@ public final class Route {
         return method;
     }
 
-    public String pattern() {
-        return pattern;
-    }
-
     public Access access() {
         return access;
     }
