@@ -3,12 +3,17 @@ package io.spillway.admin;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
+import io.spillway.httpjson.Access;
+import io.spillway.httpjson.ApiRequest;
+import io.spillway.httpjson.ApiResponse;
+import io.spillway.httpjson.Route;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +47,7 @@ final class ManagementApi {
     }
 
     /** {@code GET /api/v1/events?limit=N}: recent service status changes, newest first. */
-    AdminResponse events(AdminRequest request) {
+    ApiResponse events(ApiRequest request) {
         current();
         String limitText = request.queryParam("limit");
         int limit = MAX_EVENTS;
@@ -53,81 +58,74 @@ final class ManagementApi {
                 limit = -1;
             }
             if (limit < 1 || limit > MAX_EVENTS) {
-                return AdminResponse.error(400, "limit must be a number from 1 to " + MAX_EVENTS);
+                return ApiResponse.error(400, "limit must be a number from 1 to " + MAX_EVENTS);
             }
         }
-        return AdminResponse.json(200, events.recent(limit));
+        return ApiResponse.json(200, events.recent(limit));
     }
 
-    AdminResponse health(AdminRequest request) {
-        return AdminResponse.json(200, Map.of("status", "ok"));
+    /** The built-in routes, each answering from memory on the event loop. */
+    List<Route> routes() {
+        return List.of(
+                Route.inline("GET", "/healthz", Access.PUBLIC, this::health),
+                Route.inline("GET", VSERVERS, Access.READ, this::vservers),
+                Route.inline("GET", VSERVERS + "/{name}", Access.READ, this::vserver),
+                Route.inline("GET", SERVICES, Access.READ, this::services),
+                Route.inline("GET", SERVICES + "/{name}", Access.READ, this::service),
+                Route.inline("POST", SERVICES + "/{name}/disable", Access.WRITE, this::disable),
+                Route.inline("POST", SERVICES + "/{name}/enable", Access.WRITE, this::enable),
+                Route.inline("GET", EVENTS, Access.READ, this::events));
     }
 
-    AdminResponse vservers(AdminRequest request) {
+    ApiResponse health(ApiRequest request) {
+        return ApiResponse.json(200, Map.of("status", "ok"));
+    }
+
+    ApiResponse vservers(ApiRequest request) {
         RuntimeGraph g = current();
-        String[] rest = rest(request.path(), VSERVERS);
-        if (rest.length == 0) {
-            return AdminResponse.json(200, g.vservers().stream().map(vs -> VServerStatus.of(g, vs)).toList());
-        }
-        if (rest.length == 1) {
-            VirtualServer vs = g.vserver(rest[0]);
-            return vs == null ? AdminResponse.error(404, "no vserver named '" + rest[0] + "'")
-                    : AdminResponse.json(200, VServerStatus.of(g, vs));
-        }
-        return notFound(request);
+        return ApiResponse.json(200, g.vservers().stream().map(vs -> VServerStatus.of(g, vs)).toList());
     }
 
-    AdminResponse services(AdminRequest request) {
+    ApiResponse vserver(ApiRequest request) {
         RuntimeGraph g = current();
-        String[] rest = rest(request.path(), SERVICES);
-        if (rest.length == 0) {
-            return AdminResponse.json(200, g.services().stream().map(ServiceStatus::of).toList());
-        }
-        if (rest.length == 1) {
-            Service s = g.service(rest[0]);
-            return s == null ? unknownService(rest[0]) : AdminResponse.json(200, ServiceStatus.of(s));
-        }
-        if (rest.length == 2 && isAction(rest[1])) {
-            return AdminResponse.error(405, request.path() + " takes POST");
-        }
-        return notFound(request);
+        String name = request.param("name");
+        VirtualServer vs = g.vserver(name);
+        return vs == null ? ApiResponse.error(404, "no vserver named '" + name + "'")
+                : ApiResponse.json(200, VServerStatus.of(g, vs));
     }
 
-    /** {@code POST /api/v1/services/{name}/disable|enable}: the service's JSON after the change. */
-    AdminResponse serviceAction(AdminRequest request) {
-        String[] rest = rest(request.path(), SERVICES);
-        if (rest.length != 2 || !isAction(rest[1])) {
-            return rest.length <= 1 ? AdminResponse.error(405, request.path() + " takes GET") : notFound(request);
-        }
-        Service s = current().service(rest[0]);
+    ApiResponse services(ApiRequest request) {
+        return ApiResponse.json(200, current().services().stream().map(ServiceStatus::of).toList());
+    }
+
+    ApiResponse service(ApiRequest request) {
+        String name = request.param("name");
+        Service s = current().service(name);
+        return s == null ? unknownService(name) : ApiResponse.json(200, ServiceStatus.of(s));
+    }
+
+    /** {@code POST /api/v1/services/{name}/disable}: the service's JSON after the change. */
+    ApiResponse disable(ApiRequest request) {
+        return act(request, "disable", Service::disable);
+    }
+
+    /** {@code POST /api/v1/services/{name}/enable}: the service's JSON after the change. */
+    ApiResponse enable(ApiRequest request) {
+        return act(request, "enable", Service::enable);
+    }
+
+    private ApiResponse act(ApiRequest request, String action, Consumer<Service> change) {
+        String name = request.param("name");
+        Service s = current().service(name);
         if (s == null) {
-            return unknownService(rest[0]);
+            return unknownService(name);
         }
-        if (rest[1].equals("disable")) {
-            s.disable();
-        } else {
-            s.enable();
-        }
-        log.info("service {} {}d by the administrator at {}", s.name(), rest[1], request.remote());
-        return AdminResponse.json(200, ServiceStatus.of(s));
+        change.accept(s);
+        log.info("service {} {}d by the administrator at {}", s.name(), action, request.remote());
+        return ApiResponse.json(200, ServiceStatus.of(s));
     }
 
-    private static boolean isAction(String segment) {
-        return segment.equals("disable") || segment.equals("enable");
-    }
-
-    private static AdminResponse unknownService(String name) {
-        return AdminResponse.error(404, "no service named '" + name + "'");
-    }
-
-    static AdminResponse notFound(AdminRequest request) {
-        return AdminResponse.error(404, "no such resource: " + request.path());
-    }
-
-    /** The non-empty path segments after {@code base}. */
-    private static String[] rest(String path, String base) {
-        String tail = path.substring(base.length());
-        return tail.chars().allMatch(c -> c == '/') ? new String[0]
-                : Arrays.stream(tail.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    private static ApiResponse unknownService(String name) {
+        return ApiResponse.error(404, "no service named '" + name + "'");
     }
 }

@@ -78,8 +78,7 @@ final class ServiceEventLog implements ServiceListener {
     /** Passive health ejected the service: shown as a change to {@code EJECTED} from its state. */
     @Override
     public void onEjection(Service service, String reason) {
-        String state = service.isUp() ? "UP" : "DOWN";
-        add(new Event(Instant.now(clock).toString(), service.name(), state, "EJECTED", reason));
+        add(new Event(Instant.now(clock).toString(), service.name(), service.state().name(), "EJECTED", reason));
     }
 
     private void add(Event event) {

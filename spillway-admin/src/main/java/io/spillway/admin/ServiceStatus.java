@@ -38,7 +38,7 @@ record ServiceStatus(
                    String lastError, String detail) {
 
         static Monitor of(MonitorStatus m) {
-            return new Monitor(m.monitor(), m.type(), m.state(), m.weight(),
+            return new Monitor(m.monitor(), m.type(), m.state().name(), m.weight(),
                     m.lastResponseTimeMs() < 0 ? null : m.lastResponseTimeMs(), m.lastError(), m.detail());
         }
     }

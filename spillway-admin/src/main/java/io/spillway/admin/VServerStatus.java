@@ -56,7 +56,7 @@ record VServerStatus(
                 vs.name(),
                 config.listen() == null ? null : config.listen().toString(),
                 config.protocol() == null ? null : config.protocol().configName(),
-                vs.state(),
+                vs.isUp() ? "UP" : "DOWN",
                 vs.activeConnections(),
                 unlimited ? null : threshold,
                 unlimited,

@@ -1,11 +1,13 @@
 package io.spillway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.httpjson.HttpLimits;
 import io.spillway.transport.Transport;
 
 import java.io.IOException;
@@ -19,16 +21,18 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A real admin server on an ephemeral loopback port, with a JDK HttpClient to talk to it. */
 final class AdminFixture implements AutoCloseable {
 
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
     final AtomicReference<RuntimeGraph> graph;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AdminServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
     AdminFixture(Transport transport, String host, String token, RuntimeGraph initial) throws Exception {
-        this(transport, host, token, initial, AdminLimits.DEFAULT);
+        this(transport, host, token, initial, AdminServer.LIMITS);
     }
 
-    AdminFixture(Transport transport, String host, String token, RuntimeGraph initial, AdminLimits limits)
+    AdminFixture(Transport transport, String host, String token, RuntimeGraph initial, HttpLimits limits)
             throws Exception {
         graph = new AtomicReference<>(initial);
         server = new AdminServer(transport, new AdminConfig(new HostPort(host, 0), token), graph::get, registry,
@@ -58,7 +62,7 @@ final class AdminFixture implements AutoCloseable {
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
-        return Json.MAPPER.readTree(response.body());
+        return MAPPER.readTree(response.body());
     }
 
     @Override

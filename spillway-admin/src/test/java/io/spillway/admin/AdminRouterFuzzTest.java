@@ -8,9 +8,15 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.spillway.httpjson.Access;
+import io.spillway.httpjson.AccessPolicy;
+import io.spillway.httpjson.ApiResponse;
+import io.spillway.httpjson.JsonHttpServer;
+import io.spillway.httpjson.Route;
 import io.spillway.testkit.TrackingAllocator;
 
 import java.net.InetAddress;
@@ -23,9 +29,9 @@ import java.util.List;
 
 /**
  * Coverage-guided fuzzing of the admin API's request path: the octets of a connection, split at
- * points the fuzzer chooses, through the pipeline {@link AdminServer} builds for a connection
- * (deadline, HTTP codec, JSON error aggregator, {@link AdminChannelHandler} over the route table)
- * in an {@link EmbeddedChannel}. The routes are the built-in ones (all but {@code /metrics}, whose
+ * points the fuzzer chooses, through the pipeline the admin's {@link JsonHttpServer} installs on a
+ * connection (deadline, HTTP codec, JSON error aggregator, its handler over the route table) in an
+ * {@link EmbeddedChannel}. The routes are the built-in ones (all but {@code /metrics}, whose
  * handler reads no input) over a small graph, and one extension route that runs on the worker.
  * Invariants: nothing escapes the pipeline; no request is answered 500 (a handler that threw) or
  * with a status outside 200-599; every buffer is released.
@@ -33,6 +39,8 @@ import java.util.List;
 class AdminRouterFuzzTest {
 
     private static final String TOKEN = "fuzz-token";
+    /** Never started: the server only installs its handlers on each embedded connection. */
+    private static final JsonHttpServer SERVER = server();
 
     @FuzzTest
     void serve(FuzzedDataProvider data) throws Exception {
@@ -44,14 +52,10 @@ class AdminRouterFuzzTest {
 
         TrackingAllocator alloc = new TrackingAllocator();
         List<Integer> statuses = new ArrayList<>();
-        RequestDeadlineHandler deadline = new RequestDeadlineHandler(AdminLimits.DEFAULT.requestTimeout().toNanos());
-        AccessPolicy access = new AccessPolicy(TOKEN, true);
-        Connection ch = new Connection(deadline,
-                new HttpServerCodec(AdminLimits.DEFAULT.maxInitialLine(), AdminLimits.DEFAULT.maxHeaderSize(), 8192),
-                new JsonErrorAggregator(AdminLimits.DEFAULT.maxContent()),
-                new StatusRecorder(statuses),
-                new AdminChannelHandler(routes(), () -> access, Runnable::run, deadline,
-                        AdminLimits.DEFAULT.maxQueuedRequests()));
+        Connection ch = new Connection();
+        SERVER.configure(ch);
+        ch.pipeline().addAfter(ch.pipeline().context(HttpObjectAggregator.class).name(), "statuses",
+                new StatusRecorder(statuses));
         ch.config().setAllocator(alloc);
         try {
             ch.register();
@@ -79,30 +83,29 @@ class AdminRouterFuzzTest {
         alloc.assertAllReleased();
     }
 
-    /** The routes of {@link AdminServer}'s constructor, /metrics aside, plus an offloaded extension. */
-    private static RouteTable routes() {
+    /**
+     * The routes of {@link AdminServer}'s constructor, /metrics aside, plus an extension on the
+     * worker, which here is the calling thread (an embedded channel has no other).
+     */
+    private static JsonHttpServer server() {
         RuntimeGraph graph = TestGraphs.shop();
         ServiceEventLog events = new ServiceEventLog(ManagementApi.MAX_EVENTS, Clock.systemUTC());
-        ManagementApi api = new ManagementApi(() -> graph, events);
-        Dashboard dashboard = new Dashboard();
-        RouteTable routes = new RouteTable();
-        routes.add(new Route("GET", "/healthz", true, Access.PUBLIC, false, api::health));
-        routes.add(new Route("GET", "/", true, Access.PUBLIC, false, dashboard::page));
-        routes.add(new Route("GET", ManagementApi.VSERVERS, false, Access.READ, false, api::vservers));
-        routes.add(new Route("GET", ManagementApi.SERVICES, false, Access.READ, false, api::services));
-        routes.add(new Route("POST", ManagementApi.SERVICES, false, Access.WRITE, false, api::serviceAction));
-        routes.add(new Route("GET", ManagementApi.EVENTS, true, Access.READ, false, api::events));
-        routes.add(new Route("PUT", "/api/v1/ext", false, Access.forMethod("PUT"), true,
-                request -> AdminResponse.json(200, java.util.Map.of("path", request.path(),
-                        "bytes", request.body().length, "query", request.query()))));
-        return routes;
+        JsonHttpServer server = new JsonHttpServer("fuzz", "admin", AdminServer.LIMITS, true,
+                ImmediateEventExecutor.INSTANCE);
+        new ManagementApi(() -> graph, events).routes().forEach(server::route);
+        server.route(Route.inline("GET", "/", Access.PUBLIC, new Dashboard()::page));
+        server.route(Route.blocking("PUT", "/api/v1/ext", Access.forMethod("PUT"),
+                request -> ApiResponse.json(200, java.util.Map.of("path", request.path(),
+                        "bytes", request.body().length, "query", request.query()))).below());
+        server.accessPolicy(new AccessPolicy(TOKEN, true, "admin"));
+        return server;
     }
 
     /** An embedded channel with a loopback peer address, as the handler reads the client's address. */
     private static final class Connection extends EmbeddedChannel {
 
-        Connection(io.netty.channel.ChannelHandler... handlers) {
-            super(false, false, handlers);
+        Connection() {
+            super(false, false);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.spillway.admin;
 
+import io.spillway.httpjson.ApiResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +77,7 @@ class DashboardScriptTest {
             assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished").isTrue();
             String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.exitValue()).as(out).isZero();
-            return Json.MAPPER.readTree(out);
+            return AdminFixture.MAPPER.readTree(out);
         } finally {
             node.destroyForcibly();
         }
@@ -85,7 +86,7 @@ class DashboardScriptTest {
     @Test
     void rendersChainsServicesAndGslbSitesWithTheTokenFromTheQuery() throws Exception {
         try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
-            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of(Map.of(
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of(Map.of(
                     "site", "branch-a", "aggregator", "agg-1", "state", "up", "lastReportAgeMs", 120,
                     "domains", List.of(Map.of("domain", "app.example.com", "address", "127.0.0.1:8080",
                             "capacity", 15, "availableCapacity", 15, "activeConnections", 0, "responseTimeMs", 1.5))))));
@@ -128,9 +129,9 @@ class DashboardScriptTest {
     @Test
     void drawsTheGslbHierarchyFromThisApplianceThroughAggregatorsToBranches() throws Exception {
         try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
-            admin.server.route("GET", "/api/v1/gslb/node", req -> AdminResponse.json(200,
+            admin.server.route("GET", "/api/v1/gslb/node", req -> ApiResponse.json(200,
                     Map.of("site", "master", "role", "master")));
-            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of(
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of(
                     branch("branch-1", "aggregator-a", "UP", 3, 3),
                     branch("branch-2", "aggregator-b", "DOWN", 0, 6),
                     branch("branch-3", "aggregator-b", "UP", 1, 4),
@@ -153,9 +154,9 @@ class DashboardScriptTest {
     @Test
     void showsAnEmptyHierarchyForAGslbNodeThatKnowsNoSiteYet() throws Exception {
         try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
-            admin.server.route("GET", "/api/v1/gslb/node", req -> AdminResponse.json(200,
+            admin.server.route("GET", "/api/v1/gslb/node", req -> ApiResponse.json(200,
                     Map.of("site", "agg-1", "role", "aggregator")));
-            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of()));
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of()));
             JsonNode page = render(admin, "");
             assertThat(page.get("gslbHidden").asBoolean()).isFalse();
             assertThat(page.get("tree")).extracting(JsonNode::asText).containsExactly("aggregator agg-1 this appliance");
@@ -165,9 +166,9 @@ class DashboardScriptTest {
     @Test
     void hidesGslbWhenTheApplianceHasNoSectionAndKnowsNoSite() throws Exception {
         try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
-            admin.server.route("GET", "/api/v1/gslb/node", req -> AdminResponse.json(200, java.util.Collections
+            admin.server.route("GET", "/api/v1/gslb/node", req -> ApiResponse.json(200, java.util.Collections
                     .singletonMap("role", null)));
-            admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, List.of()));
+            admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of()));
             JsonNode page = render(admin, "");
             assertThat(page.get("statusClass").asText()).isEqualTo("status");
             assertThat(page.get("gslbHidden").asBoolean()).isTrue();
@@ -196,7 +197,7 @@ class DashboardScriptTest {
                     shop.addBytes(1024, 10 * 1024);
                 }
                 admin.graph.get().service("web-1").recordResponse(503);
-                return AdminResponse.json(200, List.of());
+                return ApiResponse.json(200, List.of());
             });
             JsonNode first = render(admin, "", 1);
             assertThat(first.get("cards").get(0).asText()).contains("– req/s", "in –/s", "out –/s");

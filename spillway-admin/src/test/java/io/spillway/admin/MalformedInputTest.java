@@ -1,5 +1,7 @@
 package io.spillway.admin;
 
+import io.spillway.httpjson.ApiResponse;
+import io.spillway.httpjson.HttpLimits;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 /** Bad input to the admin port gets a clear status and a close, never a crash or a hang (SPEC P5). */
 class MalformedInputTest {
 
-    private static final AdminLimits FAST = new AdminLimits(1 << 20, 4096, 8192,
-            Duration.ofMillis(300), Duration.ofSeconds(30), 4, 2);
+    private static final HttpLimits FAST = new HttpLimits(1 << 20, 4096, 8192,
+            Duration.ofMillis(300), Duration.ofSeconds(30), 4, 2, null);
 
     private static Transport transport;
 
@@ -185,7 +187,7 @@ class MalformedInputTest {
             CountDownLatch release = new CountDownLatch(1);
             admin.server.route("GET", "/api/v1/slow", req -> {
                 release.await(5, TimeUnit.SECONDS);
-                return AdminResponse.json(200, Map.of("n", "slow"));
+                return ApiResponse.json(200, Map.of("n", "slow"));
             });
             try (Socket socket = new Socket("127.0.0.1", admin.port())) {
                 socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -205,7 +207,7 @@ class MalformedInputTest {
     }
     @Test
     void anIdleConnectionIsClosed() throws Exception {
-        AdminLimits idle = new AdminLimits(1 << 20, 4096, 8192, Duration.ofSeconds(10), Duration.ofMillis(300), 4, 2);
+        HttpLimits idle = new HttpLimits(1 << 20, 4096, 8192, Duration.ofSeconds(10), Duration.ofMillis(300), 4, 2, null);
         try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), idle);
              Socket socket = new Socket("127.0.0.1", admin.port())) {
             socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -221,7 +223,7 @@ class MalformedInputTest {
             admin.server.route("GET", "/api/v1/slow", req -> {
                 running.countDown();
                 release.await(20, TimeUnit.SECONDS);
-                return AdminResponse.json(200, Map.of("n", "slow"));
+                return ApiResponse.json(200, Map.of("n", "slow"));
             });
             List<Socket> waiting = new ArrayList<>();
             try {

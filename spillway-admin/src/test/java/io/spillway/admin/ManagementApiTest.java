@@ -1,7 +1,9 @@
 package io.spillway.admin;
 
+import io.spillway.httpjson.ApiResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.core.runtime.FailureReason;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.SpilloverChain;
@@ -45,8 +47,8 @@ class ManagementApiTest {
     void startServer() throws Exception {
         graph = TestGraphs.shop();
         graph.service("web-1").setMonitorView(() -> List.of(
-                new MonitorStatus("web-http", "http", "UP", 2, 12.5, null, "GET /healthz"),
-                new MonitorStatus("web-tcp", "tcp", "DOWN", 1, -1, "connection refused", null)));
+                new MonitorStatus("web-http", "http", MonitorState.UP, 2, 12.5, null, "GET /healthz"),
+                new MonitorStatus("web-tcp", "tcp", MonitorState.DOWN, 1, -1, "connection refused", null)));
         admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
     }
 
@@ -59,7 +61,7 @@ class ManagementApiTest {
     void healthzAnswersOkWithoutToken() throws Exception {
         HttpResponse<String> res = admin.get("/healthz");
         assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.headers().firstValue("content-type")).hasValue(AdminResponse.JSON);
+        assertThat(res.headers().firstValue("content-type")).hasValue(ApiResponse.JSON);
         assertThat(AdminFixture.json(res).get("status").asText()).isEqualTo("ok");
     }
 

@@ -1,6 +1,7 @@
 package io.spillway.admin;
 
 import io.spillway.core.runtime.FailureReason;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.transport.Transport;
@@ -37,7 +38,7 @@ class MetricsTest {
     void startServer() throws Exception {
         graph = TestGraphs.shop();
         graph.service("web-1").setMonitorView(() -> List.of(
-                new MonitorStatus("web-http", "http", "UP", 1, 12.0, null, null)));
+                new MonitorStatus("web-http", "http", MonitorState.UP, 1, 12.0, null, null)));
         admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
     }
 
@@ -164,7 +165,7 @@ class MetricsTest {
     void monitorsPublishedAfterBindingAppearOnTheNextScrape() throws Exception {
         assertThat(scrape()).doesNotContain("service=\"spare-1\",");
         graph.service("spare-1").setMonitorView(() -> List.of(
-                new MonitorStatus("spare-tcp", "tcp", "UP", 1, 250.0, null, null)));
+                new MonitorStatus("spare-tcp", "tcp", MonitorState.UP, 1, 250.0, null, null)));
         assertThat(scrape()).contains(
                 "spillway_monitor_response_time_seconds{monitor=\"spare-tcp\",service=\"spare-1\"} 0.25");
     }

@@ -1,5 +1,6 @@
 package io.spillway.admin;
 
+import io.spillway.httpjson.ApiResponse;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,7 @@ class RouteExtensionTest {
 
     @Test
     void aRegisteredPrefixAnswersItsSubPathsWithQueryParameters() throws Exception {
-        admin.server.route("GET", "/api/v1/gslb", req -> AdminResponse.json(200,
+        admin.server.route("GET", "/api/v1/gslb", req -> ApiResponse.json(200,
                 Map.of("path", req.path(), "domain", req.queryParam("domain"))));
         HttpResponse<String> res = admin.get("/api/v1/gslb/resolve?domain=app.example.com&client=10.0.0.1");
         assertThat(res.statusCode()).isEqualTo(200);
@@ -57,7 +58,7 @@ class RouteExtensionTest {
         AtomicReference<String> body = new AtomicReference<>();
         admin.server.route("POST", "/api/v1/reload", req -> {
             body.set(req.bodyText());
-            return AdminResponse.json(200, Map.of("applied", true));
+            return ApiResponse.json(200, Map.of("applied", true));
         });
         assertThat(admin.send("POST", "/api/v1/reload", null).statusCode()).isEqualTo(401);
         assertThat(body.get()).isNull();
@@ -73,7 +74,7 @@ class RouteExtensionTest {
 
     @Test
     void registeredHandlersRunOffTheEventLoop() throws Exception {
-        admin.server.route("GET", "/api/v1/thread", req -> AdminResponse.json(200,
+        admin.server.route("GET", "/api/v1/thread", req -> ApiResponse.json(200,
                 Map.of("thread", Thread.currentThread().getName())));
         assertThat(AdminFixture.json(admin.get("/api/v1/thread")).get("thread").asText())
                 .isEqualTo("spillway-admin-worker");
@@ -100,8 +101,8 @@ class RouteExtensionTest {
 
     @Test
     void theLongestRegisteredPrefixWins() throws Exception {
-        admin.server.route("GET", "/api/v1/gslb", req -> AdminResponse.json(200, Map.of("by", "gslb")));
-        admin.server.route("GET", "/api/v1/gslb/sites", req -> AdminResponse.json(200, Map.of("by", "sites")));
+        admin.server.route("GET", "/api/v1/gslb", req -> ApiResponse.json(200, Map.of("by", "gslb")));
+        admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, Map.of("by", "sites")));
         assertThat(AdminFixture.json(admin.get("/api/v1/gslb/sites")).get("by").asText()).isEqualTo("sites");
         assertThat(AdminFixture.json(admin.get("/api/v1/gslb/resolve")).get("by").asText()).isEqualTo("gslb");
     }

@@ -3,7 +3,6 @@ package io.spillway.app;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.spillway.admin.AdminResponse;
 import io.spillway.admin.AdminServer;
 import io.spillway.cluster.ClusterNode;
 import io.spillway.config.ConfigDiff;
@@ -17,6 +16,7 @@ import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.VirtualServer;
+import io.spillway.httpjson.ApiResponse;
 import io.spillway.monitor.MonitorRuntime;
 import io.spillway.proxy.ProxyServer;
 import io.spillway.transport.Transport;
@@ -225,17 +225,17 @@ public final class Appliance implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    private AdminResponse reloadResponse() {
+    private ApiResponse reloadResponse() {
         ReloadOutcome outcome = reload();
         Map<String, Object> body = new LinkedHashMap<>();
         if (!outcome.errors().isEmpty()) {
             body.put("error", "configuration has errors; nothing was changed");
             body.put("errors", outcome.errors());
-            return AdminResponse.json(400, body);
+            return ApiResponse.json(400, body);
         }
         body.put("status", "reloaded");
         body.put("changes", outcome.changes());
-        return AdminResponse.json(200, body);
+        return ApiResponse.json(200, body);
     }
 
     /** What a reload did: the errors that refused it, or the changes applied. */

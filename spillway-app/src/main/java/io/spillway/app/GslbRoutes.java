@@ -1,8 +1,8 @@
 package io.spillway.app;
 
-import io.spillway.admin.AdminRequest;
-import io.spillway.admin.AdminResponse;
 import io.spillway.admin.AdminServer;
+import io.spillway.httpjson.ApiRequest;
+import io.spillway.httpjson.ApiResponse;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,18 +42,18 @@ final class GslbRoutes {
         admin.route("GET", NODE, routes::node);
     }
 
-    private AdminResponse sites(AdminRequest request) {
+    private ApiResponse sites(ApiRequest request) {
         if (!request.path().replaceAll("/+$", "").equals(SITES)) {
-            return AdminResponse.error(404, "no such resource: " + request.path());
+            return ApiResponse.error(404, "no such resource: " + request.path());
         }
         GslbParts parts = gslb.get();
-        return AdminResponse.json(200, parts == null ? List.of() : parts.sites());
+        return ApiResponse.json(200, parts == null ? List.of() : parts.sites());
     }
 
-    private AdminResponse resolve(AdminRequest request) throws InterruptedException {
+    private ApiResponse resolve(ApiRequest request) throws InterruptedException {
         String domain = request.queryParam("domain");
         if (domain == null || domain.isBlank()) {
-            return AdminResponse.error(400, "query parameter 'domain' is required");
+            return ApiResponse.error(400, "query parameter 'domain' is required");
         }
         String client = request.queryParam("client");
         GslbParts parts = gslb.get();
@@ -68,14 +68,14 @@ final class GslbRoutes {
             answer = parts.resolve(domain, client);
         }
         Object status = answer.get("status");
-        return AdminResponse.json(status instanceof Integer code ? code : 200, answer);
+        return ApiResponse.json(status instanceof Integer code ? code : 200, answer);
     }
 
-    private AdminResponse node(AdminRequest request) {
+    private ApiResponse node(ApiRequest request) {
         GslbParts parts = gslb.get();
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("site", parts == null ? null : parts.site());
         node.put("role", parts == null ? null : parts.role());
-        return AdminResponse.json(200, node);
+        return ApiResponse.json(200, node);
     }
 }

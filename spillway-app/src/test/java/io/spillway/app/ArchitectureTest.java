@@ -34,7 +34,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.spillway.config..", "io.spillway.proxy..", "io.spillway.monitor..",
                         "io.spillway.gslb..", "io.spillway.admin..", "io.spillway.transport..", "io.spillway.cluster..",
-                        "io.spillway.app..")
+                        "io.spillway.httpjson..", "io.spillway.app..")
                 .check(classes);
     }
 
@@ -79,6 +79,16 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.spillway.admin..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.spillway.proxy..", "io.spillway.monitor..", "io.spillway.gslb..", "io.spillway.config..")
+                .check(classes);
+    }
+
+    @Test
+    void theJsonHttpServerKnowsNoneOfItsUsers() {
+        noClasses().that().resideInAPackage("io.spillway.httpjson..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.spillway.config..", "io.spillway.proxy..", "io.spillway.monitor..", "io.spillway.gslb..",
+                        "io.spillway.admin..", "io.spillway.cluster..", "io.spillway.app..")
+                .because("spillway-http-json is a building block: routes, limits and tokens come from its users")
                 .check(classes);
     }
 }

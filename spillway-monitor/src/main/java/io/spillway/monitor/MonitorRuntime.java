@@ -79,7 +79,7 @@ public final class MonitorRuntime implements AutoCloseable {
         this.graph = graph;
     }
 
-    /** Adds a listener for monitor events and probe results; add before {@link #start()} to miss none. */
+    /** Adds a listener for probe results; add before {@link #start()} to miss none. */
     public void addListener(MonitorListener listener) {
         listeners.add(listener);
     }
@@ -217,7 +217,7 @@ public final class MonitorRuntime implements AutoCloseable {
                                          Map<String, SslContext> contexts) throws SSLException {
         int[] weights = monitors.stream().mapToInt(MonitorConfig::weight).toArray();
         ServiceHealth health = new ServiceHealth(service,
-                new WeightedHealth(weights, sc.monitorThreshold(), service.isHealthy()), listeners);
+                new WeightedHealth(weights, sc.monitorThreshold(), service.isHealthy()));
         List<MonitorTask> tasks = new ArrayList<>();
         for (int i = 0; i < monitors.size(); i++) {
             MonitorConfig m = monitors.get(i);

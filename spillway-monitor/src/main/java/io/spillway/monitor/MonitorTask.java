@@ -7,6 +7,7 @@ import io.spillway.core.health.ProbeCounter;
 import io.spillway.core.health.ResponseTimeCheck;
 import io.spillway.core.model.Durations;
 import io.spillway.core.model.MonitorConfig;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 
 import java.util.List;
@@ -67,7 +68,7 @@ final class MonitorTask {
         this.intervalNanos = Math.max(1, config.interval().toNanos());
         this.timeoutNanos = Math.max(1, config.timeout().toNanos());
         this.timeoutText = "timeout after " + Durations.format(config.timeout());
-        this.status = new MonitorStatus(config.name(), config.type().configName(), counter.isUp() ? "UP" : "DOWN",
+        this.status = new MonitorStatus(config.name(), config.type().configName(), MonitorState.of(counter.isUp()),
                 config.weight(),
                 -1, null, probe.detail());
     }
@@ -130,9 +131,9 @@ final class MonitorTask {
                 outcome = new ProbeOutcome(false, outcome.responseNanos(), broken);
             }
         }
-        String before = counter.isUp() ? "UP" : "DOWN";
+        MonitorState before = MonitorState.of(counter.isUp());
         boolean changed = counter.record(outcome.ok());
-        String after = counter.isUp() ? "UP" : "DOWN";
+        MonitorState after = MonitorState.of(counter.isUp());
         MonitorStatus previous = status;
         status = new MonitorStatus(config.name(), previous.type(), after, config.weight(),
                 outcome.answered() ? outcome.responseTimeMs() : previous.lastResponseTimeMs(),

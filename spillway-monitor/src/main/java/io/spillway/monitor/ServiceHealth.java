@@ -1,13 +1,13 @@
 package io.spillway.monitor;
 
 import io.spillway.core.health.WeightedHealth;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.ServiceState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +18,7 @@ import java.util.Locale;
  * {@link WeightedHealth}'s lock, so verdicts from monitors on different event loops reach the
  * service in order; the service then tells its vServers, which recompute their thresholds at
  * once (S3). Each change is logged as one structured line on the {@code spillway.events}
- * logger and handed to the {@link MonitorListener}s.
+ * logger; the service's own changes reach its {@link io.spillway.core.runtime.ServiceListener}s.
  */
 final class ServiceHealth {
 
@@ -26,13 +26,11 @@ final class ServiceHealth {
 
     private final Service service;
     private final WeightedHealth weights;
-    private final List<MonitorListener> listeners;
     private final List<MonitorTask> tasks = new ArrayList<>();
 
-    ServiceHealth(Service service, WeightedHealth weights, List<MonitorListener> listeners) {
+    ServiceHealth(Service service, WeightedHealth weights) {
         this.service = service;
         this.weights = weights;
-        this.listeners = listeners;
     }
 
     Service service() {
@@ -56,13 +54,13 @@ final class ServiceHealth {
         return out;
     }
 
-    void monitorChanged(MonitorTask task, String before, String after, ProbeOutcome outcome) {
+    void monitorChanged(MonitorTask task, MonitorState before, MonitorState after, ProbeOutcome outcome) {
         String reason = outcome.error() == null ? "probe succeeded" : outcome.error();
         WeightedHealth.Verdict verdict;
         ServiceState serviceBefore;
         ServiceState serviceAfter;
         synchronized (weights) {
-            verdict = weights.set(task.index(), "UP".equals(after));
+            verdict = weights.set(task.index(), after == MonitorState.UP);
             serviceBefore = service.state();
             service.setHealth(verdict.up(), "monitor " + task.name() + " " + after + ": " + reason
                     + "; " + verdict.describe());
@@ -75,11 +73,6 @@ final class ServiceHealth {
             EVENTS.info("service.state service={} old={} new={} reason=\"{}\" upWeight={} threshold={}",
                     service.name(), serviceBefore, serviceAfter, escape(service.lastReason()),
                     verdict.upWeight(), verdict.threshold());
-        }
-        MonitorEvent event = new MonitorEvent(Instant.now(), service.name(), task.name(), before, after,
-                reason, ms, verdict.up());
-        for (MonitorListener l : listeners) {
-            l.onEvent(event);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.monitor.peers.FtpPeer;
 import io.spillway.monitor.peers.TcpPeer;
 import io.netty.buffer.Unpooled;
@@ -29,7 +30,7 @@ class FtpMonitorTest extends TransportExtension {
         try (FtpPeer peer = new FtpPeer("status: healthy\n");
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), retr().build())) {
             awaitSteadyUp(h);
-            assertThat(h.status().state()).isEqualTo("UP");
+            assertThat(h.status().state()).isEqualTo(MonitorState.UP);
 
             peer.content("status: broken\n");
             assertThat(awaitDown(h)).isEqualTo("RETR probe.txt data did not contain 'healthy'");
@@ -107,7 +108,7 @@ class FtpMonitorTest extends TransportExtension {
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      retr().ftp(FtpPeer.USER, FtpPeer.PASSWORD, "PWD").expectBody("/").build())) {
             awaitSteadyUp(h);
-            assertThat(h.status().state()).isEqualTo("UP");
+            assertThat(h.status().state()).isEqualTo(MonitorState.UP);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.spillway.monitor;
 
 import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.monitor.peers.HttpPeer;
 import io.spillway.monitor.peers.TestCerts;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class HttpMonitorTest extends TransportExtension {
                      MonitorSpec.of("tls", MonitorType.HTTPS).request("GET /healthz").timeout(1000).build())) {
             peer.answer("/healthz", 200, "ok");
             awaitSteadyUp(h);
-            assertThat(h.status().state()).isEqualTo("UP");
+            assertThat(h.status().state()).isEqualTo(MonitorState.UP);
 
             peer.answer("/healthz", 500, "boom");
             assertThat(awaitDown(h)).startsWith("status 500");

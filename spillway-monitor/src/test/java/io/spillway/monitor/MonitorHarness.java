@@ -23,29 +23,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A runtime graph with services on loopback, one vServer binding all of them with dynamic
- * spillover, and a {@link MonitorRuntime} over it that records every event.
+ * spillover, and a {@link MonitorRuntime} over it that records every probe.
  */
 final class MonitorHarness implements AutoCloseable {
 
     final RuntimeGraph graph;
     final MonitorRuntime runtime;
-    final List<MonitorEvent> events = new CopyOnWriteArrayList<>();
     final List<ProbeOutcome> probes = new CopyOnWriteArrayList<>();
 
     private MonitorHarness(RuntimeGraph graph, Transport transport) {
         this.graph = graph;
         this.runtime = new MonitorRuntime(transport, graph);
-        runtime.addListener(new MonitorListener() {
-            @Override
-            public void onEvent(MonitorEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onProbe(String service, String monitor, long lag, ProbeOutcome outcome) {
-                probes.add(outcome);
-            }
-        });
+        runtime.addListener((service, monitor, lag, outcome) -> probes.add(outcome));
     }
 
     static Builder builder() {

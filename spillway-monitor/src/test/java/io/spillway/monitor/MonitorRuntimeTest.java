@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.model.ServiceConfig;
 import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.monitor.peers.HttpPeer;
@@ -67,10 +68,10 @@ class MonitorRuntimeTest extends TransportExtension {
             restarted.start();
             try {
                 assertThat(h.svc().isUp()).isFalse();
-                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly("DOWN");
+                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly(MonitorState.DOWN);
                 peer.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> h.svc().isUp());
-                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly("UP");
+                assertThat(h.svc().monitorStatuses()).extracting(MonitorStatus::state).containsExactly(MonitorState.UP);
             } finally {
                 restarted.close();
                 h.graph.detach();
@@ -107,7 +108,7 @@ class MonitorRuntimeTest extends TransportExtension {
                 int aBefore = a.accepted();
                 int bBefore = b.accepted();
                 await().atMost(Duration.ofSeconds(5)).until(() -> a.accepted() >= aBefore + 3 && b.accepted() >= bBefore + 3);
-                assertThat(reloaded.service("a").monitorStatuses()).extracting(MonitorStatus::state).containsExactly("UP");
+                assertThat(reloaded.service("a").monitorStatuses()).extracting(MonitorStatus::state).containsExactly(MonitorState.UP);
             } finally {
                 next.close();
                 reloaded.detach();
@@ -153,7 +154,7 @@ class MonitorRuntimeTest extends TransportExtension {
                 assertThat(h.status()).satisfies(s -> {
                     assertThat(s.monitor()).isEqualTo("web");
                     assertThat(s.type()).isEqualTo("http-ecv");
-                    assertThat(s.state()).isEqualTo("UP");
+                    assertThat(s.state()).isEqualTo(MonitorState.UP);
                     assertThat(s.weight()).isEqualTo(7);
                     assertThat(s.lastResponseTimeMs()).isGreaterThan(0);
                 });

@@ -1,6 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.monitor.peers.TcpPeer;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class TcpMonitorTest extends TransportExtension {
         try (TcpPeer peer = new TcpPeer(peers);
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), MonitorSpec.of("m", MonitorType.TCP).build())) {
             awaitSteadyUp(h);
-            assertThat(h.status().state()).isEqualTo("UP");
+            assertThat(h.status().state()).isEqualTo(MonitorState.UP);
             assertThat(h.status().lastResponseTimeMs()).isGreaterThanOrEqualTo(0);
 
             peer.stop();

@@ -1,5 +1,6 @@
 package io.spillway.monitor;
 
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,25 +27,21 @@ abstract class TransportExtension {
         peers.close();
     }
 
-    static void awaitState(MonitorHarness h, String state) {
+    static void awaitState(MonitorHarness h, MonitorState state) {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(() -> h.status().state().equals(state));
+                .until(() -> h.status().state() == state);
     }
 
-    /** Waits until the service is DOWN and returns the monitor's last error then. */
+    /** Waits until the monitor and the service are DOWN and returns the monitor's last error then. */
     static String awaitDown(MonitorHarness h) {
-        awaitState(h, "DOWN");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !h.svc().isUp() && lastEventIs(h, "DOWN"));
-        return h.events.get(h.events.size() - 1).reason();
+        awaitState(h, MonitorState.DOWN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !h.svc().isUp());
+        return h.status().lastError();
     }
 
     static void awaitUp(MonitorHarness h) {
-        awaitState(h, "UP");
-        await().atMost(Duration.ofSeconds(10)).until(() -> h.svc().isUp() && lastEventIs(h, "UP"));
-    }
-
-    private static boolean lastEventIs(MonitorHarness h, String state) {
-        return !h.events.isEmpty() && h.events.get(h.events.size() - 1).current().equals(state);
+        awaitState(h, MonitorState.UP);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.svc().isUp());
     }
 
     /**

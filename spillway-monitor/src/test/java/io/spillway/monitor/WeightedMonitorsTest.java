@@ -1,6 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
+import io.spillway.core.runtime.MonitorState;
 import io.spillway.monitor.peers.HttpPeer;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,8 @@ class WeightedMonitorsTest extends TransportExtension {
                 awaitSteadyUp(h);
                 peer.answer("/m1", 500, "no");
                 peer.answer("/m2", 500, "no");
-                await().atMost(Duration.ofSeconds(5)).until(() -> h.status("svc", "m1").state().equals("DOWN")
-                        && h.status("svc", "m2").state().equals("DOWN"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> h.status("svc", "m1").state() == MonitorState.DOWN
+                        && h.status("svc", "m2").state() == MonitorState.DOWN);
                 awaitProbes(h, 8);
                 assertThat(h.svc().isUp()).as("two of four down: 20 >= 20").isTrue();
 
@@ -55,11 +56,11 @@ class WeightedMonitorsTest extends TransportExtension {
             }
             try (MonitorHarness h = b.service("svc", peer.port(), 10, null, 90, names).start(monitors)) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> h.svc().monitorStatuses().stream()
-                        .map(s -> s.state()).toList().equals(List.of("UP", "UP", "UP", "DOWN", "DOWN")));
+                        .map(s -> s.state()).toList().equals(List.of(MonitorState.UP, MonitorState.UP, MonitorState.UP, MonitorState.DOWN, MonitorState.DOWN)));
                 awaitProbes(h, 10);
                 assertThat(h.svc().isUp()).as("three UP of weight 30 sum to 90 >= 90").isTrue();
                 assertThat(h.svc().monitorStatuses()).extracting(s -> s.state())
-                        .containsExactly("UP", "UP", "UP", "DOWN", "DOWN");
+                        .containsExactly(MonitorState.UP, MonitorState.UP, MonitorState.UP, MonitorState.DOWN, MonitorState.DOWN);
                 assertThat(h.svc().monitorStatuses()).allSatisfy(s -> assertThat(s.weight()).isEqualTo(30));
             }
         }
@@ -78,7 +79,7 @@ class WeightedMonitorsTest extends TransportExtension {
                 assertThat(h.svc().isUp()).isTrue();
                 peer.answer("/b", 404, "gone");
                 await().atMost(Duration.ofSeconds(5)).until(() -> !h.svc().isUp());
-                assertThat(h.status("svc", "a").state()).isEqualTo("UP");
+                assertThat(h.status("svc", "a").state()).isEqualTo(MonitorState.UP);
             }
         }
     }

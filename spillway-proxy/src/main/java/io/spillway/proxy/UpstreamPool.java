@@ -73,11 +73,6 @@ final class UpstreamPool {
         }
     }
 
-    int idleCount(Service service) {
-        ArrayDeque<Channel> q = idle.get(service);
-        return q == null ? 0 : q.size();
-    }
-
     /** Closes the idle connections of services that are no longer in {@code live} (after a reload). */
     void retainOnly(Set<Service> live) {
         for (Iterator<Map.Entry<Service, ArrayDeque<Channel>>> it = idle.entrySet().iterator(); it.hasNext(); ) {

@@ -124,11 +124,6 @@ public final class SiteTable {
         return out;
     }
 
-    /** Removes a site altogether (administrative action). */
-    public void remove(String site) {
-        sites.remove(site);
-    }
-
     /** Told of every change, on the thread that applied it; must not block. */
     public void addListener(Consumer<SiteEntry> listener) {
         listeners.add(listener);

@@ -111,10 +111,6 @@ public final class VirtualServer implements ServiceListener {
         return false;
     }
 
-    public String state() {
-        return isUp() ? "UP" : "DOWN";
-    }
-
     /**
      * Reserves a connection slot if the active count is below the threshold (S7); after a
      * reload that lowered the threshold the count may stand above it, and nothing is admitted

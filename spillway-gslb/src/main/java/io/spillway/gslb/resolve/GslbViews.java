@@ -110,7 +110,7 @@ public final class GslbViews {
             if (r.isEmpty()) {
                 return failure(out, 503, "no branch is available for " + domain);
             }
-            out.putAll(ResolveHandler.body(r.get()));
+            out.putAll(ResolveApi.body(r.get()));
             return out;
         } catch (TimeoutException e) {
             return failure(out, 504, "no resolution within " + timeout.toMillis() + " ms");

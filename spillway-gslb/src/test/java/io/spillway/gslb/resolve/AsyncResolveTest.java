@@ -144,7 +144,7 @@ class AsyncResolveTest {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.boundAddress().getPort())) {
             s.setSoTimeout(5000);
             String one = "GET /resolve?domain=slow-4.example.com HTTP/1.1\r\nHost: x\r\n\r\n";
-            s.getOutputStream().write(one.repeat(ResolveHandler.MAX_PIPELINED + 1).getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(one.repeat(ResolveServer.MAX_PIPELINED + 1).getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }

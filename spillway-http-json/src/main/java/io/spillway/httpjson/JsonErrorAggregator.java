@@ -1,4 +1,4 @@
-package io.spillway.admin;
+package io.spillway.httpjson;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,16 +7,16 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * Netty's aggregator, answering an oversized request with the API's JSON error and always
- * closing: the rest of the body is not worth reading.
+ * Netty's aggregator, answering an oversized request with the JSON error and always closing:
+ * the rest of the body is not worth reading.
  */
 final class JsonErrorAggregator extends HttpObjectAggregator {
 
-    private final AdminResponse tooLarge;
+    private final ApiResponse tooLarge;
 
-    JsonErrorAggregator(int maxContent) {
-        super(maxContent);
-        this.tooLarge = AdminResponse.error(413, "request body is larger than " + maxContent + " bytes");
+    JsonErrorAggregator(int maxBody) {
+        super(maxBody);
+        this.tooLarge = ApiResponse.error(413, "request body is larger than " + maxBody + " bytes");
     }
 
     @Override

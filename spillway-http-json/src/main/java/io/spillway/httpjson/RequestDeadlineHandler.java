@@ -1,4 +1,4 @@
-package io.spillway.admin;
+package io.spillway.httpjson;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes a connection whose request takes too long to arrive, counted from its first byte: an
  * idle timeout alone lets a client dribble a header a byte at a time forever. Sits in front of
- * the HTTP decoder; {@link AdminChannelHandler} calls {@link #requestComplete()} when a whole
+ * the HTTP decoder; {@link JsonHttpHandler} calls {@link #requestComplete()} when a whole
  * request has been read. Runs on the channel's event loop only.
  */
 final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
 
-    private static final AdminResponse TIMEOUT = AdminResponse.error(408, "request not received in time");
+    private static final ApiResponse TIMEOUT = ApiResponse.error(408, "request not received in time");
 
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;

@@ -1,8 +1,8 @@
-package io.spillway.admin;
+package io.spillway.httpjson;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The one Jackson mapper of the management interface; thread-safe once configured. */
+/** The one Jackson mapper of the JSON APIs; thread-safe once configured. */
 final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
