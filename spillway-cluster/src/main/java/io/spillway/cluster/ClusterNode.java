@@ -2,6 +2,7 @@ package io.spillway.cluster;
 
 import io.spillway.core.model.ClusterConfig;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.etcd.EtcdClient;
 
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class ClusterNode implements AutoCloseable {
      * @param graph the runtime graph of the moment (a reload swaps it)
      */
     public static ClusterNode start(ClusterConfig config, Supplier<RuntimeGraph> graph) {
-        Duration timeout = requestTimeout(config.interval());
+        Duration timeout = EtcdClient.timeoutFor(config.interval());
         ShareBalancer balancer = new ShareBalancer(config, new EtcdClient(config.etcd(), timeout), timeout, graph);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spillway-cluster-" + config.node());
@@ -43,11 +44,6 @@ public final class ClusterNode implements AutoCloseable {
         });
         executor.scheduleWithFixedDelay(balancer::round, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
         return new ClusterNode(config, balancer, executor);
-    }
-
-    static Duration requestTimeout(Duration interval) {
-        long millis = Math.max(200, Math.min(1000, interval.toMillis()));
-        return Duration.ofMillis(millis);
     }
 
     public ClusterConfig config() {

@@ -1,0 +1,214 @@
+package io.spillway.etcd;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of several processes acts, the others stand by: an election in etcd by lease (issue 12,
+ * the highly available GSLB master).
+ *
+ * <p><b>Campaign.</b> Every candidate holds a lease of {@code ttl} and renews it every round.
+ * While it is not the leader it tries, each round, to create the election key attached to its
+ * lease in one transaction that succeeds only if the key does not exist; etcd serialises the
+ * transactions, so exactly one candidate creates it. The key's value is the candidate's
+ * identity: writes made on the leader's behalf are fenced by it ({@link EtcdClient#writeWhile}),
+ * so a deposed leader that has not noticed yet cannot overwrite its successor's state.
+ *
+ * <p><b>Losing.</b> The key lives as long as the leader's lease: a leader that stops or is cut
+ * off from etcd stops renewing, and etcd deletes the key when the lease expires; the next round
+ * of a standby then wins. A leader stops acting ({@link Candidate#deposed}) when a renewal says
+ * the lease is gone, when the key no longer holds its identity, and, while etcd cannot be
+ * reached, before the lease may have expired: the TTL counted from the moment the last
+ * successful renewal was sent, less one round and one request timeout. Two leaders therefore
+ * never act at once as long as the processes' clocks advance at the same rate. A leader that
+ * closes revokes its lease, so a standby takes over at its next round instead of after the TTL.
+ *
+ * <p><b>Threads.</b> Rounds run on the election's own thread, never on an event loop, and never
+ * overlap; the candidate's callbacks run there too, so {@link Candidate#elected} may block
+ * (loading state from etcd) without delaying anything but the next round.
+ */
+public final class LeaseElection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseElection.class);
+
+    /** What the elected process does. Both methods run on the election's thread. */
+    public interface Candidate {
+
+        /**
+         * This process won: load the state and start acting. A failure gives the election up
+         * (the key is deleted) and the campaign goes on at the next round.
+         */
+        void elected() throws Exception;
+
+        /** This process must stop acting at once: another may be elected from now on. */
+        void deposed(String reason);
+    }
+
+    /** Where this process stands. */
+    public enum State { STANDBY, LEADER }
+
+    private final EtcdClient etcd;
+    private final String key;
+    private final String identity;
+    private final Duration round;
+    private final KeptLease lease;
+    private final Candidate candidate;
+    private final ScheduledExecutorService executor;
+
+    private boolean reachable = true;
+    private volatile State state = State.STANDBY;
+    private volatile String leader;
+
+    /**
+     * @param key       the election key, the same for every candidate
+     * @param identity  this candidate's value in the key, unique among the candidates
+     * @param round     how often the lease is renewed and a standby campaigns
+     * @param timeout   the etcd client's request timeout
+     */
+    public LeaseElection(EtcdClient etcd, String key, String identity, Duration round, Duration timeout,
+                         Candidate candidate) {
+        this.etcd = etcd;
+        this.key = key;
+        this.identity = identity;
+        this.round = round;
+        this.lease = new KeptLease(etcd, round, timeout);
+        this.candidate = candidate;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spillway-election");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Takes the lease on the caller's thread, then campaigns at once and every round on the
+     * election's thread.
+     *
+     * @throws IOException etcd cannot be reached: the caller cannot be a candidate
+     */
+    public void start() throws IOException {
+        lease.renew();
+        executor.execute(this::round);
+        executor.scheduleWithFixedDelay(this::round, round.toNanos(), round.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The identity in the election key as of the last round, or null when no one holds it. */
+    public String leader() {
+        return leader;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    public Duration leaseTtl() {
+        return Duration.ofSeconds(lease.ttlSeconds());
+    }
+
+    private void round() {
+        try {
+            lease.renew();
+            if (state == State.LEADER) {
+                String holder = etcd.get(key).map(EtcdClient.KeyValue::value).orElse(null);
+                leader = holder;
+                if (!identity.equals(holder)) {
+                    depose("the election key is held by " + (holder == null ? "no one" : holder));
+                }
+            } else {
+                campaign();
+            }
+            if (!reachable) {
+                log.info("event=election_etcd_reachable key={} identity={}", key, identity);
+                reachable = true;
+            }
+        } catch (EtcdClient.LeaseLostException e) {
+            lease.drop();
+            depose("the lease expired");
+        } catch (IOException | RuntimeException e) {
+            if (reachable) {
+                log.warn("event=election_etcd_unreachable key={} identity={} reason={}", key, identity, e.toString());
+                reachable = false;
+            }
+        }
+        if (state == State.LEADER && !lease.safe()) {
+            lease.drop();
+            depose("etcd unreachable: the lease may expire");
+        }
+    }
+
+    private void campaign() throws IOException {
+        if (!etcd.createIfAbsent(key, identity, lease.id())) {
+            leader = etcd.get(key).map(EtcdClient.KeyValue::value).orElse(null);
+            return;
+        }
+        leader = identity;
+        state = State.LEADER;
+        log.info("event=election_won key={} identity={}", key, identity);
+        try {
+            candidate.elected();
+        } catch (Exception e) {
+            log.warn("event=election_resigned key={} identity={} reason={}", key, identity, e.toString());
+            state = State.STANDBY;
+            leader = null;
+            candidate.deposed("taking over failed: " + e);
+            etcd.writeWhile(key, identity, Map.of(), List.of(key));
+        }
+    }
+
+    private void depose(String reason) {
+        if (state != State.LEADER) {
+            return;
+        }
+        state = State.STANDBY;
+        log.warn("event=election_lost key={} identity={} reason={}", key, identity, reason);
+        candidate.deposed(reason);
+    }
+
+    /**
+     * Leaves the election: rounds stop and the lease is revoked, so that a standby may take over
+     * at once. The candidate is not called: it stops acting by itself before closing.
+     */
+    @Override
+    public void close() {
+        if (stopRounds()) {
+            state = State.STANDBY;
+            lease.revoke();
+        }
+    }
+
+    /** What a crash leaves behind: rounds stop, the lease is not revoked and expires at its TTL. */
+    public void halt() {
+        stopRounds();
+        state = State.STANDBY;
+    }
+
+    private boolean stopRounds() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+                return executor.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
