@@ -61,8 +61,8 @@ class GslbRulesTest {
     @Test
     void aBranchKnowsOnlyItsAggregator() {
         GslbConfig.Exchange x = new GslbConfig.Exchange(null, HostPort.parse("127.0.0.1:3012"),
-                List.of(HostPort.parse("127.0.0.1:3013")), HostPort.parse("127.0.0.1:3014"), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), "s", null, null);
+                List.of(HostPort.parse("127.0.0.1:3013")), List.of(HostPort.parse("127.0.0.1:3014")), Duration.ofSeconds(1),
+                Duration.ofSeconds(3), "s", null, null, null);
         assertThat(validate(new GslbConfig("b", GslbRole.BRANCH, x, PUBLISH, null, null, null))).containsExactly(
                 new ConfigProblem("gslb.exchange.peers",
                         "a branch knows only its aggregator (G1); peers are for aggregators"),
@@ -86,19 +86,20 @@ class GslbRulesTest {
     @Test
     void theExchangeAuthenticates() {
         GslbConfig.Exchange open = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3011"), null, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(3), null, null, null);
+                Duration.ofSeconds(1), Duration.ofSeconds(3), null, null, null, null);
         assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, open, null, null, null, null))).containsExactly(
                 new ConfigProblem("gslb.exchange.secret", "every exchange connection authenticates: set secret"
                         + " (shared by the hierarchy) or tls (mutual TLS)"));
         GslbConfig.Exchange tls = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3011"), null, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(3), null, new GslbConfig.ExchangeTls("c", "k", "ca"), null);
+                Duration.ofSeconds(1), Duration.ofSeconds(3), null, new GslbConfig.ExchangeTls("c", "k", "ca"), null,
+                null);
         assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, tls, null, null, null, null))).isEmpty();
     }
 
     @Test
     void staleAfterMustOutlastTheInterval() {
         GslbConfig.Exchange x = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3011"), null, null, null,
-                Duration.ofSeconds(2), Duration.ofSeconds(2), "s", null, null);
+                Duration.ofSeconds(2), Duration.ofSeconds(2), "s", null, null, null);
         assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, x, null, null, null, null))).containsExactly(
                 new ConfigProblem("gslb.exchange.staleAfter",
                         "must be longer than interval (2000ms), or every site would turn stale between two reports"));
