@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -71,6 +72,7 @@ public final class Appliance implements AutoCloseable {
     private volatile GslbParts gslb;
     private PeerRouting peerRouting;
     private volatile ClusterNode cluster;
+    private ScheduledFuture<?> clusterMetrics;
 
     private Appliance(SpillwayConfig config, Path configFile, Transport transport, boolean ownsTransport) {
         this.config = config;
@@ -118,6 +120,7 @@ public final class Appliance implements AutoCloseable {
         if (config.cluster() != null) {
             // issue 12: shared services admit nothing until this node holds a share of them
             cluster = ClusterNode.start(config.cluster(), graph::get);
+            clusterMetrics = ClusterMetrics.bind(registry, cluster, transport.group().next());
         }
         proxy.start();
         monitors = new MonitorRuntime(transport, g);
@@ -135,6 +138,7 @@ public final class Appliance implements AutoCloseable {
         AdminServer server = new AdminServer(transport, adminConfig, graph::get, registry);
         server.route("POST", "/api/v1/reload", request -> reloadResponse());
         GslbRoutes.register(server, () -> gslb);
+        ClusterRoutes.register(server, () -> cluster, graph::get);
         try {
             server.start();
         } catch (Exception e) {
@@ -339,6 +343,9 @@ public final class Appliance implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("event=close_failed part=ProxyServer", e);
             }
+        }
+        if (clusterMetrics != null) {
+            clusterMetrics.cancel(false);
         }
         closeQuietly(cluster); // after the drain: its units go back to the other nodes at once
         closeQuietly(admin);

@@ -55,6 +55,16 @@ public final class ClusterNode implements AutoCloseable {
         return balancer.held();
     }
 
+    /** Whether this node's lease was surely alive at its last round: only then may its shares grow. */
+    public boolean leaseHeld() {
+        return balancer.leaseSafe();
+    }
+
+    /** Whether etcd answered this node's last round. */
+    public boolean etcdReachable() {
+        return balancer.etcdReachable();
+    }
+
     /** How long etcd keeps this node's shares after it stops renewing its lease. */
     public Duration leaseTtl() {
         return Duration.ofSeconds(balancer.ttlSeconds());

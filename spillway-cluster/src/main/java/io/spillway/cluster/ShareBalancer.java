@@ -85,6 +85,8 @@ final class ShareBalancer {
     private final Map<String, Integer> publishedWant = new HashMap<>();
 
     private boolean reachable = true;
+    private volatile boolean leaseSafe;
+    private volatile boolean etcdReachable = true;
 
     ShareBalancer(ClusterConfig config, EtcdClient etcd, Duration requestTimeout, Supplier<RuntimeGraph> graph) {
         this.config = config;
@@ -101,6 +103,16 @@ final class ShareBalancer {
     /** The share this node holds in etcd, by service (what the admin API and metrics show). */
     Map<String, Integer> held() {
         return Map.copyOf(held);
+    }
+
+    /** Whether the lease was surely alive at the end of the last round (the admin API shows it). */
+    boolean leaseSafe() {
+        return leaseSafe;
+    }
+
+    /** Whether etcd answered the last round. */
+    boolean etcdReachable() {
+        return etcdReachable;
     }
 
     /** One rebalancing round; called on the cluster's own thread only. */
@@ -133,6 +145,8 @@ final class ShareBalancer {
             }
         }
         guard(g);
+        leaseSafe = lease.safe();
+        etcdReachable = reachable;
     }
 
     /** Stops sharing: every local share to 0, then the lease (and with it every key) revoked. */
@@ -145,6 +159,7 @@ final class ShareBalancer {
         }
         held.clear();
         lease.revoke();
+        leaseSafe = false;
     }
 
     /** Drops every local share before the lease may expire and the others may claim its units. */
