@@ -144,7 +144,7 @@ public final class Master implements AutoCloseable {
             throw new IOException("gslb master " + config.site() + " cannot reach etcd at "
                     + config.exchange().etcd() + " (gslb.exchange.etcd): " + e, e);
         }
-        log.info("master {} keeps its state in {}; campaigning as {}", config.site(), state.where(),
+        log.info("master {} keeps its snapshot in {}; campaigning as {}", config.site(), state.where(),
                 election.identity());
         return bound;
     }
@@ -157,7 +157,7 @@ public final class Master implements AutoCloseable {
             }
         }
         loaded = recovered;
-        log.info("master {} keeps its state in {} ({} sites recovered from it)", config.site(), state.where(),
+        log.info("master {} keeps its snapshot in {} ({} sites recovered from it)", config.site(), state.where(),
                 recovered);
     }
 
