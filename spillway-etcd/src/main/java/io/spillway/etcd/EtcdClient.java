@@ -54,8 +54,8 @@ public final class EtcdClient {
         return Duration.ofMillis(Math.max(200, Math.min(1000, round.toMillis())));
     }
 
-    /** One key of a range: its value and the revision that last changed it. */
-    public record KeyValue(String key, String value, long modRevision) {
+    /** One key of a range: its value, the revision that last changed it, and its lease (0: none). */
+    public record KeyValue(String key, String value, long modRevision, long lease) {
     }
 
     /** The keys under a prefix as of {@code revision}, the store's revision when they were read. */
@@ -225,7 +225,7 @@ public final class EtcdClient {
 
     private static KeyValue keyValue(JsonNode kv) {
         return new KeyValue(decode(kv.path("key").asText()), decode(kv.path("value").asText("")),
-                kv.path("mod_revision").asLong());
+                kv.path("mod_revision").asLong(), kv.path("lease").asLong(0));
     }
 
     /** The smallest key after every key that starts with {@code prefix}. */

@@ -52,6 +52,9 @@ public final class LeaseElection implements AutoCloseable {
         void deposed(String reason);
     }
 
+    /** Lease grants tried by {@link #start()} before etcd is declared unreachable. */
+    static final int START_ATTEMPTS = 3;
+
     /** Where this process stands. */
     public enum State { STANDBY, LEADER }
 
@@ -89,13 +92,23 @@ public final class LeaseElection implements AutoCloseable {
     }
 
     /**
-     * Takes the lease on the caller's thread, then campaigns at once and every round on the
-     * election's thread.
+     * Takes the lease on the caller's thread (up to {@link #START_ATTEMPTS} attempts, each bounded
+     * by the request timeout, so that one slow answer does not fail a start), then campaigns at
+     * once and every round on the election's thread.
      *
      * @throws IOException etcd cannot be reached: the caller cannot be a candidate
      */
     public void start() throws IOException {
-        lease.renew();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                lease.renew();
+                break;
+            } catch (IOException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
         executor.execute(this::round);
         executor.scheduleWithFixedDelay(this::round, round.toNanos(), round.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -125,10 +138,11 @@ public final class LeaseElection implements AutoCloseable {
         try {
             lease.renew();
             if (state == State.LEADER) {
-                String holder = etcd.get(key).map(EtcdClient.KeyValue::value).orElse(null);
-                leader = holder;
-                if (!identity.equals(holder)) {
-                    depose("the election key is held by " + (holder == null ? "no one" : holder));
+                EtcdClient.KeyValue holder = etcd.get(key).orElse(null);
+                leader = holder == null ? null : holder.value();
+                if (!mine(holder)) {
+                    depose("the election key is held by " + (holder == null ? "no one" : holder.value()
+                            + " on lease " + Long.toHexString(holder.lease())));
                 }
             } else {
                 campaign();
@@ -152,10 +166,18 @@ public final class LeaseElection implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the key if no one holds it. A create whose answer was lost (a timeout after etcd
+     * applied it) is found at the next round: the key then holds this candidate's identity on its
+     * current lease, which only this candidate could have written.
+     */
     private void campaign() throws IOException {
         if (!etcd.createIfAbsent(key, identity, lease.id())) {
-            leader = etcd.get(key).map(EtcdClient.KeyValue::value).orElse(null);
-            return;
+            EtcdClient.KeyValue holder = etcd.get(key).orElse(null);
+            leader = holder == null ? null : holder.value();
+            if (!mine(holder)) {
+                return;
+            }
         }
         leader = identity;
         state = State.LEADER;
@@ -169,6 +191,10 @@ public final class LeaseElection implements AutoCloseable {
             candidate.deposed("taking over failed: " + e);
             etcd.writeWhile(key, identity, Map.of(), List.of(key));
         }
+    }
+
+    private boolean mine(EtcdClient.KeyValue holder) {
+        return holder != null && identity.equals(holder.value()) && holder.lease() == lease.id();
     }
 
     private void depose(String reason) {
