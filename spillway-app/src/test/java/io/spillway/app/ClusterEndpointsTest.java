@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
-import io.spillway.testkit.EtcdServer;
-import org.junit.jupiter.api.AfterAll;
+import io.spillway.testkit.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -29,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 class ClusterEndpointsTest {
 
     private static final String TOKEN = "cluster-endpoints-token";
-    private static EtcdServer etcd;
+    @RegisterExtension
+    static final EtcdExtension etcd = new EtcdExtension();
 
     @TempDir
     Path dir;
@@ -37,18 +37,6 @@ class ClusterEndpointsTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private Appliance appliance;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
 
     @AfterEach
     void stop() {

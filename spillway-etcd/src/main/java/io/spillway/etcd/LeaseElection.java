@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One of several processes acts, the others stand by: an election in etcd by lease (issue 12,
@@ -64,7 +61,7 @@ public final class LeaseElection implements AutoCloseable {
     private final Duration round;
     private final KeptLease lease;
     private final Candidate candidate;
-    private final ScheduledExecutorService executor;
+    private Rounds rounds;
 
     private boolean reachable = true;
     private volatile State state = State.STANDBY;
@@ -84,11 +81,6 @@ public final class LeaseElection implements AutoCloseable {
         this.round = round;
         this.lease = new KeptLease(etcd, round, timeout);
         this.candidate = candidate;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spillway-election");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -98,7 +90,7 @@ public final class LeaseElection implements AutoCloseable {
      *
      * @throws IOException etcd cannot be reached: the caller cannot be a candidate
      */
-    public void start() throws IOException {
+    public synchronized void start() throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 lease.renew();
@@ -109,8 +101,7 @@ public final class LeaseElection implements AutoCloseable {
                 }
             }
         }
-        executor.execute(this::round);
-        executor.scheduleWithFixedDelay(this::round, round.toNanos(), round.toNanos(), TimeUnit.NANOSECONDS);
+        rounds = Rounds.start("spillway-election", round, this::round);
     }
 
     public State state() {
@@ -211,7 +202,7 @@ public final class LeaseElection implements AutoCloseable {
      * at once. The candidate is not called: it stops acting by itself before closing.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (stopRounds()) {
             state = State.STANDBY;
             lease.revoke();
@@ -219,22 +210,13 @@ public final class LeaseElection implements AutoCloseable {
     }
 
     /** What a crash leaves behind: rounds stop, the lease is not revoked and expires at its TTL. */
-    public void halt() {
+    public synchronized void halt() {
         stopRounds();
         state = State.STANDBY;
     }
 
+    /** Whether no round runs (any more, or ever: a start that failed). */
     private boolean stopRounds() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-                return executor.awaitTermination(5, TimeUnit.SECONDS);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return rounds == null || rounds.stop();
     }
 }

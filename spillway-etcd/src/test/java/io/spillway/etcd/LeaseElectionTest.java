@@ -1,12 +1,12 @@
 package io.spillway.etcd;
 
 import io.spillway.testkit.CuttableRelay;
+import io.spillway.testkit.EtcdExtension;
 import io.spillway.testkit.EtcdServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
@@ -31,22 +31,11 @@ class LeaseElectionTest {
 
     private static final Duration ROUND = Duration.ofMillis(200);
     private static final Duration TIMEOUT = EtcdClient.timeoutFor(ROUND);
-    private static EtcdServer etcd;
+    @RegisterExtension
+    static final EtcdExtension etcd = new EtcdExtension();
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private String key;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
 
     @BeforeEach
     void name(TestInfo info) {

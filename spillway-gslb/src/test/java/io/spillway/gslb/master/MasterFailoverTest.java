@@ -7,12 +7,12 @@ import io.spillway.core.model.HostPort;
 import io.spillway.etcd.EtcdClient;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.hierarchy.Hierarchy;
+import io.spillway.testkit.EtcdExtension;
 import io.spillway.testkit.EtcdServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
@@ -39,21 +39,10 @@ class MasterFailoverTest {
     /** The election's lease TTL at this interval (2 s), plus rounds and reconnection backoff. */
     private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
 
-    private static EtcdServer etcd;
+    @RegisterExtension
+    static final EtcdExtension etcd = new EtcdExtension();
     private Hierarchy hierarchy;
     private String site;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
 
     @BeforeEach
     void start(TestInfo info) {
