@@ -1,7 +1,6 @@
 package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
 import io.spillway.testkit.EtcdExtension;
@@ -10,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +30,7 @@ class ClusterEndpointsTest {
     @TempDir
     Path dir;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final AdminCalls admin = new AdminCalls(TOKEN);
     private Appliance appliance;
 
     @AfterEach
@@ -46,8 +41,11 @@ class ClusterEndpointsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://" + Appliance.hostPort(appliance.adminAddress())
-                + path)).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        return admin.get(appliance, path);
+    }
+
+    private JsonNode json(String path) throws Exception {
+        return admin.json(appliance, path);
     }
 
     @Test
@@ -73,10 +71,10 @@ class ClusterEndpointsTest {
 
         // alone in its cluster, the node soon holds part of the capacity, and the master is active
         await().atMost(Duration.ofSeconds(15)).until(() -> {
-            JsonNode c = json.readTree(get("/api/v1/cluster").body());
+            JsonNode c = json("/api/v1/cluster");
             return c.path("shares").path(0).path("held").asInt() > 0 && c.path("lease").path("held").asBoolean();
         });
-        JsonNode cluster = json.readTree(get("/api/v1/cluster").body());
+        JsonNode cluster = json("/api/v1/cluster");
         assertThat(cluster.path("cluster").asText()).isEqualTo("endpoints");
         assertThat(cluster.path("node").asText()).isEqualTo("node-a");
         assertThat(cluster.path("etcd").path(0).asText()).isEqualTo(etcd.url().toString());
@@ -89,9 +87,9 @@ class ClusterEndpointsTest {
         assertThat(api.path("share").asInt()).isLessThanOrEqualTo(api.path("held").asInt());
         assertThat(api.path("active").asInt()).isZero();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> json.readTree(get("/api/v1/gslb/node").body())
+        await().atMost(Duration.ofSeconds(15)).until(() -> json("/api/v1/gslb/node")
                 .path("master").path("standing").asText().equals("active"));
-        JsonNode master = json.readTree(get("/api/v1/gslb/node").body()).path("master");
+        JsonNode master = json("/api/v1/gslb/node").path("master");
         assertThat(master.path("identity").asText()).startsWith("hq-endpoints@");
         assertThat(master.path("active").asText()).isEqualTo(master.path("identity").asText());
         assertThat(master.path("state").asText()).contains(etcd.url().toString()).contains("/spillway/gslb/hq-endpoints/");
@@ -107,7 +105,7 @@ class ClusterEndpointsTest {
     void withoutAClusterSectionEveryFieldIsNull() throws Exception {
         Path file = Files.writeString(dir.resolve("plain.yaml"), "admin: {listen: 127.0.0.1:0, token: " + TOKEN + "}\n");
         appliance = Appliance.start(ConfigLoader.load(file).config(), file, 1);
-        JsonNode cluster = json.readTree(get("/api/v1/cluster").body());
+        JsonNode cluster = json("/api/v1/cluster");
         assertThat(cluster.path("node").isNull()).isTrue();
         assertThat(cluster.path("lease").isNull()).isTrue();
         assertThat(cluster.path("shares")).isEmpty();
