@@ -95,6 +95,9 @@ class MasterFailoverProcessesTest {
 
         // four JVMs start on a machine that may be busy: generous, but bounded
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .failFast("an appliance exited (its log is in the test's directory)",
+                        () -> !masters[0].process().isAlive() || !masters[1].process().isAlive()
+                                || !agg.process().isAlive())
                 .until(() -> standing(masterAdmin[0]) != null && standing(masterAdmin[1]) != null
                         && sites(aggAdmin).contains("branch-1")
                         && (sites(masterAdmin[0]).contains("branch-1") || sites(masterAdmin[1]).contains("branch-1")));

@@ -49,8 +49,8 @@ public final class LeaseElection implements AutoCloseable {
         void deposed(String reason);
     }
 
-    /** Lease grants tried by {@link #start()} before etcd is declared unreachable. */
-    static final int START_ATTEMPTS = 3;
+    /** How long {@link #start()} tries to reach etcd at least before declaring it unreachable. */
+    static final Duration START_BUDGET = Duration.ofSeconds(5);
 
     /** Where this process stands. */
     public enum State { STANDBY, LEADER }
@@ -84,21 +84,32 @@ public final class LeaseElection implements AutoCloseable {
     }
 
     /**
-     * Takes the lease on the caller's thread (up to {@link #START_ATTEMPTS} attempts, each bounded
-     * by the request timeout, so that one slow answer does not fail a start), then campaigns at
-     * once and every round on the election's thread.
+     * Takes the lease on the caller's thread, then campaigns at once and every round on the
+     * election's thread. The grant is tried again (a round apart, at most 100 ms) for up to
+     * {@link #START_BUDGET} or the lease TTL, whichever is longer, so that a slow first answer
+     * (a cold JVM on a busy host) does not fail a start while an etcd that is down still gives
+     * a clear error within seconds.
      *
      * @throws IOException etcd cannot be reached: the caller cannot be a candidate
      */
     public synchronized void start() throws IOException {
-        for (int attempt = 1; ; attempt++) {
+        Duration budget = leaseTtl().compareTo(START_BUDGET) > 0 ? leaseTtl() : START_BUDGET;
+        long deadline = System.nanoTime() + budget.toNanos();
+        long pauseMillis = Math.min(100, round.toMillis());
+        while (true) {
             try {
                 lease.renew();
                 break;
             } catch (IOException e) {
-                if (attempt == START_ATTEMPTS) {
+                if (System.nanoTime() - deadline > 0) {
                     throw e;
                 }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reaching etcd", e);
             }
         }
         rounds = Rounds.start("spillway-election", round, this::round);

@@ -162,6 +162,11 @@ public final class Aggregator implements LinkListener, AutoCloseable {
 
     @Override
     public void onEstablished(Link link) {
+        String refused = refusal.get();
+        if (refused != null) { // the refusal began during this link's handshake (a master deposed)
+            link.close("refused", refused);
+            return;
+        }
         if (link.peerRole() == GslbRole.BRANCH) {
             Link previous = branches.put(link.peerSite(), link);
             if (previous != null && previous != link) {
