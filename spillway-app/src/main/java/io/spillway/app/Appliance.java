@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -74,6 +75,7 @@ public final class Appliance implements AutoCloseable {
     private volatile GslbParts gslb;
     private PeerRouting peerRouting;
     private volatile ClusterNode cluster;
+    private ScheduledFuture<?> clusterMetrics;
 
     private Appliance(SpillwayConfig config, Path configFile, Transport transport, boolean ownsTransport) {
         this.config = config;
@@ -122,6 +124,7 @@ public final class Appliance implements AutoCloseable {
         if (config.cluster() != null) {
             // issue 12: shared services admit nothing until this node holds a share of them
             cluster = ClusterNode.start(config.cluster(), graph::get);
+            clusterMetrics = ClusterMetrics.bind(registry, cluster, transport.group().next());
         }
         proxy.start();
         monitors = new MonitorRuntime(transport, g);
@@ -139,6 +142,7 @@ public final class Appliance implements AutoCloseable {
         AdminServer server = new AdminServer(transport, adminConfig, graph::get, registry);
         server.route("POST", "/api/v1/reload", request -> reloadResponse());
         GslbRoutes.register(server, () -> gslb);
+        ClusterRoutes.register(server, () -> cluster, graph::get);
         try {
             server.start();
         } catch (Exception e) {
@@ -354,6 +358,9 @@ public final class Appliance implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("event=close_failed part=ProxyServer", e);
             }
+        }
+        if (clusterMetrics != null) {
+            clusterMetrics.cancel(false);
         }
         closeQuietly(cluster); // after the drain: its units go back to the other nodes at once
         closeQuietly(admin);

@@ -10,6 +10,7 @@ import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.gslb.GslbNode;
+import io.spillway.gslb.master.Master;
 import io.spillway.gslb.dns.DnsServer;
 import io.spillway.gslb.resolve.AsyncResolver;
 import io.spillway.gslb.resolve.GslbViews;
@@ -19,6 +20,8 @@ import io.spillway.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +85,15 @@ public final class GslbParts implements AutoCloseable {
     }
 
     private void bindMetrics(MeterRegistry registry, Transport transport) {
+        Master master = node.master();
+        if (master != null) {
+            Gauge.builder("spillway.gslb.master.active", master, m -> m.standing() == Master.Standing.ACTIVE ? 1 : 0)
+                    .description("1 while this master is the active one (always with a snapshot file; with etcd,"
+                            + " while it holds the election)")
+                    .tag("site", config.site())
+                    .strongReference(true)
+                    .register(registry);
+        }
         Set<String> sitesSeen = ConcurrentHashMap.newKeySet();
         Set<List<String>> queriesSeen = ConcurrentHashMap.newKeySet();
         Runnable refresh = () -> {
@@ -134,6 +146,24 @@ public final class GslbParts implements AutoCloseable {
 
     String role() {
         return config.role().configName();
+    }
+
+    /**
+     * A master's standing for {@code GET /api/v1/gslb/node}: {@code active} or {@code standby},
+     * this master's identity and the active one's in the etcd election (nulls with a snapshot
+     * file), and where the state is kept; null on a branch or an aggregator.
+     */
+    Map<String, Object> master() {
+        Master m = node.master();
+        if (m == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("standing", m.standing().name().toLowerCase(Locale.ROOT));
+        out.put("identity", m.identity());
+        out.put("active", m.activeIdentity());
+        out.put("state", m.stateLocation());
+        return out;
     }
 
     public SiteTable table() {

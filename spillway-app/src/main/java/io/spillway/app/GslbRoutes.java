@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/v1/gslb/sites}: every branch known here</li>
  *   <li>{@code GET /api/v1/gslb/resolve?domain=D&client=IP}: the branch this appliance would choose</li>
  *   <li>{@code GET /api/v1/gslb/node}: this appliance's own place, {@code {site, role}} (nulls without
- *       gslb), from which the dashboard draws the hierarchy</li>
+ *       gslb), from which the dashboard draws the hierarchy; a master adds
+ *       {@code master: {standing, identity, active, state}} (issue 12)</li>
  * </ul>
  */
 final class GslbRoutes {
@@ -76,6 +77,9 @@ final class GslbRoutes {
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("site", parts == null ? null : parts.site());
         node.put("role", parts == null ? null : parts.role());
+        if (parts != null && parts.master() != null) {
+            node.put("master", parts.master()); // issue 12: active or standby
+        }
         return ApiResponse.json(200, node);
     }
 }

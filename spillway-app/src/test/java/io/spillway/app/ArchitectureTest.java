@@ -63,6 +63,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theEtcdModuleKeepsOffTheEventLoopsAndEveryOtherModule() {
+        noClasses().that().resideInAPackage("io.spillway.etcd..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.spillway.core..",
+                        "io.spillway.config..", "io.spillway.proxy..", "io.spillway.monitor..", "io.spillway.gslb..",
+                        "io.spillway.admin..", "io.spillway.transport..", "io.spillway.cluster..")
+                .because("the one etcd client blocks on the JDK's HTTP client, on its caller's own thread (issue 12)")
+                .check(classes);
+    }
+
+    @Test
     void dataPlaneModulesDoNotDependOnEachOther() {
         noClasses().that().resideInAPackage("io.spillway.proxy..")
                 .should().dependOnClassesThat().resideInAnyPackage(

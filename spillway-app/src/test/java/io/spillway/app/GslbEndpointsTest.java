@@ -8,13 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +23,7 @@ class GslbEndpointsTest {
     @TempDir
     Path dir;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AdminCalls admin = new AdminCalls(TOKEN);
     private final ObjectMapper json = new ObjectMapper();
     private Appliance appliance;
 
@@ -39,8 +35,7 @@ class GslbEndpointsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://" + Appliance.hostPort(appliance.adminAddress())
-                + path)).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        return admin.get(appliance, path);
     }
 
     private Appliance startFrom(Path file) throws Exception {

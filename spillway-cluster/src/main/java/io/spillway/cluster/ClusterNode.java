@@ -2,12 +2,11 @@ package io.spillway.cluster;
 
 import io.spillway.core.model.ClusterConfig;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.etcd.EtcdClient;
+import io.spillway.etcd.Rounds;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -19,12 +18,12 @@ public final class ClusterNode implements AutoCloseable {
 
     private final ClusterConfig config;
     private final ShareBalancer balancer;
-    private final ScheduledExecutorService executor;
+    private final Rounds rounds;
 
-    private ClusterNode(ClusterConfig config, ShareBalancer balancer, ScheduledExecutorService executor) {
+    private ClusterNode(ClusterConfig config, ShareBalancer balancer, Rounds rounds) {
         this.config = config;
         this.balancer = balancer;
-        this.executor = executor;
+        this.rounds = rounds;
     }
 
     /**
@@ -34,20 +33,10 @@ public final class ClusterNode implements AutoCloseable {
      * @param graph the runtime graph of the moment (a reload swaps it)
      */
     public static ClusterNode start(ClusterConfig config, Supplier<RuntimeGraph> graph) {
-        Duration timeout = requestTimeout(config.interval());
+        Duration timeout = EtcdClient.timeoutFor(config.interval());
         ShareBalancer balancer = new ShareBalancer(config, new EtcdClient(config.etcd(), timeout), timeout, graph);
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spillway-cluster-" + config.node());
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(balancer::round, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
-        return new ClusterNode(config, balancer, executor);
-    }
-
-    static Duration requestTimeout(Duration interval) {
-        long millis = Math.max(200, Math.min(1000, interval.toMillis()));
-        return Duration.ofMillis(millis);
+        return new ClusterNode(config, balancer,
+                Rounds.start("spillway-cluster-" + config.node(), config.interval(), balancer::round));
     }
 
     public ClusterConfig config() {
@@ -57,6 +46,16 @@ public final class ClusterNode implements AutoCloseable {
     /** The share of each service that this node holds in etcd, as of its last round. */
     public Map<String, Integer> shares() {
         return balancer.held();
+    }
+
+    /** Whether this node's lease was surely alive at its last round: only then may its shares grow. */
+    public boolean leaseHeld() {
+        return balancer.leaseSafe();
+    }
+
+    /** Whether etcd answered this node's last round. */
+    public boolean etcdReachable() {
+        return balancer.etcdReachable();
     }
 
     /** How long etcd keeps this node's shares after it stops renewing its lease. */
@@ -70,27 +69,13 @@ public final class ClusterNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (stopRounds()) {
+        if (rounds.stop()) {
             balancer.leave();
         }
     }
 
     /** What a crash leaves behind: rounds stop, the lease is not revoked and expires at its TTL. */
     void halt() {
-        stopRounds();
-    }
-
-    private boolean stopRounds() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-                return executor.awaitTermination(5, TimeUnit.SECONDS);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        rounds.stop();
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.core.model.ClusterConfig;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
+import io.spillway.etcd.EtcdClient;
+import io.spillway.etcd.KeptLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,33 +80,24 @@ final class ShareBalancer {
     private final EtcdClient etcd;
     private final Supplier<RuntimeGraph> graph;
     private final String prefix;
-    private final long ttlSeconds;
-    private final long marginNanos;
+    private final KeptLease lease;
     private final Map<String, Integer> held = new ConcurrentHashMap<>();
     private final Map<String, Integer> publishedWant = new HashMap<>();
 
-    private long lease;
-    private long staleLease;
-    private long leaseSafeUntil;
     private boolean reachable = true;
+    private volatile boolean leaseSafe;
+    private volatile boolean etcdReachable = true;
 
     ShareBalancer(ClusterConfig config, EtcdClient etcd, Duration requestTimeout, Supplier<RuntimeGraph> graph) {
         this.config = config;
         this.etcd = etcd;
         this.graph = graph;
         this.prefix = "/spillway/cluster/" + config.name() + "/shares/";
-        this.ttlSeconds = ttlSeconds(config.interval());
-        this.marginNanos = config.interval().plus(requestTimeout).toNanos();
-    }
-
-    /** The lease TTL for an interval: eight intervals, at least 2 s (etcd's own minimum is about 1.5 s). */
-    static long ttlSeconds(Duration interval) {
-        long millis = interval.toMillis() * 8;
-        return Math.max(2, (millis + 999) / 1000);
+        this.lease = new KeptLease(etcd, config.interval(), requestTimeout);
     }
 
     long ttlSeconds() {
-        return ttlSeconds;
+        return lease.ttlSeconds();
     }
 
     /** The share this node holds in etcd, by service (what the admin API and metrics show). */
@@ -112,11 +105,21 @@ final class ShareBalancer {
         return Map.copyOf(held);
     }
 
+    /** Whether the lease was surely alive at the end of the last round (the admin API shows it). */
+    boolean leaseSafe() {
+        return leaseSafe;
+    }
+
+    /** Whether etcd answered the last round. */
+    boolean etcdReachable() {
+        return etcdReachable;
+    }
+
     /** One rebalancing round; called on the cluster's own thread only. */
     void round() {
         RuntimeGraph g = graph.get();
         try {
-            renewLease();
+            lease.renew();
             EtcdClient.Range range = etcd.range(prefix);
             Map<String, Map<String, Entry>> byService = byService(range);
             for (Service s : g.services()) {
@@ -142,6 +145,8 @@ final class ShareBalancer {
             }
         }
         guard(g);
+        leaseSafe = lease.safe();
+        etcdReachable = reachable;
     }
 
     /** Stops sharing: every local share to 0, then the lease (and with it every key) revoked. */
@@ -153,46 +158,13 @@ final class ShareBalancer {
             }
         }
         held.clear();
-        for (long id : new long[] {lease, staleLease}) {
-            if (id != 0) {
-                try {
-                    etcd.revoke(id);
-                } catch (IOException e) {
-                    log.debug("revoking lease {} failed; it expires by itself", id, e);
-                }
-            }
-        }
-        lease = 0;
-        staleLease = 0;
-    }
-
-    private void renewLease() throws IOException {
-        long sent = System.nanoTime();
-        if (lease == 0) {
-            lease = etcd.grantLease(ttlSeconds);
-            leaseSafeUntil = sent + Duration.ofSeconds(ttlSeconds).toNanos();
-            if (staleLease != 0) { // keys of a lease we stopped trusting: free them now rather than at its TTL
-                long old = staleLease;
-                staleLease = 0;
-                etcd.revoke(old);
-            }
-            return;
-        }
-        long ttl = etcd.keepAlive(lease);
-        if (ttl <= 0) {
-            throw new EtcdClient.LeaseLostException("lease expired");
-        }
-        leaseSafeUntil = sent + Duration.ofSeconds(ttl).toNanos();
-    }
-
-    /** Whether the lease is surely alive for a while yet: only then may a local share rise. */
-    private boolean leaseSafe() {
-        return lease != 0 && System.nanoTime() < leaseSafeUntil - marginNanos;
+        lease.revoke();
+        leaseSafe = false;
     }
 
     /** Drops every local share before the lease may expire and the others may claim its units. */
     private void guard(RuntimeGraph g) {
-        if (lease != 0 && !leaseSafe()) {
+        if (lease.mayExpire()) {
             log.warn("event=cluster_shares_dropped cluster={} node={} reason=lease_may_expire",
                     config.name(), config.node());
             dropShares(g);
@@ -207,10 +179,7 @@ final class ShareBalancer {
         }
         held.clear();
         publishedWant.clear();
-        if (lease != 0) {
-            staleLease = lease;
-        }
-        lease = 0;
+        lease.drop(); // its keys are freed when the next round grants a new lease
     }
 
     private void balance(Service s, Map<String, Entry> entries, long revision) throws IOException {
@@ -246,31 +215,31 @@ final class ShareBalancer {
                     s.setShare(target); // lower first, then read the count: see the class comment
                 }
                 int keep = Math.min(mine, Math.max(target, s.activeConnections()));
-                if (target > local && leaseSafe()) {
+                if (target > local && lease.safe()) {
                     s.setShare(target);
                 }
                 if (keep != mine || wantMoved) {
-                    etcd.put(key, value(keep, want), lease);
+                    etcd.put(key, value(keep, want), lease.id());
                     held.put(s.name(), keep);
                     publishedWant.put(s.name(), want);
                 }
                 return;
             }
-            if (local < mine && leaseSafe()) {
+            if (local < mine && lease.safe()) {
                 s.setShare(mine);
             }
             int claim = Math.min(target - mine, capacity - sum);
             if (claim <= 0) {
                 if (wantMoved) {
-                    etcd.put(key, value(mine, want), lease);
+                    etcd.put(key, value(mine, want), lease.id());
                     publishedWant.put(s.name(), want);
                 }
                 return;
             }
-            if (etcd.putIfUnchangedSince(servicePrefix, revision, key, value(mine + claim, want), lease)) {
+            if (etcd.putIfUnchangedSince(servicePrefix, revision, key, value(mine + claim, want), lease.id())) {
                 held.put(s.name(), mine + claim);
                 publishedWant.put(s.name(), want);
-                if (leaseSafe()) {
+                if (lease.safe()) {
                     s.setShare(mine + claim);
                 }
                 return;

@@ -14,10 +14,11 @@ import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
-import org.junit.jupiter.api.AfterAll;
+import io.spillway.testkit.CuttableRelay;
+import io.spillway.testkit.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInfo;
 
 import java.net.URI;
@@ -44,23 +45,12 @@ class ClusterSharesTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(200);
     private static final int CAPACITY = 20;
-    private static EtcdServer etcd;
+    @RegisterExtension
+    static final EtcdExtension etcd = new EtcdExtension();
 
     private final List<ClusterNode> nodes = new ArrayList<>();
     private final List<AutoCloseable> others = new ArrayList<>();
     private String cluster;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdServer.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
 
     @AfterEach
     void stopNodes() throws Exception {

@@ -26,8 +26,11 @@ final class ClusterSection {
         return new ClusterConfig(name, node, etcd, interval);
     }
 
-    /** An etcd client URL: {@code http://host:port} or {@code https://host:port}, nothing after the port. */
-    private static URI endpoint(YamlNode node, String path, ReadContext ctx) {
+    /**
+     * An etcd client URL: {@code http://host:port} or {@code https://host:port}, nothing after the
+     * port (also {@code gslb.exchange.etcd}).
+     */
+    static URI endpoint(YamlNode node, String path, ReadContext ctx) {
         String text = ctx.text(node, path);
         if (text == null) {
             return null;

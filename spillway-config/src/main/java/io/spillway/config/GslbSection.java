@@ -5,6 +5,7 @@ import io.spillway.core.model.GslbMethod;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.HostPort;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,7 +35,10 @@ final class GslbSection {
         return new GslbConfig(site, role, exchange, publish, domains, dns, resolve);
     }
 
-    /** The master's snapshot file when none is given: named after the site, in the working directory. */
+    /**
+     * The master's snapshot file when neither it nor etcd is given: named after the site, in the
+     * working directory.
+     */
     static String defaultSnapshotFile(String site) {
         return site + ".snapshot.json";
     }
@@ -44,18 +48,19 @@ final class GslbSection {
         HostPort listen = f.hostPort("listen");
         HostPort aggregator = f.hostPort("aggregator");
         List<HostPort> peers = f.hostPorts("peers");
-        HostPort master = f.hostPort("master");
+        List<HostPort> master = f.hostPorts("master");
         Duration interval = f.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(1), true);
         Duration staleAfter = f.duration("staleAfter", interval.multipliedBy(STALE_INTERVALS), Duration.ZERO, true);
         String secret = f.string("secret");
         GslbConfig.ExchangeTls tls = TlsSections.exchange(f.child("tls"));
         String snapshotFile = f.string("snapshotFile");
-        if (snapshotFile == null && masterSite != null && !f.has("snapshotFile")) {
+        List<URI> etcd = f.list("etcd", (n, p) -> ClusterSection.endpoint(n, p, f.context()));
+        if (snapshotFile == null && masterSite != null && !f.has("snapshotFile") && !f.has("etcd")) {
             snapshotFile = defaultSnapshotFile(masterSite);
         }
         f.finish();
         return new GslbConfig.Exchange(listen, aggregator, peers, master, interval, staleAfter, secret, tls,
-                snapshotFile);
+                snapshotFile, etcd);
     }
 
     private static GslbConfig.Publish publish(Fields f) {

@@ -68,8 +68,8 @@ final class DemoTopology {
 
     static GslbConfig.Exchange exchange(HostPort listen, HostPort aggregator, List<HostPort> peers, HostPort master,
                                         String snapshotFile) {
-        return new GslbConfig.Exchange(listen, aggregator, peers, master, EXCHANGE_INTERVAL,
-                EXCHANGE_INTERVAL.multipliedBy(4), SECRET, null, snapshotFile);
+        return new GslbConfig.Exchange(listen, aggregator, peers, master == null ? List.of() : List.of(master),
+                EXCHANGE_INTERVAL, EXCHANGE_INTERVAL.multipliedBy(4), SECRET, null, snapshotFile, List.of());
     }
 
     static List<GslbConfig.Domain> domains() {

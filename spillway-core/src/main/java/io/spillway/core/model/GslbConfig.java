@@ -1,5 +1,6 @@
 package io.spillway.core.model;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,26 +32,33 @@ public record GslbConfig(
      * @param listen     aggregator, master: where branches and peers connect
      * @param aggregator branch: the one aggregator it knows (G1)
      * @param peers      aggregator: other aggregators (G3)
-     * @param master     aggregator: the master (G4), or null
+     * @param master     aggregator: the master (G4), or the masters that elect one active among them
+     *                   (issue 12), tried in order; empty without a master
      * @param interval   report and exchange interval (down to 1ms)
      * @param staleAfter G2: a site silent this long is unavailable
      * @param secret     shared secret proven by HMAC challenge-response, or null with mutual TLS
      * @param tls        this appliance's certificate for the exchange (mutual TLS), or null
      * @param snapshotFile master: where the durable snapshot is kept
+     * @param etcd       master: etcd client URLs where the durable state is kept instead of
+     *                   snapshotFile, and where masters of the same site elect the active one
+     *                   (issue 12); empty without etcd
      */
     public record Exchange(
             HostPort listen,
             HostPort aggregator,
             List<HostPort> peers,
-            HostPort master,
+            List<HostPort> master,
             Duration interval,
             Duration staleAfter,
             String secret,
             ExchangeTls tls,
-            String snapshotFile) {
+            String snapshotFile,
+            List<URI> etcd) {
 
         public Exchange {
             peers = peers == null ? List.of() : List.copyOf(peers);
+            master = master == null ? List.of() : List.copyOf(master);
+            etcd = etcd == null ? List.of() : List.copyOf(etcd);
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -64,6 +65,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     private final List<PeerEvents> peerEvents = new CopyOnWriteArrayList<>();
     private volatile Set<String> meshSites = Set.of();
     private volatile boolean closed;
+    private volatile Supplier<String> refusal = () -> null;
 
     public Aggregator(Transport transport, GslbConfig config, LocalEnd local, ExchangeTlsContexts tls,
                       SiteTable table, Resolver resolver) {
@@ -91,16 +93,35 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         for (HostPort peer : ex.peers()) {
             dialers.add(dial(peer));
         }
-        if (ex.master() != null && config.role() != GslbRole.MASTER) {
+        if (!ex.master().isEmpty() && config.role() != GslbRole.MASTER) {
+            // one link to whichever of the masters is active (issue 12): the others refuse
             dialers.add(dial(ex.master()));
         }
         return bound;
     }
 
     private Dialer dial(HostPort target) {
-        Dialer d = new Dialer(transport, target, local, tls, this);
+        return dial(List.of(target));
+    }
+
+    private Dialer dial(List<HostPort> targets) {
+        Dialer d = new Dialer(transport, targets, local, tls, this);
         d.start();
         return d;
+    }
+
+    /**
+     * While {@code refusal} gives a reason, every peer that says hello is refused with it (a
+     * standby master, issue 12); null lets peers in.
+     */
+    public void refuseWhile(Supplier<String> refusal) {
+        this.refusal = refusal;
+    }
+
+    /** Closes every established link, branches' and peers', with an error frame. */
+    public void closeLinks(String code, String message) {
+        branches.values().forEach(l -> l.close(code, message));
+        peers.keySet().forEach(l -> l.close(code, message));
     }
 
     public InetSocketAddress address() {
@@ -136,11 +157,16 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         if (closed) {
             return "shutting down";
         }
-        return null;
+        return refusal.get();
     }
 
     @Override
     public void onEstablished(Link link) {
+        String refused = refusal.get();
+        if (refused != null) { // the refusal began during this link's handshake (a master deposed)
+            link.close("refused", refused);
+            return;
+        }
         if (link.peerRole() == GslbRole.BRANCH) {
             Link previous = branches.put(link.peerSite(), link);
             if (previous != null && previous != link) {

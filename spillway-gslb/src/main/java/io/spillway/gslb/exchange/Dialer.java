@@ -14,33 +14,54 @@ import io.spillway.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps one exchange connection to a remote address open: dials, and after every failure or
- * close dials again after an exponential backoff with jitter (a random delay between half and
- * all of the current step; the step doubles from the initial delay up to the cap, and falls back
- * to the initial delay once a link has been established). All state lives on one event loop.
+ * Keeps one exchange connection open to one of a list of remote addresses: dials, and after
+ * every failure or close dials again after an exponential backoff with jitter (a random delay
+ * between half and all of the current step; the step doubles from the initial delay up to the
+ * cap, and falls back to the initial delay once a link has been established).
+ *
+ * <p>With several addresses (an aggregator's {@code master: [a, b]}, of which one is active and
+ * the others refuse, issue 12) they are tried in order: a dial that fails, is refused, or whose
+ * link closes moves on to the next address at once, and only a round in which every address
+ * failed waits for the backoff before starting again from the first. So an aggregator finds the
+ * active master within one round, and follows a takeover as soon as the old link closes. All
+ * state lives on one event loop.
  */
 public final class Dialer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
 
     private final Transport transport;
-    private final HostPort target;
+    private final List<HostPort> targets;
     private final LocalEnd local;
     private final ExchangeTlsContexts tls;
     private final LinkListener listener;
     private final EventLoop loop;
 
     private long stepMillis;
+    private int next;
+    private int failedInRound;
+    private volatile HostPort target;
     private volatile boolean closed;
     private volatile Channel channel;
 
     public Dialer(Transport transport, HostPort target, LocalEnd local, ExchangeTlsContexts tls, LinkListener listener) {
+        this(transport, List.of(target), local, tls, listener);
+    }
+
+    /** @param targets tried in order, at least one */
+    public Dialer(Transport transport, List<HostPort> targets, LocalEnd local, ExchangeTlsContexts tls,
+                  LinkListener listener) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("a dialer needs at least one address");
+        }
         this.transport = transport;
-        this.target = target;
+        this.targets = List.copyOf(targets);
+        this.target = this.targets.get(0);
         this.local = local;
         this.tls = tls;
         this.loop = transport.group().next();
@@ -54,6 +75,7 @@ public final class Dialer implements AutoCloseable {
             @Override
             public void onEstablished(Link link) {
                 stepMillis = local.settings().backoffInitial().toMillis();
+                failedInRound = 0;
                 listener.onEstablished(link);
             }
 
@@ -69,8 +91,13 @@ public final class Dialer implements AutoCloseable {
         };
     }
 
+    /** The address dialled now, or last. */
     public HostPort target() {
         return target;
+    }
+
+    public List<HostPort> targets() {
+        return targets;
     }
 
     public void start() {
@@ -81,6 +108,8 @@ public final class Dialer implements AutoCloseable {
         if (closed) {
             return;
         }
+        HostPort target = targets.get(next);
+        this.target = target;
         // the transport's client bootstrap, but pinned to this dialer's event loop
         ChannelFuture f = new Bootstrap()
                 .group(loop)
@@ -108,10 +137,18 @@ public final class Dialer implements AutoCloseable {
         });
     }
 
+    /** The next address of the list at once, or, once every address failed in this round, after the backoff. */
     private void scheduleRedial() {
         if (closed) {
             return;
         }
+        next = (next + 1) % targets.size();
+        failedInRound++;
+        if (failedInRound < targets.size()) {
+            loop.execute(this::dial);
+            return;
+        }
+        failedInRound = 0;
         long step = stepMillis;
         long delay = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
         stepMillis = Math.min(step * 2, local.settings().backoffMax().toMillis());

@@ -30,7 +30,7 @@ import java.util.Objects;
  * file never stops the master from starting. Not thread-safe by itself: {@link SnapshotWriter}
  * calls it from one thread.
  */
-public final class SnapshotStore {
+public final class SnapshotStore implements MasterState {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
     static final int FORMAT = 1;
@@ -64,6 +64,26 @@ public final class SnapshotStore {
         return file;
     }
 
+    @Override
+    public String where() {
+        return file.toAbsolutePath().toString();
+    }
+
+    /** One entry as stored (also each site's value in etcd). */
+    static byte[] json(Entry entry) throws IOException {
+        return JSON.writeValueAsBytes(entry);
+    }
+
+    /** An entry as stored; fails on anything else. */
+    static Entry entry(byte[] json) throws IOException {
+        Entry e = JSON.readValue(json, Entry.class);
+        if (e == null) {
+            throw new IOException("no entry");
+        }
+        return e;
+    }
+
+    @Override
     public void write(String master, Collection<SiteEntry> sites, long nowMillis) throws IOException {
         List<Entry> entries = new ArrayList<>(sites.size());
         for (SiteEntry e : sites) {
@@ -92,6 +112,7 @@ public final class SnapshotStore {
     }
 
     /** The stored entries; empty when there is no file or it cannot be read (logged). */
+    @Override
     public List<Entry> read() {
         byte[] bytes;
         try {

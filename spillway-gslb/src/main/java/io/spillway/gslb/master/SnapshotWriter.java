@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Writes the master's snapshot off the event loops (ARCHITECTURE.md, Runtime): table changes
+ * Writes the master's snapshot (to its file or to etcd) off the event loops (ARCHITECTURE.md, Runtime): table changes
  * only raise a flag; one daemon thread checks it every period and writes the whole table at most
  * once per period, so a storm of reports costs one file write per period. {@link #close()} writes
  * a last time if anything is pending.
@@ -21,14 +21,14 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotWriter.class);
 
-    private final SnapshotStore store;
+    private final MasterState store;
     private final SiteTable table;
     private final String master;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final ScheduledExecutorService executor;
     private volatile long writes;
 
-    public SnapshotWriter(SnapshotStore store, SiteTable table, String master, Duration period) {
+    SnapshotWriter(MasterState store, SiteTable table, String master, Duration period) {
         this.store = store;
         this.table = table;
         this.master = master;
@@ -58,10 +58,17 @@ public final class SnapshotWriter implements AutoCloseable {
         try {
             store.write(master, table.sites(), table.nowMillis());
             writes++;
+        } catch (MasterState.NotActiveException e) {
+            log.info("master snapshot not written to {}: {}", store.where(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             dirty.set(true);
-            log.warn("cannot write master snapshot {}: {}", store.file(), e.toString());
+            log.warn("cannot write master snapshot {}: {}", store.where(), e.toString());
         }
+    }
+
+    /** Stops without a last write (a crash, in tests). */
+    void abandon() {
+        executor.shutdownNow();
     }
 
     @Override

@@ -83,13 +83,13 @@ class MutualTlsTest {
 
     static GslbConfig aggregator(GslbConfig.ExchangeTls tls) {
         return new GslbConfig("tls-agg", GslbRole.AGGREGATOR, new GslbConfig.Exchange(new HostPort("127.0.0.1", 0),
-                null, List.of(), null, Duration.ofMillis(50), Duration.ofSeconds(5), null, tls, null),
+                null, List.of(), null, Duration.ofMillis(50), Duration.ofSeconds(5), null, tls, null, null),
                 List.of(), List.of(), null, null);
     }
 
     static GslbConfig branch(String site, HostPort aggregator, GslbConfig.ExchangeTls tls) {
         return new GslbConfig(site, GslbRole.BRANCH, new GslbConfig.Exchange(null, aggregator, List.of(), null,
-                Duration.ofMillis(50), Duration.ofSeconds(5), null, tls, null),
+                Duration.ofMillis(50), Duration.ofSeconds(5), null, tls, null, null),
                 List.of(new GslbConfig.Publish(Hierarchy.DOMAIN, "shop", new HostPort("127.0.0.1", 8443))),
                 List.of(), null, null);
     }

@@ -21,6 +21,7 @@ import io.spillway.transport.Transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +67,8 @@ public final class Hierarchy implements AutoCloseable {
 
     public GslbConfig.Exchange exchange(HostPort listen, HostPort aggregator, List<HostPort> peers, HostPort master,
                                         String secret, Path snapshot) {
-        return new GslbConfig.Exchange(listen, aggregator, peers, master, interval, staleAfter, secret, null,
-                snapshot == null ? null : snapshot.toString());
+        return new GslbConfig.Exchange(listen, aggregator, peers, master == null ? List.of() : List.of(master),
+                interval, staleAfter, secret, null, snapshot == null ? null : snapshot.toString(), List.of());
     }
 
     public GslbNode master(String site, Path snapshot) throws Exception {
@@ -77,19 +78,40 @@ public final class Hierarchy implements AutoCloseable {
         return start(c, null, new SiteTable(staleAfter));
     }
 
+    /** A master of {@code site} that keeps its state in etcd and campaigns to be the active one (issue 12). */
+    public GslbNode masterOnEtcd(String site, List<URI> etcd) throws Exception {
+        GslbConfig c = new GslbConfig(site, GslbRole.MASTER,
+                new GslbConfig.Exchange(new HostPort("127.0.0.1", 0), null, List.of(), List.of(), interval,
+                        staleAfter, SECRET, null, null, etcd),
+                List.of(), domains(), null, null);
+        return start(c, null, new SiteTable(staleAfter));
+    }
+
     public GslbNode aggregator(String site, HostPort master, List<HostPort> peers) throws Exception {
         return aggregator(site, master, peers, new SiteTable(staleAfter));
     }
 
     public GslbNode aggregator(String site, HostPort master, List<HostPort> peers, SiteTable table) throws Exception {
-        return aggregatorAt(new HostPort("127.0.0.1", 0), site, master, peers, table);
+        return aggregatorAt(new HostPort("127.0.0.1", 0), site, master == null ? List.of() : List.of(master), peers,
+                table);
+    }
+
+    /** An aggregator that follows whichever of {@code masters} is active (issue 12). */
+    public GslbNode aggregator(String site, List<HostPort> masters, SiteTable table) throws Exception {
+        return aggregatorAt(new HostPort("127.0.0.1", 0), site, masters, List.of(), table);
     }
 
     /** An aggregator listening on a given address (a restart on the port its branches know). */
     public GslbNode aggregatorAt(HostPort listen, String site, HostPort master, List<HostPort> peers, SiteTable table)
             throws Exception {
+        return aggregatorAt(listen, site, master == null ? List.of() : List.of(master), peers, table);
+    }
+
+    private GslbNode aggregatorAt(HostPort listen, String site, List<HostPort> masters, List<HostPort> peers,
+                                  SiteTable table) throws Exception {
         GslbConfig c = new GslbConfig(site, GslbRole.AGGREGATOR,
-                exchange(listen, null, peers, master, SECRET, null),
+                new GslbConfig.Exchange(listen, null, peers, masters, interval, staleAfter, SECRET, null, null,
+                        List.of()),
                 List.of(), domains(), null, null);
         return start(c, null, table);
     }
@@ -114,7 +136,8 @@ public final class Hierarchy implements AutoCloseable {
         RuntimeGraph graph = RuntimeGraph.build(appliance(site, peers));
         HostPort published = new HostPort("127.0.0.1", 8000 + Math.abs(site.hashCode() % 1000));
         GslbConfig c = new GslbConfig(site, GslbRole.BRANCH,
-                new GslbConfig.Exchange(null, aggregator, List.of(), null, reportInterval, staleAfter, secret, null, null),
+                new GslbConfig.Exchange(null, aggregator, List.of(), null, reportInterval, staleAfter, secret, null, null,
+                        null),
                 List.of(new GslbConfig.Publish(DOMAIN, "shop", published)), List.of(), null, null);
         GslbNode node = new GslbNode(transport, c, () -> graph, new SiteTable(staleAfter), null);
         node.start();

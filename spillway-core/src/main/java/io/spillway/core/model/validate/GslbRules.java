@@ -9,7 +9,8 @@ import io.spillway.core.model.VServerConfig;
 /**
  * The GSLB section fits the appliance's role: a branch knows exactly one aggregator and
  * publishes vServers it has (G1); aggregators and the master listen for branches and peers
- * (G2-G3), the master keeps a durable snapshot (G4); every exchange connection
+ * (G2-G3), the master keeps a durable snapshot (G4), in a file or in etcd, not both (issue 12);
+ * only the master keeps state, only aggregators follow masters; every exchange connection
  * authenticates; static proximity has subnets to match (G5).
  */
 final class GslbRules {
@@ -24,7 +25,7 @@ final class GslbRules {
         }
         GslbConfig.Exchange x = g.exchange();
         if (x == null) {
-            x = new GslbConfig.Exchange(null, null, null, null, null, null, null, null, null);
+            x = new GslbConfig.Exchange(null, null, null, null, null, null, null, null, null, null);
         }
         if (g.role() == GslbRole.BRANCH) {
             branch(c, g, x, out);
@@ -69,11 +70,14 @@ final class GslbRules {
         if (!x.peers().isEmpty()) {
             out.add("gslb.exchange.peers", "a branch knows only its aggregator (G1); peers are for aggregators");
         }
-        if (x.master() != null) {
+        if (!x.master().isEmpty()) {
             out.add("gslb.exchange.master", "a branch knows only its aggregator (G1); master is for aggregators");
         }
         if (x.snapshotFile() != null) {
             out.add("gslb.exchange.snapshotFile", "only the master keeps a snapshot (G4)");
+        }
+        if (!x.etcd().isEmpty()) {
+            out.add("gslb.exchange.etcd", "only the master keeps its state in etcd (G4)");
         }
         if (g.publish().isEmpty()) {
             out.add("gslb.publish", "a branch must publish at least one domain served by one of its vservers");
@@ -91,15 +95,30 @@ final class GslbRules {
                     + " uses peers and master");
         }
         if (g.role() == GslbRole.MASTER) {
-            if (x.master() != null) {
+            if (!x.master().isEmpty()) {
                 out.add("gslb.exchange.master", "this appliance is the master");
             }
-            if (x.snapshotFile() == null) {
+            if (x.snapshotFile() == null && x.etcd().isEmpty()) {
                 out.add("gslb.exchange.snapshotFile", "required for the master: where it keeps the latest state"
-                        + " durably (G4)");
+                        + " durably (G4), unless it keeps it in etcd (gslb.exchange.etcd)");
             }
-        } else if (x.snapshotFile() != null) {
+            if (x.snapshotFile() != null && !x.etcd().isEmpty()) {
+                out.add("gslb.exchange.etcd", "snapshotFile and etcd are exclusive: the master keeps its state"
+                        + " either in a file (snapshotFile) or in etcd (etcd), not both");
+            }
+            return;
+        }
+        if (x.snapshotFile() != null) {
             out.add("gslb.exchange.snapshotFile", "only the master keeps a snapshot (G4)");
+        }
+        if (!x.etcd().isEmpty()) {
+            out.add("gslb.exchange.etcd", "only the master keeps its state in etcd (G4); an " + role
+                    + " follows the active master through master: [a, b]");
+        }
+        for (int i = 0; i < x.master().size(); i++) {
+            if (x.master().indexOf(x.master().get(i)) < i) {
+                out.add(Findings.at("gslb.exchange.master", i), x.master().get(i) + " is listed twice");
+            }
         }
     }
 

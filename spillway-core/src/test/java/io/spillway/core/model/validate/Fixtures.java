@@ -68,6 +68,6 @@ final class Fixtures {
     static GslbConfig.Exchange exchange(String listen, String aggregator) {
         return new GslbConfig.Exchange(listen == null ? null : HostPort.parse(listen),
                 aggregator == null ? null : HostPort.parse(aggregator), List.of(), null, Duration.ofSeconds(1),
-                Duration.ofSeconds(3), "secret", null, null);
+                Duration.ofSeconds(3), "secret", null, null, null);
     }
 }

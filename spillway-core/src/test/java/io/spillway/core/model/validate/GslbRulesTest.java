@@ -10,6 +10,7 @@ import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,8 +62,8 @@ class GslbRulesTest {
     @Test
     void aBranchKnowsOnlyItsAggregator() {
         GslbConfig.Exchange x = new GslbConfig.Exchange(null, HostPort.parse("127.0.0.1:3012"),
-                List.of(HostPort.parse("127.0.0.1:3013")), HostPort.parse("127.0.0.1:3014"), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), "s", null, null);
+                List.of(HostPort.parse("127.0.0.1:3013")), List.of(HostPort.parse("127.0.0.1:3014")), Duration.ofSeconds(1),
+                Duration.ofSeconds(3), "s", null, null, null);
         assertThat(validate(new GslbConfig("b", GslbRole.BRANCH, x, PUBLISH, null, null, null))).containsExactly(
                 new ConfigProblem("gslb.exchange.peers",
                         "a branch knows only its aggregator (G1); peers are for aggregators"),
@@ -80,25 +81,57 @@ class GslbRulesTest {
                         new ConfigProblem("gslb.exchange.listen",
                                 "required for the master: where branches and peer aggregators connect"),
                         new ConfigProblem("gslb.exchange.snapshotFile",
-                                "required for the master: where it keeps the latest state durably (G4)"));
+                                "required for the master: where it keeps the latest state durably (G4), unless it"
+                                        + " keeps it in etcd (gslb.exchange.etcd)"));
+    }
+
+    @Test
+    void aMasterKeepsItsStateInAFileOrInEtcdNotBoth() {
+        List<URI> etcd = List.of(URI.create("http://127.0.0.1:2379"));
+        GslbConfig.Exchange onEtcd = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3014"), null, null, null,
+                Duration.ofSeconds(1), Duration.ofSeconds(3), "s", null, null, etcd);
+        assertThat(validate(new GslbConfig("m", GslbRole.MASTER, onEtcd, null, null, null, null))).isEmpty();
+        GslbConfig.Exchange both = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3014"), null, null, null,
+                Duration.ofSeconds(1), Duration.ofSeconds(3), "s", null, "m.json", etcd);
+        assertThat(validate(new GslbConfig("m", GslbRole.MASTER, both, null, null, null, null))).containsExactly(
+                new ConfigProblem("gslb.exchange.etcd", "snapshotFile and etcd are exclusive: the master keeps its"
+                        + " state either in a file (snapshotFile) or in etcd (etcd), not both"));
+    }
+
+    @Test
+    void onlyTheMasterKeepsStateInEtcdAndOnlyAggregatorsFollowMasters() {
+        List<URI> etcd = List.of(URI.create("http://127.0.0.1:2379"));
+        HostPort m = HostPort.parse("127.0.0.1:3014");
+        GslbConfig.Exchange agg = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3013"), null, null,
+                List.of(m, HostPort.parse("127.0.0.1:3015"), m), Duration.ofSeconds(1), Duration.ofSeconds(3), "s",
+                null, null, etcd);
+        assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, agg, null, null, null, null))).containsExactly(
+                new ConfigProblem("gslb.exchange.etcd", "only the master keeps its state in etcd (G4); an aggregator"
+                        + " follows the active master through master: [a, b]"),
+                new ConfigProblem("gslb.exchange.master[2]", "127.0.0.1:3014 is listed twice"));
+        GslbConfig.Exchange branch = new GslbConfig.Exchange(null, HostPort.parse("127.0.0.1:3012"), null, null,
+                Duration.ofSeconds(1), Duration.ofSeconds(3), "s", null, null, etcd);
+        assertThat(validate(new GslbConfig("b", GslbRole.BRANCH, branch, PUBLISH, null, null, null))).containsExactly(
+                new ConfigProblem("gslb.exchange.etcd", "only the master keeps its state in etcd (G4)"));
     }
 
     @Test
     void theExchangeAuthenticates() {
         GslbConfig.Exchange open = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3011"), null, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(3), null, null, null);
+                Duration.ofSeconds(1), Duration.ofSeconds(3), null, null, null, null);
         assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, open, null, null, null, null))).containsExactly(
                 new ConfigProblem("gslb.exchange.secret", "every exchange connection authenticates: set secret"
                         + " (shared by the hierarchy) or tls (mutual TLS)"));
         GslbConfig.Exchange tls = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3011"), null, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(3), null, new GslbConfig.ExchangeTls("c", "k", "ca"), null);
+                Duration.ofSeconds(1), Duration.ofSeconds(3), null, new GslbConfig.ExchangeTls("c", "k", "ca"), null,
+                null);
         assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, tls, null, null, null, null))).isEmpty();
     }
 
     @Test
     void staleAfterMustOutlastTheInterval() {
         GslbConfig.Exchange x = new GslbConfig.Exchange(HostPort.parse("127.0.0.1:3011"), null, null, null,
-                Duration.ofSeconds(2), Duration.ofSeconds(2), "s", null, null);
+                Duration.ofSeconds(2), Duration.ofSeconds(2), "s", null, null, null);
         assertThat(validate(new GslbConfig("agg", GslbRole.AGGREGATOR, x, null, null, null, null))).containsExactly(
                 new ConfigProblem("gslb.exchange.staleAfter",
                         "must be longer than interval (2000ms), or every site would turn stale between two reports"));

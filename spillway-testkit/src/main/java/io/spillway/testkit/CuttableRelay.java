@@ -1,4 +1,4 @@
-package io.spillway.cluster;
+package io.spillway.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A loopback TCP relay to etcd that a test cuts: one node loses etcd while the others keep it. */
-final class CuttableRelay implements AutoCloseable {
+public final class CuttableRelay implements AutoCloseable {
 
     private final ServerSocket server;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
 
-    CuttableRelay(int targetPort) throws IOException {
+    public CuttableRelay(int targetPort) throws IOException {
         this.target = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::accept, "relay-accept");
@@ -27,12 +27,12 @@ final class CuttableRelay implements AutoCloseable {
         accept.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
     /** From now on every connection, open or new, fails. */
-    void cut() {
+    public void cut() {
         cut = true;
         for (Socket s : sockets) {
             closeQuietly(s);

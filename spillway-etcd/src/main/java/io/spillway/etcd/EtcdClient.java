@@ -1,4 +1,4 @@
-package io.spillway.cluster;
+package io.spillway.etcd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,29 +15,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The few etcd v3 calls the share protocol needs, through etcd's JSON gateway ({@code /v3/...})
- * over the JDK's {@link HttpClient}: keys and values are base64, 64-bit numbers are strings.
+ * The few etcd v3 calls Spillway needs (the cluster's shares, the GSLB master's election and
+ * state), through etcd's JSON gateway ({@code /v3/...}) over the JDK's {@link HttpClient}: keys and
+ * values are base64, 64-bit numbers are strings. The one etcd client of the appliance.
  *
  * <p><b>Why not jetcd.</b> jetcd talks gRPC, which brings grpc-java (or Vert.x) built on Netty
  * 4.1 into a fat jar whose data plane runs on Netty 4.2; the gateway needs nothing beyond the JDK
  * and Jackson, which the appliance already carries, and is served by every etcd since 3.4.
  *
- * <p>Calls are blocking and made on the cluster's own thread, never on an event loop. Each has a
+ * <p>Calls are blocking and made on their user's own thread, never on an event loop. Each has a
  * timeout; the endpoints are tried in order, starting from the last one that answered, so one
  * etcd member down costs one timeout at most per call.
  */
-final class EtcdClient {
+public final class EtcdClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<URI> endpoints;
     private final Duration timeout;
     private final HttpClient http;
-    private int current;
+    private volatile int current;
 
-    EtcdClient(List<URI> endpoints, Duration timeout) {
+    public EtcdClient(List<URI> endpoints, Duration timeout) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no etcd endpoint");
         }
@@ -46,23 +49,28 @@ final class EtcdClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** One key of a range: its value and the revision that last changed it. */
-    record KeyValue(String key, String value, long modRevision) {
+    /** The request timeout for a caller that makes its calls every {@code round}: the round, within 200 ms to 1 s. */
+    public static Duration timeoutFor(Duration round) {
+        return Duration.ofMillis(Math.max(200, Math.min(1000, round.toMillis())));
+    }
+
+    /** One key of a range: its value, the revision that last changed it, and its lease (0: none). */
+    public record KeyValue(String key, String value, long modRevision, long lease) {
     }
 
     /** The keys under a prefix as of {@code revision}, the store's revision when they were read. */
-    record Range(long revision, List<KeyValue> kvs) {
+    public record Range(long revision, List<KeyValue> kvs) {
     }
 
     /** The lease a put named no longer exists: it expired or was revoked. */
-    static final class LeaseLostException extends IOException {
-        LeaseLostException(String message) {
+    public static final class LeaseLostException extends IOException {
+        public LeaseLostException(String message) {
             super(message);
         }
     }
 
     /** Grants a lease of {@code ttlSeconds}; returns its id. */
-    long grantLease(long ttlSeconds) throws IOException {
+    public long grantLease(long ttlSeconds) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("TTL", ttlSeconds);
         JsonNode answer = call("/v3/lease/grant", body);
         long id = answer.path("ID").asLong(0);
@@ -73,25 +81,24 @@ final class EtcdClient {
     }
 
     /** Renews a lease; returns its TTL in seconds, 0 when the lease no longer exists. */
-    long keepAlive(long lease) throws IOException {
+    public long keepAlive(long lease) throws IOException {
         JsonNode answer = call("/v3/lease/keepalive", JSON.createObjectNode().put("ID", Long.toString(lease)));
         return answer.path("result").path("TTL").asLong(0);
     }
 
-    void revoke(long lease) throws IOException {
+    public void revoke(long lease) throws IOException {
         call("/v3/lease/revoke", JSON.createObjectNode().put("ID", Long.toString(lease)));
     }
 
     /** Every key that starts with {@code prefix}. */
-    Range range(String prefix) throws IOException {
+    public Range range(String prefix) throws IOException {
         ObjectNode body = JSON.createObjectNode()
                 .put("key", encode(prefix))
                 .put("range_end", encode(prefixEnd(prefix)));
         JsonNode answer = call("/v3/kv/range", body);
         List<KeyValue> kvs = new ArrayList<>();
         for (JsonNode kv : answer.path("kvs")) {
-            kvs.add(new KeyValue(decode(kv.path("key").asText()), decode(kv.path("value").asText("")),
-                    kv.path("mod_revision").asLong()));
+            kvs.add(keyValue(kv));
         }
         return new Range(answer.path("header").path("revision").asLong(), kvs);
     }
@@ -103,7 +110,7 @@ final class EtcdClient {
      *
      * @return whether the put was made
      */
-    boolean putIfUnchangedSince(String prefix, long revision, String key, String value, long lease)
+    public boolean putIfUnchangedSince(String prefix, long revision, String key, String value, long lease)
             throws IOException {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode compare = body.putArray("compare");
@@ -118,12 +125,60 @@ final class EtcdClient {
         return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
     }
 
-    void put(String key, String value, long lease) throws IOException {
+    public void put(String key, String value, long lease) throws IOException {
         call("/v3/kv/put", putRequest(key, value, lease));
     }
 
-    void delete(String key) throws IOException {
+    public void delete(String key) throws IOException {
         call("/v3/kv/deleterange", JSON.createObjectNode().put("key", encode(key)));
+    }
+
+    /** The key's value and revision, if it exists. */
+    public Optional<KeyValue> get(String key) throws IOException {
+        JsonNode answer = call("/v3/kv/range", JSON.createObjectNode().put("key", encode(key)));
+        for (JsonNode kv : answer.path("kvs")) {
+            return Optional.of(keyValue(kv));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Puts {@code key} (attached to {@code lease}) only if it does not exist: one transaction, so of
+     * several callers exactly one succeeds (an election's campaign).
+     *
+     * @return whether the key was created
+     */
+    public boolean createIfAbsent(String key, String value, long lease) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("compare").addObject()
+                .put("target", "CREATE")
+                .put("key", encode(key))
+                .put("result", "EQUAL")
+                .put("create_revision", "0");
+        body.putArray("success").addObject().set("request_put", putRequest(key, value, lease));
+        body.putArray("failure");
+        return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
+    }
+
+    /**
+     * Puts and deletes keys (without a lease) in one transaction, only while {@code guardKey} holds
+     * {@code guardValue}: a write fenced by an election, which a deposed writer cannot make.
+     *
+     * @return whether the guard held and the writes were made
+     */
+    public boolean writeWhile(String guardKey, String guardValue, Map<String, String> puts, List<String> deletes)
+            throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("compare").addObject()
+                .put("target", "VALUE")
+                .put("key", encode(guardKey))
+                .put("result", "EQUAL")
+                .put("value", encode(guardValue));
+        ArrayNode success = body.putArray("success");
+        puts.forEach((k, v) -> success.addObject().set("request_put", putRequest(k, v, 0)));
+        deletes.forEach(k -> success.addObject().putObject("request_delete_range").put("key", encode(k)));
+        body.putArray("failure");
+        return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
     }
 
     private static ObjectNode putRequest(String key, String value, long lease) {
@@ -168,8 +223,13 @@ final class EtcdClient {
         throw last == null ? new IOException("no etcd endpoint answered") : last;
     }
 
+    private static KeyValue keyValue(JsonNode kv) {
+        return new KeyValue(decode(kv.path("key").asText()), decode(kv.path("value").asText("")),
+                kv.path("mod_revision").asLong(), kv.path("lease").asLong(0));
+    }
+
     /** The smallest key after every key that starts with {@code prefix}. */
-    static String prefixEnd(String prefix) {
+    public static String prefixEnd(String prefix) {
         byte[] b = prefix.getBytes(StandardCharsets.UTF_8);
         b[b.length - 1]++;
         return new String(b, StandardCharsets.UTF_8);

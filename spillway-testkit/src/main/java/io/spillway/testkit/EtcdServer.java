@@ -1,4 +1,4 @@
-package io.spillway.cluster;
+package io.spillway.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,9 +20,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real etcd (Debian's {@code etcd-server}) for a test class: loopback ports, a temporary data
- * directory, stopped by its pid. Tests are skipped only when the binary is not installed.
+ * directory, stopped by its pid. Tests are skipped only when the binary is not installed. Shared by
+ * the modules that keep state in etcd (spillway-cluster, spillway-gslb).
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
 
     private final Process process;
     private final Path dataDir;
@@ -34,7 +35,7 @@ final class EtcdServer implements AutoCloseable {
         this.clientPort = clientPort;
     }
 
-    static EtcdServer start() throws IOException {
+    public static EtcdServer start() throws IOException {
         String binary = binary();
         assumeTrue(binary != null, "etcd is not installed (apt-get install -y etcd-server)");
         int client = freePort();
@@ -63,11 +64,11 @@ final class EtcdServer implements AutoCloseable {
         return server;
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + clientPort);
     }
 
-    int port() {
+    public int port() {
         return clientPort;
     }
 
@@ -96,7 +97,8 @@ final class EtcdServer implements AutoCloseable {
         return null;
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port nothing listens on (for "etcd is unreachable" cases). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
