@@ -20,8 +20,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.spillway.core.gslb.Resolution;
-import io.spillway.core.gslb.select.IpLiteral;
 import io.spillway.core.log.RateLimitedLog;
+import io.spillway.core.net.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +144,7 @@ final class ResolveHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         InetAddress client = peer;
         if (params.containsKey("client")) {
             String text = single(params, "client");
-            Optional<InetAddress> parsed = IpLiteral.parse(text);
+            Optional<InetAddress> parsed = IpAddress.parse(text).map(IpAddress::toInetAddress);
             if (parsed.isEmpty()) {
                 return now(error(HttpResponseStatus.BAD_REQUEST, "parameter 'client' must be one IP address"));
             }
