@@ -84,7 +84,7 @@ public class AdmissionBenchmark {
     @Benchmark
     public Object admitAndRelease() {
         VirtualServer vs = chain.admit(client);
-        Service s = vs.loadBalancer().select(client.hashCode(), 0);
+        Service s = vs.loadBalancer().select(client.hashCode());
         s.release();
         vs.release();
         return s;
