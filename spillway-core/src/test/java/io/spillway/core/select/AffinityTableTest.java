@@ -74,8 +74,9 @@ class AffinityTableTest {
     }
 
     @Test
-    void capacityIsMaxEntriesRoundedDownToWholeBucketsOfEight() {
+    void capacityIsMaxEntriesRoundedDownToWholeBucketsOfSixteen() {
         assertThat(table(Duration.ofMinutes(1), 32, 128, 50).capacity()).isEqualTo(48);
+        assertThat(table(Duration.ofMinutes(1), 32, 128, 40).capacity()).isEqualTo(32);
         assertThat(table(Duration.ofMinutes(1), 32, 128, 100_000).capacity()).isEqualTo(100_000);
         assertThat(table(Duration.ofMinutes(1), 32, 128, 5).capacity()).isEqualTo(5);
         assertThat(table(Duration.ofMinutes(1), 32, 128, 1).capacity()).isEqualTo(1);
@@ -93,7 +94,7 @@ class AffinityTableTest {
 
     @Test
     void aFullBucketEvictsItsLeastRecentlyUsedEntry() throws Exception {
-        AffinityTable<String> t = table(Duration.ofMinutes(1), 32, 128, 8); // one bucket of eight ways
+        AffinityTable<String> t = table(Duration.ofMinutes(1), 32, 128, 8); // fewer than sixteen: one bucket of eight ways
         for (int i = 0; i < 8; i++) {
             t.put(client(i), "t" + i);
             advance(Duration.ofMillis(10));
