@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
  * cost of a volatile load, for expiry decisions made on every new connection.
  *
  * <p>Why: on a virtual machine whose clock source is {@code kvm-clock} (the bench machine's), a
- * {@code nanoTime} call costs 25-80 ns, as much as the whole admission decision it would serve
- * (bench/README.md, "Admission decision"). An expiry measured in minutes needs no better than
+ * {@code nanoTime} call was measured at 47-134 ns, more than the whole admission decision it
+ * would serve (bench/README.md, "Admission decision"). An expiry measured in minutes needs no better than
  * millisecond time, which is also what HAProxy's {@code now_ms} gives its decisions. The value
  * lags the true clock by at most one period plus however long the thread waits for a core; it
  * never runs ahead, so a lagging clock only keeps an entry a little longer, never drops it
