@@ -15,8 +15,9 @@ import java.util.Arrays;
  */
 public final class AdmissionCpuTime {
 
-    private static final int ROUNDS = 7;
-    private static final long OPS = 5_000_000;
+    /** Measured rounds (-Drounds), decisions per round (-Dops); the warm-up is four rounds' worth. */
+    private static final int ROUNDS = Integer.getInteger("rounds", 7);
+    private static final long OPS = Long.getLong("ops", 5_000_000);
 
     private AdmissionCpuTime() {
     }
