@@ -3,7 +3,6 @@ package io.spillway.app;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.core.gslb.select.IpLiteral;
 import io.spillway.core.gslb.select.PeerShare;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.LbMethod;
@@ -12,6 +11,7 @@ import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.SpilloverConfig;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
+import io.spillway.core.net.IpAddress;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.proxy.PeerRouter;
@@ -128,7 +128,7 @@ public final class PeerRouting implements PeerRouter {
                 continue;
             }
             for (DomainReport d : e.report().domains()) {
-                if (d.address() != null && IpLiteral.parse(d.address().host()).filter(client::equals).isPresent()) {
+                if (d.address() != null && IpAddress.parse(d.address().host()).map(IpAddress::toInetAddress).filter(client::equals).isPresent()) {
                     return true;
                 }
             }

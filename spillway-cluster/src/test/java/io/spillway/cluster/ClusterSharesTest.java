@@ -113,7 +113,7 @@ class ClusterSharesTest {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (!stop.get()) {
             if (open.size() < 10 && front.tryAcquire()) {
-                Service s = front.loadBalancer().select(random.nextInt(), 0);
+                Service s = front.loadBalancer().select(random.nextInt());
                 if (s == null) {
                     front.release();
                 } else {

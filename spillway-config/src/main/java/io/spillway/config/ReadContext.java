@@ -3,7 +3,7 @@ package io.spillway.config;
 import io.spillway.core.model.Durations;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.model.validate.DomainNames;
-import io.spillway.core.model.validate.IpLiterals;
+import io.spillway.core.net.IpAddress;
 
 import java.time.Duration;
 import java.util.List;
@@ -192,7 +192,7 @@ final class ReadContext {
             error(node.mark(), path, e.getMessage());
             return null;
         }
-        if (IpLiterals.parse(hp.host()) == null && !DomainNames.isValid(hp.host())) {
+        if (!IpAddress.isLiteral(hp.host()) && !DomainNames.isValid(hp.host())) {
             error(node.mark(), path, "'" + hp.host() + "' is not an IP address or a host name");
             return null;
         }

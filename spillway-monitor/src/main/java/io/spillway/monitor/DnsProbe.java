@@ -3,6 +3,7 @@ package io.spillway.monitor;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.spillway.core.net.IpAddress;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.DClass;
@@ -49,22 +50,11 @@ final class DnsProbe implements Probe {
             this.expected = null;
             this.type = Type.A;
         } else {
-            try {
-                // a literal address: no lookup happens
-                this.expected = InetAddress.getByName(literal(expectAddress));
-            } catch (IOException e) {
-                throw new IllegalArgumentException("dns monitor: expectAddress '" + expectAddress
-                        + "' is not an IP address", e);
-            }
-            this.type = expectAddress.indexOf(':') >= 0 ? Type.AAAA : Type.A;
+            IpAddress literal = IpAddress.parse(expectAddress).orElseThrow(() -> new IllegalArgumentException(
+                    "dns monitor: expectAddress '" + expectAddress + "' is not an IP address"));
+            this.expected = literal.toInetAddress();
+            this.type = literal.isIpv4() ? Type.A : Type.AAAA;
         }
-    }
-
-    private static String literal(String address) {
-        if (!address.matches("[0-9a-fA-F:.\\[\\]]+")) {
-            throw new IllegalArgumentException("dns monitor: expectAddress '" + address + "' is not an IP address");
-        }
-        return address.replace("[", "").replace("]", "");
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.spillway.proxy;
 
-import io.netty.util.NetUtil;
+import io.spillway.core.net.IpAddress;
 import io.spillway.core.runtime.Service;
 
 import java.net.InetAddress;
@@ -20,11 +20,11 @@ final class PeerUpstream {
 
     static Upstream of(Service service) {
         String host = service.address().host();
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        IpAddress literal = IpAddress.parse(host).orElse(null);
         InetSocketAddress address;
         if (literal != null) {
             try {
-                address = new InetSocketAddress(InetAddress.getByAddress(host, literal), service.address().port());
+                address = new InetSocketAddress(InetAddress.getByAddress(host, literal.bytes()), service.address().port());
             } catch (java.net.UnknownHostException impossible) {
                 throw new IllegalStateException(impossible);
             }

@@ -34,7 +34,11 @@ import java.util.concurrent.TimeUnit;
  * The admission decision of a new connection: walk the spillover chain, reserve a vServer slot,
  * pick and reserve a service, then give both back (as the connection's close would).
  * Scenarios: the primary has room; the primary is full and the connection spills to the
- * backup; persistence on. Run with {@code -prof gc} to see allocations per decision.
+ * backup; persistence on, for one pinned IPv4 client ({@code persistent}), for 65,536 pinned
+ * IPv4 clients taken in turn so that the persistence table is read outside the CPU caches
+ * ({@code persistentMany}), and for one pinned IPv6 client ({@code persistentIpv6}). Run with
+ * {@code -prof gc} to see allocations per decision; {@code bench/jmh/admission-ab.sh} compares
+ * two builds.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,24 +48,40 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class AdmissionBenchmark {
 
-    @Param({"room", "spill", "persistent"})
+    @Param({"room", "spill", "persistent", "persistentMany", "persistentIpv6"})
     public String scenario;
 
     private SpilloverChain chain;
-    private InetAddress client;
+    private InetAddress[] clients;
+    private int next;
 
     @Setup
     public void setup() throws Exception {
-        Duration persistence = scenario.equals("persistent") ? Duration.ofMinutes(2) : Duration.ZERO;
+        Duration persistence = scenario.startsWith("persistent") ? Duration.ofMinutes(2) : Duration.ZERO;
         VirtualServer backup = vserver("backup", null, Duration.ZERO, 4, 1000);
         VirtualServer primary = vserver("primary", backup, persistence, 4, 100);
         chain = SpilloverChain.of(primary);
-        client = InetAddress.getByName("10.0.0.1");
+        clients = switch (scenario) {
+            case "persistentMany" -> manyClients(1 << 16);
+            case "persistentIpv6" -> new InetAddress[] {InetAddress.getByName("2001:db8::1")};
+            default -> new InetAddress[] {InetAddress.getByName("10.0.0.1")};
+        };
+        for (InetAddress c : clients) { // pin every client (persistence on) before measuring
+            chain.admit(c).release();
+        }
         if (scenario.equals("spill")) {
             while (primary.tryAcquire()) {
                 // fill the primary so that every decision walks to the backup
             }
         }
+    }
+
+    private static InetAddress[] manyClients(int n) throws Exception {
+        InetAddress[] out = new InetAddress[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = InetAddress.getByAddress(new byte[] {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+        }
+        return out;
     }
 
     private static VirtualServer vserver(String name, VirtualServer backup, Duration persistence,
@@ -83,8 +103,10 @@ public class AdmissionBenchmark {
 
     @Benchmark
     public Object admitAndRelease() {
+        InetAddress client = clients[next];
+        next = next + 1 == clients.length ? 0 : next + 1;
         VirtualServer vs = chain.admit(client);
-        Service s = vs.loadBalancer().select(client.hashCode(), 0);
+        Service s = vs.loadBalancer().select(client.hashCode());
         s.release();
         vs.release();
         return s;

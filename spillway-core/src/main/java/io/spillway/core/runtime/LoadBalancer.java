@@ -29,26 +29,17 @@ public abstract class LoadBalancer {
 
     public static LoadBalancer create(LbMethod method, List<Service> services) {
         return switch (method) {
-            case ROUNDROBIN -> new RoundRobin(services);
-            case WEIGHTEDROUNDROBIN -> new WeightedRoundRobin(services);
-            case LEASTCONNECTION -> new LeastConnection(services);
-            case LEASTRESPONSETIME -> new LeastResponseTime(services);
-            case SOURCEIPHASH -> new SourceIpHash(services);
+            case ROUNDROBIN -> new LbRoundRobin(services);
+            case WEIGHTEDROUNDROBIN -> new LbWeightedRoundRobin(services);
+            case LEASTCONNECTION -> new LbLeastConnection(services);
+            case LEASTRESPONSETIME -> new LbLeastResponseTime(services);
+            case SOURCEIPHASH -> new LbSourceIpHash(services);
         };
     }
 
     /** The bit that marks service {@code index} in an exclusion mask (services past 64 have none). */
-    public static long bit(int index) {
+    static long bit(int index) {
         return index < 64 ? 1L << index : 0L;
-    }
-
-    public final int indexOf(Service s) {
-        for (int i = 0; i < services.length; i++) {
-            if (services[i] == s) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     public final List<Service> services() {
@@ -56,14 +47,30 @@ public abstract class LoadBalancer {
     }
 
     /**
-     * Selects a service for a client and reserves a slot on it; the caller must
-     * {@link Service#release()} it exactly once.
+     * The services one connection or request tries in turn (SPEC S1): each {@link Attempt#next()}
+     * selects a service not tried yet by this attempt and reserves a slot on it.
      *
      * @param clientHash hash of the client address (for sourceiphash)
-     * @param excluded   services already tried for this connection, as {@link #bit(int)} masks
-     * @return the service, or null when no UP service is left outside {@code excluded}
      */
-    public final Service select(int clientHash, long excluded) {
+    public final Attempt attempt(int clientHash) {
+        return new Attempt(this, clientHash);
+    }
+
+    /**
+     * Selects a service for a client and reserves a slot on it, as the first try of an
+     * {@link #attempt} would; the caller must {@link Service#release()} it exactly once.
+     *
+     * @return the service, or null when no service is UP
+     */
+    public final Service select(int clientHash) {
+        return select(clientHash, 0);
+    }
+
+    /**
+     * Selects a service outside {@code excluded} (services as {@link #bit(int)} masks) and
+     * reserves a slot on it; null when no UP service is left outside it.
+     */
+    final Service select(int clientHash, long excluded) {
         long ejected = ejected(excluded);
         Service s = selectOutside(clientHash, excluded | ejected);
         if (s == null && ejected != 0) {
@@ -120,4 +127,54 @@ public abstract class LoadBalancer {
      * when {@code needRoom}; or -1 when there is none.
      */
     protected abstract int choose(int clientHash, long excluded, boolean needRoom);
+
+    /**
+     * The failover loop of one TCP connection or one HTTP request, the same for both: each
+     * {@link #next()} asks the load balancer for a service this attempt has not tried, with a
+     * slot reserved on it; the caller releases a service that refused or failed the connect and
+     * asks again, at most once per service of the vServer. Which services were tried is a bit
+     * mask that stays here. One attempt belongs to one connection's event loop; it is not
+     * shared between threads.
+     */
+    public static final class Attempt {
+
+        private final LoadBalancer balancer;
+        private final int clientHash;
+        private long excluded;
+        private int tries;
+
+        private Attempt(LoadBalancer balancer, int clientHash) {
+            this.balancer = balancer;
+            this.clientHash = clientHash;
+        }
+
+        /**
+         * The next service to try, with a slot reserved on it (the caller releases it exactly
+         * once), or null when every service was tried or none is UP.
+         */
+        public Service next() {
+            if (tries++ >= balancer.services.length) {
+                return null;
+            }
+            Service s = balancer.select(clientHash, excluded);
+            if (s != null) {
+                excluded |= bit(balancer.indexOf(s));
+            }
+            return s;
+        }
+
+        /** Whether a service was tried before the current one (so "none left" means "none reachable"). */
+        public boolean triedBefore() {
+            return tries > 1;
+        }
+    }
+
+    private int indexOf(Service s) {
+        for (int i = 0; i < services.length; i++) {
+            if (services[i] == s) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

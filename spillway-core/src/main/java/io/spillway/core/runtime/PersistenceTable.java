@@ -1,85 +1,53 @@
 package io.spillway.core.runtime;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.spillway.core.select.AffinityTable;
+import io.spillway.core.select.CoarseClock;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Spillover persistence (SPEC S6): which vServer of a chain last served a client, keyed by the
- * client address under a prefix mask. Bounded in size and expiring a fixed time after the
- * client's last connection, both by Caffeine. Maintenance runs on the calling thread, so the
- * table starts no threads of its own.
+ * client address under the chain's {@code persistenceMask} (IPv6 clients: the mask plus 96, at
+ * most 128), bounded by {@code persistenceMaxEntries} and expiring {@code persistence} after the
+ * client's last connection. The table is the appliance's {@link AffinityTable}: lock-free,
+ * allocation-free lookups, least-recently-used eviction within a bucket; it starts no thread
+ * beyond the shared {@link CoarseClock}.
  *
  * <p>A vServer is remembered by name, not by object: a reload (P3) that rebuilds vServers of the
  * chain hands the same table to the new chain, and a pinned client then finds the vServer of the
  * same name in the new graph, not the replaced object.
- *
- * <p>With a full mask the {@link InetAddress} the transport already holds is the key, so a
- * lookup allocates nothing; a shorter mask builds a small masked key.
  */
 public final class PersistenceTable {
 
-    private final Cache<Object, String> entries;
-    private final int ipv4Mask;
-    private final int ipv6Mask;
+    private final AffinityTable<String> entries;
 
-    public PersistenceTable(Duration timeout, int ipv4Mask, long maxEntries, Ticker ticker) {
-        this.ipv4Mask = ipv4Mask;
-        this.ipv6Mask = Math.min(128, ipv4Mask + 96);
-        this.entries = Caffeine.newBuilder()
-                .expireAfterAccess(timeout)
-                .maximumSize(maxEntries)
-                .executor(Runnable::run)
-                .ticker(ticker)
-                .build();
+    /** @param nanoClock nanoseconds on any origin (tests pass a hand-driven one) */
+    public PersistenceTable(Duration timeout, int ipv4Mask, long maxEntries, LongSupplier nanoClock) {
+        this.entries = new AffinityTable<>(timeout, ipv4Mask, Math.min(128, ipv4Mask + 96), maxEntries, nanoClock);
     }
 
     public PersistenceTable(Duration timeout, int ipv4Mask, long maxEntries) {
-        this(timeout, ipv4Mask, maxEntries, Ticker.systemTicker());
+        this(timeout, ipv4Mask, maxEntries, CoarseClock.system());
     }
 
     /** The name of the vServer this client is pinned to, or null; a hit restarts the timeout. */
     public String get(InetAddress client) {
-        return entries.getIfPresent(key(client));
+        return entries.get(client);
     }
 
     /** Pins the client to the named vServer. */
     public void put(InetAddress client, String vserver) {
-        Object key = key(client);
-        if (!vserver.equals(entries.getIfPresent(key))) {
-            entries.put(key, vserver);
-        }
+        entries.put(client, vserver);
     }
 
     public void remove(InetAddress client) {
-        entries.invalidate(key(client));
+        entries.remove(client);
     }
 
+    /** Pinned clients (a scan of the table). */
     public long size() {
-        entries.cleanUp();
-        return entries.estimatedSize();
-    }
-
-    Object key(InetAddress client) {
-        if (client instanceof Inet4Address) {
-            if (ipv4Mask >= 32) {
-                return client;
-            }
-            int a = client.hashCode(); // Inet4Address: the address itself, no copy
-            return a & (ipv4Mask == 0 ? 0 : -1 << (32 - ipv4Mask));
-        }
-        if (ipv6Mask >= 128) {
-            return client;
-        }
-        byte[] bytes = client.getAddress();
-        for (int bit = ipv6Mask; bit < 128; bit++) {
-            bytes[bit >> 3] &= (byte) ~(0x80 >> (bit & 7));
-        }
-        return ByteBuffer.wrap(bytes);
+        return entries.size();
     }
 }

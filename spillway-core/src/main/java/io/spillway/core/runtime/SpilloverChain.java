@@ -21,9 +21,10 @@ import java.net.InetAddress;
  *   return null, counted on the head, and the listener answers with a 302 or a close.</li>
  * </ol>
  *
- * The decision allocates nothing when persistence is off or keyed by the full address;
- * {@link #admitDetailed} answers with {@link Admission}s made once per chain member, so it
- * allocates nothing more.
+ * The decision allocates nothing for an IPv4 client, persistence on or off (an IPv6 client's
+ * persistence key costs one 16-byte copy of its address, see {@link
+ * io.spillway.core.select.AffinityTable}); {@link #admitDetailed} answers with
+ * {@link Admission}s made once per chain member, so it allocates nothing more.
  *
  * <p>The persistence table names vServers rather than holding them, and a reload (P3) that
  * rebuilds the chain hands it the previous chain's table when the persistence settings are

@@ -47,7 +47,7 @@ class AdmissionRaceTest {
                     if (got == null) {
                         continue;
                     }
-                    Service s = got.loadBalancer().select(i, 0);
+                    Service s = got.loadBalancer().select(i);
                     maxPrimary.accumulateAndGet(primary.activeConnections(), Math::max);
                     maxBackup.accumulateAndGet(backup.activeConnections(), Math::max);
                     maxP1.accumulateAndGet(p1.activeConnections(), Math::max);

@@ -29,12 +29,11 @@ class LoadBalancerTest {
         LoadBalancer lb = LoadBalancer.create(LbMethod.WEIGHTEDROUNDROBIN, s);
         StringBuilder order = new StringBuilder();
         for (int i = 0; i < 7; i++) {
-            Service got = lb.select(0, 0);
+            Service got = lb.select(0);
             order.append(got.name());
             got.release();
         }
         assertThat(order.toString()).isEqualTo("aabacaa");
-        assertThat(WeightedRoundRobin.smoothSequence(new int[] {3, 1})).containsExactly(0, 0, 1, 0);
     }
 
     @Test
@@ -44,11 +43,11 @@ class LoadBalancerTest {
         LoadBalancer lb = LoadBalancer.create(LbMethod.LEASTCONNECTION, List.of(a, b));
         a.acquireForced();
         a.acquireForced();
-        assertThat(lb.select(0, 0)).isSameAs(b);
-        assertThat(lb.select(0, 0)).isSameAs(b);
+        assertThat(lb.select(0)).isSameAs(b);
+        assertThat(lb.select(0)).isSameAs(b);
         // now 2:2, next two split
-        Service third = lb.select(0, 0);
-        Service fourth = lb.select(0, 0);
+        Service third = lb.select(0);
+        Service fourth = lb.select(0);
         assertThat(third).isNotSameAs(fourth);
     }
 
@@ -69,16 +68,16 @@ class LoadBalancerTest {
         LoadBalancer lb = LoadBalancer.create(LbMethod.SOURCEIPHASH, s);
         Map<Integer, Service> before = new HashMap<>();
         for (int client = 0; client < 300; client++) {
-            Service got = lb.select(client, 0);
+            Service got = lb.select(client);
             got.release();
             before.put(client, got);
-            assertThat(lb.select(client, 0)).isSameAs(got);
+            assertThat(lb.select(client)).isSameAs(got);
             got.release();
         }
         assertThat(before.values()).contains(s.get(0), s.get(1), s.get(2));
         s.get(1).disable();
         for (int client = 0; client < 300; client++) {
-            Service got = lb.select(client, 0);
+            Service got = lb.select(client);
             got.release();
             if (before.get(client) != s.get(1)) {
                 assertThat(got).isSameAs(before.get(client));
@@ -94,28 +93,33 @@ class LoadBalancerTest {
         Service big = service("big", 3);
         LoadBalancer lb = LoadBalancer.create(LbMethod.ROUNDROBIN, List.of(small, big));
         for (int i = 0; i < 4; i++) {
-            lb.select(0, 0);
+            lb.select(0);
         }
         assertThat(small.activeConnections()).isEqualTo(1);
         assertThat(big.activeConnections()).isEqualTo(3);
         // nobody has room: the preferred UP service takes it anyway
-        assertThat(lb.select(0, 0)).isNotNull();
+        assertThat(lb.select(0)).isNotNull();
         assertThat(small.activeConnections() + big.activeConnections()).isEqualTo(5);
     }
 
     @Test
-    void excludedAndDownServicesAreNeverChosen() {
+    void anAttemptTriesEveryUpServiceOnceAndNeverADownOne() {
         Service a = service("a", 0);
         Service b = service("b", 0);
         Service c = service("c", 0);
         LoadBalancer lb = LoadBalancer.create(LbMethod.ROUNDROBIN, List.of(a, b, c));
         c.setHealth(false, "down");
         for (int i = 0; i < 10; i++) {
-            Service got = lb.select(0, LoadBalancer.bit(0));
-            assertThat(got).isSameAs(b);
-            got.release();
+            LoadBalancer.Attempt attempt = lb.attempt(0);
+            Service first = attempt.next();
+            assertThat(attempt.triedBefore()).isFalse();
+            Service second = attempt.next();
+            assertThat(attempt.triedBefore()).isTrue();
+            assertThat(List.of(first, second)).containsExactlyInAnyOrder(a, b);
+            assertThat(attempt.next()).as("every UP service tried").isNull();
+            first.release();
+            second.release();
         }
-        assertThat(lb.select(0, LoadBalancer.bit(0) | LoadBalancer.bit(1))).isNull();
     }
 
     @ParameterizedTest(name = "{0}, service {1} DOWN")
@@ -169,7 +173,7 @@ class LoadBalancerTest {
     private static String order(LoadBalancer lb, int n) {
         StringBuilder order = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            Service got = lb.select(0, 0);
+            Service got = lb.select(0);
             order.append(got.name());
             got.release();
         }
@@ -179,7 +183,7 @@ class LoadBalancerTest {
     private static Map<String, Integer> pickMany(LoadBalancer lb, int n, boolean release) {
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            Service got = lb.select(i, 0);
+            Service got = lb.select(i);
             counts.merge(got.name(), 1, Integer::sum);
             if (release) {
                 got.release();

@@ -80,7 +80,7 @@ class OutlierDetectionTest {
         assertThat(services.get(0).ejections()).isEqualTo(1);
         Map<String, Integer> picks = new HashMap<>();
         for (int i = 0; i < 1000; i++) {
-            Service s = lb.select(0, 0);
+            Service s = lb.select(0);
             picks.merge(s.name(), 1, Integer::sum);
             s.release();
         }
@@ -95,7 +95,7 @@ class OutlierDetectionTest {
             only.recordFailure(FailureReason.RESET);
         }
         assertThat(only.isEjected(System.nanoTime())).isTrue();
-        Service picked = lb.select(0, 0);
+        Service picked = lb.select(0);
         assertThat(picked).isSameAs(only);
         picked.release();
     }

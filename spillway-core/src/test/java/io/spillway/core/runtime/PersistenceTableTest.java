@@ -45,10 +45,12 @@ class PersistenceTableTest {
     }
 
     @Test
-    void fullMaskKeysByTheAddressItself() throws Exception {
-        PersistenceTable table = new PersistenceTable(Duration.ofMinutes(1), 32, 50);
-        InetAddress a = InetAddress.getByName("10.1.1.1");
-        assertThat(table.key(a)).isSameAs(a);
-        assertThat(table.key(InetAddress.getByName("10.1.1.1"))).isEqualTo(a);
+    void ipv4AddressesAreMaskedByTheMask() throws Exception {
+        PersistenceTable table = new PersistenceTable(Duration.ofMinutes(1), 24, 50);
+        table.put(InetAddress.getByName("192.0.2.1"), target);
+        assertThat(table.get(InetAddress.getByName("192.0.2.254"))).isEqualTo(target);
+        assertThat(table.get(InetAddress.getByName("192.0.3.1"))).isNull();
+        table.remove(InetAddress.getByName("192.0.2.77"));
+        assertThat(table.get(InetAddress.getByName("192.0.2.1"))).as("removed for the whole /24").isNull();
     }
 }

@@ -62,7 +62,7 @@ class ReloadAccountingTest {
         if (vs == null) {
             return null;
         }
-        Service s = vs.loadBalancer().select(0, 0);
+        Service s = vs.loadBalancer().select(0);
         assertThat(s).as("a service slot under " + vs.name()).isNotNull();
         return new Held(vs, s);
     }

@@ -62,8 +62,8 @@ class ServiceShareTest {
         Service s = service("s", 10);
         s.setShare(1);
         VirtualServer v = vs("v", dynamic(null, WhenFull.ACCEPT), null, s);
-        assertThat(v.loadBalancer().select(0, 0)).isSameAs(s);
-        assertThat(v.loadBalancer().select(0, 0)).isNull();
+        assertThat(v.loadBalancer().select(0)).isSameAs(s);
+        assertThat(v.loadBalancer().select(0)).isNull();
         assertThat(s.activeConnections()).isEqualTo(1);
     }
 

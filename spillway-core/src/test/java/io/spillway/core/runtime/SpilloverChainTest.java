@@ -1,12 +1,12 @@
 package io.spillway.core.runtime;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.spillway.core.model.WhenFull;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static io.spillway.core.runtime.Fixtures.dynamic;
 import static io.spillway.core.runtime.Fixtures.persistent;
@@ -114,7 +114,7 @@ class SpilloverChainTest {
     @Test
     void clientThatSpilledStaysOnBackupWhilePersistenceLasts() {
         AtomicLong nanos = new AtomicLong();
-        Ticker ticker = nanos::get;
+        LongSupplier ticker = nanos::get;
         VirtualServer backup = vs("backup", dynamic(null, WhenFull.DROP), null, service("b1", 10));
         VirtualServer primary = vs("primary", persistent("backup", Duration.ofMinutes(2), 32), backup,
                 service("p1", 1));

@@ -1,6 +1,5 @@
 package io.spillway.gslb.aggregator;
 
-import io.netty.util.NetUtil;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
 import io.spillway.core.gslb.SiteEntry;
@@ -9,6 +8,7 @@ import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.HostPort;
+import io.spillway.core.net.IpAddress;
 import io.spillway.gslb.exchange.Dialer;
 import io.spillway.gslb.exchange.ExchangeMessage;
 import io.spillway.gslb.exchange.ExchangeServer;
@@ -291,7 +291,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     }
 
     private ExchangeMessage.ResolveAnswer answer(ExchangeMessage.ResolveRequest q) {
-        InetAddress client = q.client() == null ? null : NetUtil.createInetAddressFromIpAddressString(q.client());
+        InetAddress client = q.client() == null ? null : IpAddress.parse(q.client()).map(IpAddress::toInetAddress).orElse(null);
         if (resolver == null || !resolver.serves(q.domain())) {
             return new ExchangeMessage.ResolveAnswer(q.id(), q.domain(), null, null, 0, true);
         }

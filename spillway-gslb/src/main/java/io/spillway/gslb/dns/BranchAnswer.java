@@ -1,7 +1,7 @@
 package io.spillway.gslb.dns;
 
 import io.spillway.core.gslb.Resolution;
-import io.spillway.core.gslb.select.IpLiteral;
+import io.spillway.core.net.IpAddress;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -66,7 +66,7 @@ final class BranchAnswer {
         if (cached != null) {
             return cached;
         }
-        Object parsed = IpLiteral.parse(host).map(a -> (Object) a).orElseGet(() -> alias(host));
+        Object parsed = IpAddress.parse(host).map(a -> (Object) a.toInetAddress()).orElseGet(() -> alias(host));
         if (hosts.size() >= MAX_CACHED) {
             hosts.clear();
         }

@@ -1,6 +1,6 @@
 package io.spillway.gslb.dns;
 
-import io.spillway.core.gslb.select.IpLiteral;
+import io.spillway.core.net.IpAddress;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.HostPort;
 import org.xbill.DNS.AAAARecord;
@@ -76,7 +76,7 @@ final class DnsZones {
         this.zones = List.copyOf(list);
         this.names = Set.copyOf(all);
         this.nameServerAddress = listen == null ? null
-                : IpLiteral.parse(listen.host()).filter(a -> !a.isAnyLocalAddress()).orElse(null);
+                : IpAddress.parse(listen.host()).map(IpAddress::toInetAddress).filter(a -> !a.isAnyLocalAddress()).orElse(null);
     }
 
     /** The most specific zone holding {@code name}, or empty when the server is not authoritative. */

@@ -5,7 +5,7 @@ import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.core.gslb.select.IpLiteral;
+import io.spillway.core.net.IpAddress;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -96,7 +96,7 @@ public final class GslbViews {
         out.put("client", client == null || client.isBlank() ? null : client);
         InetAddress address = null;
         if (client != null && !client.isBlank()) {
-            Optional<InetAddress> parsed = IpLiteral.parse(client.trim());
+            Optional<InetAddress> parsed = IpAddress.parse(client.trim()).map(IpAddress::toInetAddress);
             if (parsed.isEmpty()) {
                 return failure(out, 400, "client must be an IP address");
             }

@@ -2,7 +2,7 @@ package io.spillway.gslb.resolve;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.spillway.core.gslb.Resolution;
-import io.spillway.core.gslb.select.IpLiteral;
+import io.spillway.core.net.IpAddress;
 import io.spillway.httpjson.Access;
 import io.spillway.httpjson.ApiRequest;
 import io.spillway.httpjson.ApiResponse;
@@ -60,7 +60,7 @@ final class ResolveApi {
         }
         InetAddress client = request.remote() == null ? null : request.remote().getAddress();
         if (request.query().containsKey("client")) {
-            Optional<InetAddress> parsed = IpLiteral.parse(single(request.query(), "client"));
+            Optional<InetAddress> parsed = IpAddress.parse(single(request.query(), "client")).map(IpAddress::toInetAddress);
             if (parsed.isEmpty()) {
                 return now(ApiResponse.error(400, "parameter 'client' must be one IP address"));
             }

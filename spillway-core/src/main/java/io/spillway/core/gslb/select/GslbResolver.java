@@ -1,11 +1,12 @@
 package io.spillway.core.gslb.select;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.SiteTable.Candidate;
 import io.spillway.core.model.GslbConfig;
+import io.spillway.core.select.AffinityTable;
+import io.spillway.core.select.CoarseClock;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Resolution of GSLB domains over the site table (SPEC G5, G7): for each configured domain,
@@ -23,32 +25,34 @@ import java.util.Optional;
  *
  * <p>A pin is dropped the moment its site stops being a candidate (stale report, vServer DOWN,
  * domain no longer published), and the client is resolved afresh: the check is made on every
- * lookup against the live table, so no event can be missed. Everything here is pure logic over
- * immutable reports and thread-safe; a resolution allocates a little and never blocks.
+ * lookup against the live table, so no event can be missed. A client is pinned by its full
+ * address (for a query with EDNS Client Subnet, the subnet's address, so a whole subnet sticks
+ * together) in the domain's {@link AffinityTable}. Everything here is pure logic over immutable
+ * reports and thread-safe; a resolution allocates a little and never blocks.
  */
 public final class GslbResolver implements Resolver {
 
     /** Bound on pinned clients per domain. */
     static final long MAX_PERSISTED_CLIENTS = 200_000;
 
-    private record Selector(GslbConfig.Domain domain, SelectionMethod method, SitePersistence persistence) {
+    private record Selector(GslbConfig.Domain domain, SelectionMethod method, AffinityTable<String> persistence) {
     }
 
     private final Map<String, Selector> selectors;
     private final SiteTable table;
 
     public GslbResolver(List<GslbConfig.Domain> domains, SiteTable table) {
-        this(domains, table, Ticker.systemTicker());
+        this(domains, table, CoarseClock.system());
     }
 
-    /** @param ticker nanosecond clock for persistence timeouts (tests pass a controllable one) */
-    public GslbResolver(List<GslbConfig.Domain> domains, SiteTable table, Ticker ticker) {
+    /** @param nanoClock nanosecond clock for persistence timeouts (tests pass a controllable one) */
+    public GslbResolver(List<GslbConfig.Domain> domains, SiteTable table, LongSupplier nanoClock) {
         this.table = table;
         Map<String, Selector> map = new HashMap<>();
         for (GslbConfig.Domain d : domains) {
             Duration p = d.persistence();
-            SitePersistence persistence = p != null && !p.isZero() && !p.isNegative()
-                    ? new SitePersistence(p, MAX_PERSISTED_CLIENTS, ticker) : null;
+            AffinityTable<String> persistence = p != null && !p.isZero() && !p.isNegative()
+                    ? new AffinityTable<>(p, 32, 128, MAX_PERSISTED_CLIENTS, nanoClock) : null;
             map.put(normalize(d.name()), new Selector(d, SelectionMethod.of(d), persistence));
         }
         this.selectors = Map.copyOf(map);
@@ -62,7 +66,7 @@ public final class GslbResolver implements Resolver {
         }
         GslbConfig.Domain config = selector.domain();
         List<Candidate> candidates = table.candidates(config.name());
-        SitePersistence persistence = client == null ? null : selector.persistence();
+        AffinityTable<String> persistence = client == null ? null : selector.persistence();
         if (candidates.isEmpty()) {
             if (persistence != null) {
                 persistence.remove(client);

@@ -4,13 +4,14 @@ import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.HostPort;
+import io.spillway.core.select.SmoothRotation;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Decentralized load balancing between appliances (SPEC D1, D2). This appliance and each of
@@ -19,14 +20,15 @@ import java.util.Optional;
  * connection is either served here or forwarded to a peer, in proportion to those numbers:
  * with itself at 10 and one peer at 5, two connections out of three stay and one goes.
  *
- * <p>The order is smooth weighted round robin (NGINX's): each turn every party's running
- * credit grows by its weight, the richest party takes the turn and pays the total back, so
- * weights 10:5 give self, peer, self, self, peer, self... rather than bursts. The weights are
- * read afresh on every turn: a peer whose report is stale, whose vServer is DOWN or which no
- * longer publishes the domain weighs 0. When any weight changes the credits restart from zero,
- * so the new proportion holds from the next turn on. Turns are taken under a lock: the
- * critical section is a few additions per party, and it keeps the proportion exact when
- * connections race.
+ * <p>The order is smooth weighted round robin ({@link SmoothRotation}), so weights 10:5 give
+ * self, peer, self, self, peer, self... rather than bursts. The weights are read afresh on every
+ * turn: a peer whose report is stale, whose vServer is DOWN or which no longer publishes the
+ * domain weighs 0. When any weight changes a rotation for the new weights replaces the current
+ * one (its turns start from the beginning, as the credits of the smooth order restart from
+ * zero), so the new proportion holds from the next turn on. A turn is an atomic cursor step, so
+ * racing connections take distinct turns and the proportion stays exact; two connections that
+ * both see new weights race to install a rotation and the loser takes its turn on the
+ * winner's.
  */
 public final class PeerShare {
 
@@ -41,17 +43,15 @@ public final class PeerShare {
     private final List<String> peers;
     private final SiteTable table;
     private final Basis basis;
-    // index 0 is this appliance; 1..n the peers in configuration order
-    private final int[] weights;
-    private final long[] credit;
+    // party 0 is this appliance; 1..n the peers in configuration order
+    private final AtomicReference<SmoothRotation> rotation;
 
     public PeerShare(String domain, List<String> peers, SiteTable table, Basis basis) {
         this.domain = domain;
         this.peers = List.copyOf(peers);
         this.table = table;
         this.basis = basis;
-        this.weights = new int[this.peers.size() + 1];
-        this.credit = new long[this.peers.size() + 1];
+        this.rotation = new AtomicReference<>(SmoothRotation.of(new int[this.peers.size() + 1]));
     }
 
     /**
@@ -62,7 +62,7 @@ public final class PeerShare {
      */
     public Optional<Target> next(int self) {
         DomainReport[] reports = new DomainReport[peers.size()];
-        int[] now = new int[weights.length];
+        int[] now = new int[reports.length + 1];
         now[0] = Math.max(0, self);
         for (int i = 0; i < reports.length; i++) {
             reports[i] = peerReport(peers.get(i));
@@ -73,7 +73,8 @@ public final class PeerShare {
     }
 
     /** The weights of the last turn: this appliance under {@code ""}, then each peer by site. */
-    public synchronized Map<String, Integer> weights() {
+    public Map<String, Integer> weights() {
+        int[] weights = rotation.get().weights();
         Map<String, Integer> out = new LinkedHashMap<>();
         out.put("", weights[0]);
         for (int i = 0; i < peers.size(); i++) {
@@ -82,28 +83,18 @@ public final class PeerShare {
         return out;
     }
 
-    /** Returns the winning index, or -1 when every weight is 0 (then the connection stays here). */
-    private synchronized int turn(int[] now) {
-        if (!Arrays.equals(now, weights)) {
-            System.arraycopy(now, 0, weights, 0, now.length);
-            Arrays.fill(credit, 0);
-        }
-        long total = 0;
-        int best = -1;
-        for (int i = 0; i < weights.length; i++) {
-            if (weights[i] == 0) {
-                continue;
-            }
-            total += weights[i];
-            credit[i] += weights[i];
-            if (best < 0 || credit[i] > credit[best]) {
-                best = i;
+    /** Returns the winning party, or -1 when every weight is 0 (then the connection stays here). */
+    private int turn(int[] now) {
+        SmoothRotation current = rotation.get();
+        while (!current.hasWeights(now)) {
+            SmoothRotation fresh = SmoothRotation.of(now);
+            if (rotation.compareAndSet(current, fresh)) {
+                current = fresh;
+            } else {
+                current = rotation.get();
             }
         }
-        if (best >= 0) {
-            credit[best] -= total;
-        }
-        return best;
+        return current.next();
     }
 
     private DomainReport peerReport(String site) {

@@ -34,12 +34,12 @@ interface SelectionMethod {
 
     static SelectionMethod of(GslbConfig.Domain domain) {
         return switch (domain.method()) {
-            case LEASTLOAD -> new LeastLoad();
-            case ROUNDROBIN -> new RoundRobin();
-            case LEASTCONNECTION -> new LeastConnection();
-            case LEASTRESPONSETIME -> new LeastResponseTime();
-            case SOURCEIPHASH -> new SourceIpHash();
-            case STATICPROXIMITY -> new StaticProximity(domain.proximity(), new LeastLoad());
+            case LEASTLOAD -> new GslbLeastLoad();
+            case ROUNDROBIN -> new GslbRoundRobin();
+            case LEASTCONNECTION -> new GslbLeastConnection();
+            case LEASTRESPONSETIME -> new GslbLeastResponseTime();
+            case SOURCEIPHASH -> new GslbSourceIpHash();
+            case STATICPROXIMITY -> new GslbStaticProximity(domain.proximity(), new GslbLeastLoad());
         };
     }
 }

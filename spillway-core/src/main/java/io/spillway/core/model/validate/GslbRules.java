@@ -5,6 +5,7 @@ import io.spillway.core.model.GslbMethod;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.VServerConfig;
+import io.spillway.core.net.Cidr;
 
 /**
  * The GSLB section fits the appliance's role: a branch knows exactly one aggregator and
@@ -134,8 +135,12 @@ final class GslbRules {
         for (int j = 0; j < d.proximity().size(); j++) {
             GslbConfig.Proximity p = d.proximity().get(j);
             String pat = Findings.at(at + ".proximity", j);
-            if (p.subnet() != null && IpLiterals.Cidr.parse(p.subnet()) == null) {
-                out.add(pat + ".subnet", "'" + p.subnet() + "' is not a subnet such as 10.1.0.0/16 or 2001:db8::/32");
+            if (p.subnet() != null) {
+                try {
+                    Cidr.parse(p.subnet());
+                } catch (IllegalArgumentException e) {
+                    out.add(pat + ".subnet", "'" + p.subnet() + "' is not a subnet such as 10.1.0.0/16 or 2001:db8::/32");
+                }
             }
             if (p.sites().isEmpty()) {
                 out.add(pat + ".sites", "list at least one site");

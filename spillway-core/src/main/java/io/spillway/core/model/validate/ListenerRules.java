@@ -3,6 +3,7 @@ package io.spillway.core.model.validate;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.net.IpAddress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,6 @@ final class ListenerRules {
         if (host.equalsIgnoreCase("localhost") || host.equals("::1")) {
             return true;
         }
-        byte[] ip = IpLiterals.parse(host);
-        return ip != null && ip.length == 4 && ip[0] == 127;
+        return IpAddress.parse(host).filter(ip -> ip.isIpv4() && ip.ipv4Bits() >>> 24 == 127).isPresent();
     }
 }

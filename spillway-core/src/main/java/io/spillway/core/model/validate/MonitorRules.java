@@ -3,6 +3,7 @@ package io.spillway.core.model.validate;
 import io.spillway.core.model.MonitorConfig;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.model.SpillwayConfig;
+import io.spillway.core.net.IpAddress;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -58,7 +59,7 @@ final class MonitorRules {
             if (m.query() != null && !DomainNames.isValid(m.query())) {
                 out.add(at + ".query", "'" + m.query() + "' is not a valid domain name");
             }
-            if (m.expectAddress() != null && IpLiterals.parse(m.expectAddress()) == null) {
+            if (m.expectAddress() != null && !IpAddress.isLiteral(m.expectAddress())) {
                 out.add(at + ".expectAddress", "'" + m.expectAddress() + "' is not an IPv4 or IPv6 address");
             }
         }

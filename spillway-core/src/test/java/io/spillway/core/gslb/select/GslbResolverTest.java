@@ -3,6 +3,7 @@ package io.spillway.core.gslb.select;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbMethod;
+import io.spillway.core.net.IpAddress;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -34,7 +35,7 @@ class GslbResolverTest {
     }
 
     private static InetAddress ip(String text) {
-        return IpLiteral.parse(text).orElseThrow();
+        return IpAddress.parse(text).orElseThrow().toInetAddress();
     }
 
     @Test

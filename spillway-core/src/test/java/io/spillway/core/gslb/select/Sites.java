@@ -1,6 +1,5 @@
 package io.spillway.core.gslb.select;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteReport;
 import io.spillway.core.gslb.SiteTable;
@@ -9,6 +8,7 @@ import io.spillway.core.model.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** A site table on a hand-driven clock, and builders for the reports the tests feed it. */
 final class Sites {
@@ -17,7 +17,7 @@ final class Sites {
     final SiteTable table = new SiteTable(Duration.ofSeconds(3), millis::get);
     private final AtomicLong sequence = new AtomicLong();
 
-    Ticker ticker() {
+    LongSupplier ticker() {
         return () -> millis.get() * 1_000_000L;
     }
 

@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with no sample yet scores 0 and is tried first, so that every service gets measured.
  *
  * <p>Ties (every unmeasured service scores 0) are shared out in turn over the tied eligible
- * services only, as in {@link LeastConnection}, so that a DOWN service's share of them is not
+ * services only, as in {@link LbLeastConnection}, so that a DOWN service's share of them is not
  * handed to its neighbour (issue 11).
  */
-final class LeastResponseTime extends LoadBalancer {
+final class LbLeastResponseTime extends LoadBalancer {
 
     private final AtomicInteger cursor = new AtomicInteger();
 
-    LeastResponseTime(List<Service> services) {
+    LbLeastResponseTime(List<Service> services) {
         super(services);
     }
 

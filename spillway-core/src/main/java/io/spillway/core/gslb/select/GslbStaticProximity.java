@@ -2,6 +2,7 @@ package io.spillway.core.gslb.select;
 
 import io.spillway.core.gslb.SiteTable.Candidate;
 import io.spillway.core.model.GslbConfig;
+import io.spillway.core.net.Cidr;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -13,16 +14,16 @@ import java.util.List;
  * its list. A client no rule places, or whose near sites are all unavailable, falls back to
  * least load over every candidate.
  */
-final class StaticProximity implements SelectionMethod {
+final class GslbStaticProximity implements SelectionMethod {
 
-    private record Rule(Subnet subnet, List<String> sites) {
+    private record Rule(Cidr subnet, List<String> sites) {
     }
 
     private final List<Rule> rules;
     private final SelectionMethod fallback;
 
-    StaticProximity(List<GslbConfig.Proximity> proximity, SelectionMethod fallback) {
-        this.rules = proximity.stream().map(p -> new Rule(Subnet.parse(p.subnet()), p.sites())).toList();
+    GslbStaticProximity(List<GslbConfig.Proximity> proximity, SelectionMethod fallback) {
+        this.rules = proximity.stream().map(p -> new Rule(Cidr.parse(p.subnet()), p.sites())).toList();
         this.fallback = fallback;
     }
 

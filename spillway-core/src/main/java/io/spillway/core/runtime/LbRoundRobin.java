@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * eligible set changes the rotation simply continues over the new set. Two scans of the
  * service array, no lock, no allocation.
  */
-final class RoundRobin extends LoadBalancer {
+final class LbRoundRobin extends LoadBalancer {
 
     private final AtomicInteger cursor = new AtomicInteger();
 
-    RoundRobin(List<Service> services) {
+    LbRoundRobin(List<Service> services) {
         super(services);
     }
 

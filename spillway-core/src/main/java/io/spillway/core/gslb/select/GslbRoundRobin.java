@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cursor is one atomic counter per domain, so concurrent resolutions never take the same turn;
  * when the set of candidates changes the rotation simply continues over the new set.
  */
-final class RoundRobin implements SelectionMethod {
+final class GslbRoundRobin implements SelectionMethod {
 
     private final AtomicLong cursor = new AtomicLong();
 

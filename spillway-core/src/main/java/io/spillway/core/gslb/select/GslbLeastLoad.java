@@ -12,7 +12,7 @@ import java.util.List;
  * with fewer active connections, then to the lower site name, so that every aggregator holding
  * the same table gives the same answer.
  */
-final class LeastLoad implements SelectionMethod {
+final class GslbLeastLoad implements SelectionMethod {
 
     static final Comparator<Candidate> ORDER = Comparator
             .comparingInt((Candidate c) -> c.domain().availableCapacity()).reversed()

@@ -12,7 +12,7 @@ import java.util.List;
  * of the last report interval is used when the branch measured one, its running average
  * otherwise; ties go to fewer active connections, then to the lower site name.
  */
-final class LeastResponseTime implements SelectionMethod {
+final class GslbLeastResponseTime implements SelectionMethod {
 
     private static final Comparator<Candidate> ORDER = Comparator
             .comparingDouble((Candidate c) -> responseTimeMs(c.domain()))

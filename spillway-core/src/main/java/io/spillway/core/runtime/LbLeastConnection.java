@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * service's share of the ties to the service after it (issue 11). Two scans, no lock, no
  * allocation.
  */
-final class LeastConnection extends LoadBalancer {
+final class LbLeastConnection extends LoadBalancer {
 
     private final AtomicInteger cursor = new AtomicInteger();
 
-    LeastConnection(List<Service> services) {
+    LbLeastConnection(List<Service> services) {
         super(services);
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * Least connection (SPEC G5): the branch reporting the fewest active client connections for
  * the domain; ties go to the one with more available capacity, then to the lower site name.
  */
-final class LeastConnection implements SelectionMethod {
+final class GslbLeastConnection implements SelectionMethod {
 
     private static final Comparator<Candidate> ORDER = Comparator
             .comparingInt((Candidate c) -> c.domain().activeConnections())
