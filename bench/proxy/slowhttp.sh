@@ -44,7 +44,7 @@ haproxy_slow_config() {
     cat <<CFG
 global
     nbthread $THREADS
-    maxconn 20000
+    maxconn 9000
 
 defaults
     mode http
