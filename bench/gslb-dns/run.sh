@@ -2,14 +2,14 @@
 # GSLB DNS answers: the real appliance (`bin/spillway run`, an aggregator fed by one branch over
 # the exchange protocol) against gdnsd serving the same names from a static zone, measured with
 # dnsperf and the same query file. The two run alternately (S G S G ...) for ROUNDS rounds of
-# SECS seconds each, after an unmeasured warm-up (two rounds for Spillway: the JVM compiles its
-# hot paths first); the figure is the median of the per-round ratios Spillway/gdnsd, with its
+# SECS seconds each, after an unmeasured warm-up (WARMUP rounds for Spillway, default 4: the JVM
+# compiles its hot paths first, slowly when the machine is busy; one for gdnsd); the figure is the median of the per-round ratios Spillway/gdnsd, with its
 # min and max. Because the machine may be shared, each round also records the CPU time the
 # server process used (utime + stime of every thread, /proc/PID/stat) per query answered: CPU
 # per answer is far less sensitive to other processes than queries per second. The load
 # average is recorded before and after and per round.
 #
-# Environment: ROUNDS (default 5), SECS (5), THREADS (server threads of each; default: cores),
+# Environment: ROUNDS (default 5), SECS (5), WARMUP (4), THREADS (server threads of each; default: cores),
 # CLIENTS (dnsperf clients, 8), OUTSTANDING (dnsperf queries in flight, 200),
 # PROFILE=1 (a JFR recording of the aggregator over the measured rounds, kept in bench/results).
 # Needs root or the packages already installed: dnsperf gdnsd.
@@ -18,6 +18,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-5}
+WARMUP=${WARMUP:-4}
 THREADS=${THREADS:-$(nproc)}
 CLIENTS=${CLIENTS:-8}
 OUTSTANDING=${OUTSTANDING:-200}
@@ -209,9 +210,8 @@ perf() { # port pid -> "queries-per-second lost cpu-microseconds-per-answer"
 }
 
 LOAD_BEFORE=$(loadavg)
-log "load average $LOAD_BEFORE; warm-up (not measured): Spillway on $SPORT 2x${SECS}s, gdnsd on $GPORT ${SECS}s"
-perf "$SPORT" "$JAVA_PID" >/dev/null
-perf "$SPORT" "$JAVA_PID" >/dev/null
+log "load average $LOAD_BEFORE; warm-up (not measured): Spillway on $SPORT ${WARMUP}x${SECS}s, gdnsd on $GPORT ${SECS}s"
+for _ in $(seq "$WARMUP"); do perf "$SPORT" "$JAVA_PID" >/dev/null; done
 perf "$GPORT" "$GDNSD_PID" >/dev/null
 
 S_QPS=(); G_QPS=(); RATIOS=(); S_LOST=(); G_LOST=(); LOADS=(); S_CPU=(); G_CPU=()
