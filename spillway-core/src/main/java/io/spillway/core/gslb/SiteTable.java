@@ -25,8 +25,8 @@ import java.util.function.LongSupplier;
  * <h2>Version stamp and candidate lists</h2>
  * Selection runs for every DNS query, so what it reads is kept ready: {@link #version()} is a
  * stamp that changes whenever the set of candidates or any of their figures may have changed —
- * a report stored, a site removed, {@code staleAfter} changed, or an available site's report
- * reaching {@code staleAfter} (time alone makes a site unavailable). The stamp carries the
+ * a report stored, {@code staleAfter} changed, or an available site's report reaching
+ * {@code staleAfter} (time alone makes a site unavailable). The stamp carries the
  * earliest moment at which an available site goes stale; the first reader at or after that
  * moment moves the stamp on, so no timer is needed and a reader costs one clock read and one
  * volatile read. Each change moves the stamp by a compare-and-set loop that starts after the
@@ -203,13 +203,6 @@ public final class SiteTable {
         // kept under the stamp read before the table was: a change made meanwhile moves the stamp
         candidatesByDomain.put(domain, new Cached(version, list));
         return list;
-    }
-
-    /** Removes a site altogether (administrative action). */
-    public void remove(String site) {
-        if (sites.remove(site) != null) {
-            changed();
-        }
     }
 
     /** Told of every change, on the thread that applied it; must not block. */

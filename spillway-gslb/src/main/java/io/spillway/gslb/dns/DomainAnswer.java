@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A domain is <b>shared</b> when its answer depends neither on the client nor on the query:
  * least load, least connection and least response time without persistence. For a shared
  * domain the branch is chosen once per {@linkplain Resolver#version() version} of the site
- * table — a report stored, a site removed or gone stale, {@code staleAfter} changed — and its A
+ * table — a report stored, a site gone stale, {@code staleAfter} changed — and its A
  * and AAAA answer records (owner: a pointer to the question; type, class, TTL, address) are
  * encoded then; a query only compares the version it reads with the one the answer was made at.
  * Every other domain takes the per-query path, which resolves each query for its client:
