@@ -17,6 +17,19 @@ public interface Resolver {
      */
     Optional<Resolution> resolve(String domain, InetAddress client);
 
+    /** Stamp of a resolver whose answers may change at any time: nothing derived from them is kept. */
+    long UNVERSIONED = -1;
+
+    /**
+     * A stamp of what resolutions are made from (the {@link SiteTable#version()} for selection
+     * over a table): while it is unchanged, a domain whose method neither depends on the client
+     * nor rotates per resolution resolves to the same branch, so its answer may be kept. A
+     * resolver that cannot tell returns {@link #UNVERSIONED}.
+     */
+    default long version() {
+        return UNVERSIONED;
+    }
+
     /** Whether this appliance answers for {@code domain} at all. */
     boolean serves(String domain);
 }

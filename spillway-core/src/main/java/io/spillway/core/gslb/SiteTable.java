@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -20,10 +21,37 @@ import java.util.function.LongSupplier;
  * {@code staleAfter} is unavailable (G2) but kept, so that the management interface shows it;
  * it becomes available again with its next report. Entries are immutable records in a
  * concurrent map: readers on any thread see a consistent entry without locking.
+ *
+ * <h2>Version stamp and candidate lists</h2>
+ * Selection runs for every DNS query, so what it reads is kept ready: {@link #version()} is a
+ * stamp that changes whenever the set of candidates or any of their figures may have changed —
+ * a report stored, {@code staleAfter} changed, or an available site's report reaching
+ * {@code staleAfter} (time alone makes a site unavailable). The stamp carries the
+ * earliest moment at which an available site goes stale; the first reader at or after that
+ * moment moves the stamp on, so no timer is needed and a reader costs one clock read and one
+ * volatile read. Each change moves the stamp by a compare-and-set loop that starts after the
+ * change, so the last stamp always accounts for every change made before it.
+ *
+ * <p>{@link #candidates} keeps, per domain, the sorted immutable list built at one stamp and
+ * hands out the same list until the stamp moves: no list is built or sorted per query. Callers
+ * that keep something derived from a domain's candidates (the DNS server keeps encoded answers)
+ * compare the stamp they built it at with {@link #version()} in the same way. The per-domain
+ * cache is cleared if it ever holds more than {@value #MAX_CACHED_DOMAINS} domains.
  */
 public final class SiteTable {
 
+    static final int MAX_CACHED_DOMAINS = 10_000;
+
+    /** A version of the table: valid until {@code expiresAtMillis}, when an available site goes stale. */
+    private record Stamp(long version, long expiresAtMillis) {
+    }
+
+    private record Cached(long version, List<Candidate> candidates) {
+    }
+
     private final ConcurrentHashMap<String, SiteEntry> sites = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Cached> candidatesByDomain = new ConcurrentHashMap<>();
+    private final AtomicReference<Stamp> stamp = new AtomicReference<>(new Stamp(0, Long.MAX_VALUE));
     private final List<Consumer<SiteEntry>> listeners = new CopyOnWriteArrayList<>();
     private final LongSupplier clock;
     private volatile long staleAfterMillis;
@@ -47,6 +75,46 @@ public final class SiteTable {
 
     public void setStaleAfter(Duration staleAfter) {
         this.staleAfterMillis = staleAfter.toMillis();
+        changed();
+    }
+
+    /**
+     * The table's version stamp: equal stamps mean the same candidates with the same figures for
+     * every domain (see the class comment). Cheap enough to read on every query.
+     */
+    public long version() {
+        Stamp s = stamp.get();
+        while (clock.getAsLong() >= s.expiresAtMillis()) {
+            // an available site has just gone stale: the first reader to notice moves the stamp
+            Stamp next = next(s);
+            if (stamp.compareAndSet(s, next)) {
+                return next.version();
+            }
+            s = stamp.get();
+        }
+        return s.version();
+    }
+
+    /** Moves the stamp on after a change; the new stamp is computed after the change. */
+    private void changed() {
+        Stamp s;
+        do {
+            s = stamp.get();
+        } while (!stamp.compareAndSet(s, next(s)));
+    }
+
+    private Stamp next(Stamp s) {
+        long now = clock.getAsLong();
+        long stale = staleAfterMillis;
+        long expires = Long.MAX_VALUE;
+        for (SiteEntry e : sites.values()) {
+            if (e.ageMillis(now) < stale) {
+                // available while now - receivedAt < staleAfter (saturating: staleAfter may be huge)
+                long at = e.receivedAtMillis() + stale;
+                expires = Math.min(expires, at < e.receivedAtMillis() ? Long.MAX_VALUE : at);
+            }
+        }
+        return new Stamp(s.version() + 1, expires);
     }
 
     /**
@@ -72,6 +140,7 @@ public final class SiteTable {
             return current;
         });
         if (changed[0]) {
+            changed();
             for (Consumer<SiteEntry> l : listeners) {
                 l.accept(candidate);
             }
@@ -108,9 +177,15 @@ public final class SiteTable {
 
     /**
      * The sites that can serve {@code domain} now: available, publishing the domain, and
-     * reporting its vServer UP. Sorted by site name so that selection is deterministic.
+     * reporting its vServer UP. Sorted by site name so that selection is deterministic. The
+     * list is immutable and the same one is returned until the table's {@link #version()} moves.
      */
     public List<Candidate> candidates(String domain) {
+        long version = version();
+        Cached cached = candidatesByDomain.get(domain);
+        if (cached != null && cached.version() == version) {
+            return cached.candidates();
+        }
         List<Candidate> out = new ArrayList<>();
         long now = clock.getAsLong();
         for (SiteEntry e : sites.values()) {
@@ -121,7 +196,13 @@ public final class SiteTable {
                     .ifPresent(d -> out.add(new Candidate(e.site(), d, e)));
         }
         out.sort((a, b) -> a.site().compareTo(b.site()));
-        return out;
+        List<Candidate> list = List.copyOf(out);
+        if (candidatesByDomain.size() >= MAX_CACHED_DOMAINS) {
+            candidatesByDomain.clear();
+        }
+        // kept under the stamp read before the table was: a change made meanwhile moves the stamp
+        candidatesByDomain.put(domain, new Cached(version, list));
+        return list;
     }
 
     /** Told of every change, on the thread that applied it; must not block. */

@@ -2,7 +2,10 @@ package io.spillway.gslb.dns;
 
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
-import io.spillway.core.gslb.select.GslbResolver;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.spillway.core.log.RateLimitedLog;
 import io.spillway.core.model.GslbConfig;
 import org.slf4j.Logger;
@@ -28,11 +31,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Answers one DNS query for the GSLB domains (SPEC G5): wire bytes in, wire bytes out, no I/O,
- * so the UDP and TCP transports share it and it can never block an event loop.
+ * Answers one DNS query for the GSLB domains (SPEC G5): the query's buffer in, the answer's
+ * buffer out, no I/O, so the UDP and TCP transports share it and it can never block an event loop.
  *
  * <ul>
  *   <li>A, AAAA or CNAME at a GSLB name: the chosen branch's address with the domain's TTL
@@ -59,10 +61,13 @@ import java.util.concurrent.atomic.LongAdder;
  *       ({@link RateLimitedLog}): anyone can send them.</li>
  * </ul>
  *
- * <p>The common query (one A/AAAA question, optional EDNS0 with Client Subnet) is recognized and
- * answered straight from the wire by {@link SimpleQuery}, without building dnsjava messages;
- * everything else, and every answer that is not a plain address or SERVFAIL, is made here with
- * dnsjava. Both paths give the same bytes for the same query.
+ * <p>The common query (one A/AAAA question, optional EDNS0 with Client Subnet) is recognized in
+ * the datagram's own buffer by {@link SimpleQuery} and answered into a pooled buffer, from the
+ * domain's answer kept encoded across queries when the domain's answer is the same for every
+ * client, else from a resolution made for the query (the rule: {@link DomainAnswer}); no dnsjava
+ * message is built and the query is not copied. Everything else, and every answer that is not a
+ * plain address or SERVFAIL, is made here with dnsjava from a copy of the query. Both paths give
+ * the same bytes for the same query.
  */
 final class DnsResponder {
 
@@ -74,12 +79,9 @@ final class DnsResponder {
     private static final RateLimitedLog failureLog = RateLimitedLog.of(log, "DNS queries that failed");
     private static final RateLimitedLog malformedLog = RateLimitedLog.of(log, "malformed DNS queries");
 
-    private record Domain(GslbConfig.Domain config, boolean clientScoped, LongAdder noError, LongAdder serverFailure) {
-    }
-
     private final DnsZones zones;
-    private final Map<Name, Domain> domains;
-    private final Map<String, Domain> domainsByText;
+    private final Map<Name, DomainAnswer> domains;
+    private final WireNames<DomainAnswer> domainNames;
     private final boolean fastPath;
     private final Resolver resolver;
     private final DnsQueryCounts counts;
@@ -93,69 +95,88 @@ final class DnsResponder {
     DnsResponder(DnsZones zones, List<GslbConfig.Domain> domains, Resolver resolver, DnsQueryCounts counts,
                  boolean fastPath) {
         this.zones = zones;
-        Map<Name, Domain> map = new HashMap<>();
-        Map<String, Domain> byText = new HashMap<>();
+        Map<Name, DomainAnswer> map = new HashMap<>();
         for (GslbConfig.Domain d : domains) {
-            Domain domain = new Domain(d, GslbResolver.answerDependsOnClient(d),
-                    counts.counter(d.name(), "NOERROR"), counts.counter(d.name(), "SERVFAIL"));
-            Name name = DnsZones.name(d.name());
-            map.put(name, domain);
-            byText.put(name.toString(true).toLowerCase(java.util.Locale.ROOT), domain);
+            map.put(DnsZones.name(d.name()), new DomainAnswer(d, counts));
         }
         this.domains = Map.copyOf(map);
-        this.domainsByText = Map.copyOf(byText);
+        this.domainNames = new WireNames<>(this.domains);
         this.fastPath = fastPath;
         this.resolver = resolver;
         this.counts = counts;
     }
 
     /**
+     * @param query  the query; read, not consumed nor released
      * @param source the address the query came from
      * @param udp    whether the answer goes back over UDP (and must fit the client's payload size)
+     * @param alloc  where the answer's buffer comes from
      * @return the answer, or null to send nothing
      */
-    byte[] respond(byte[] wire, InetAddress source, boolean udp) {
-        if (wire.length < Header.LENGTH || (wire[2] & 0x80) != 0) {
+    ByteBuf respond(ByteBuf query, InetAddress source, boolean udp, ByteBufAllocator alloc) {
+        if (query.readableBytes() < Header.LENGTH || (query.getByte(query.readerIndex() + 2) & 0x80) != 0) {
             counts.dropped();
             return null;
         }
         try {
             if (fastPath) {
-                SimpleQuery simple = SimpleQuery.scan(wire);
-                Domain domain = simple == null ? null : domainsByText.get(simple.name());
-                if (domain != null) {
-                    return answerSimple(wire, simple, domain, source, udp);
+                SimpleQuery simple = SimpleQuery.scan(query, domainNames);
+                if (simple != null && simple.domain() != null) {
+                    return answerSimple(query, simple, source, udp, alloc);
                 }
             }
-            return answer(wire, source, udp, null);
+            return general(query, source, udp, null);
         } catch (RuntimeException e) {
             // a bug here must cost one answer, not the listener
             failureLog.warn("failed to answer a DNS query from {}", source, e);
             counts.count(DnsQueryCounts.OTHER, "SERVFAIL");
-            return bare(wire, Rcode.SERVFAIL);
+            return Unpooled.wrappedBuffer(bare(ByteBufUtil.getBytes(query, query.readerIndex(), Header.LENGTH),
+                    Rcode.SERVFAIL));
         }
     }
 
     /**
-     * The fast path: resolves, and writes an A/AAAA answer or SERVFAIL straight into bytes; a
-     * branch published by host name or of the other family goes to the general path with the
-     * resolution already made, so that the selection is not run twice.
+     * The fast path: an A/AAAA answer or SERVFAIL written straight into a buffer, from the
+     * domain's kept answer when it has one ({@link DomainAnswer}), else from a resolution made
+     * for this query. A branch published by host name or of the other family goes to the general
+     * path (CNAME or NODATA) with the resolution already made, so that a selection is not run
+     * twice (round robin would take two turns, persistence would be read twice).
      */
-    private byte[] answerSimple(byte[] wire, SimpleQuery q, Domain domain, InetAddress source, boolean udp) {
-        String label = domain.config().name();
-        InetAddress client = q.ecsAddress() != null ? q.ecsAddress() : source;
-        int scope = q.ecsWire() != null && domain.clientScoped() ? q.ecsSource() : 0;
-        Optional<Resolution> resolution = resolver.resolve(label, client);
+    private ByteBuf answerSimple(ByteBuf query, SimpleQuery q, InetAddress source, boolean udp,
+                                 ByteBufAllocator alloc) {
+        DomainAnswer domain = q.domain();
+        DomainAnswer.Prepared kept = domain.prepared(resolver, branchAnswer);
+        if (kept != null) {
+            if (kept.resolution() == null) {
+                domain.countServerFailure();
+                return q.answer(query, alloc, null, 0);
+            }
+            byte[] record = kept.record(q.type());
+            if (record == null) {
+                return general(query, source, udp, Optional.of(kept.resolution()));
+            }
+            domain.countNoError();
+            return q.answer(query, alloc, record, 0);
+        }
+        InetAddress subnet = q.clientSubnetAddress(query);
+        InetAddress client = subnet != null ? subnet : source;
+        int scope = q.hasClientSubnet() && domain.clientScoped() ? q.ecsSource() : 0;
+        Optional<Resolution> resolution = resolver.resolve(domain.config().name(), client);
         if (resolution.isEmpty()) {
-            domain.serverFailure().increment();
-            return q.answer(wire, null, 0, scope);
+            domain.countServerFailure();
+            return q.answer(query, alloc, null, scope);
         }
         InetAddress address = branchAnswer.address(resolution.get(), q.type() == SimpleQuery.TYPE_AAAA);
         if (address == null) {
-            return answer(wire, source, udp, resolution);
+            return general(query, source, udp, resolution);
         }
-        domain.noError().increment();
-        return q.answer(wire, address, Math.max(0, resolution.get().ttl().toSeconds()), scope);
+        domain.countNoError();
+        return q.answer(query, alloc,
+                SimpleQuery.addressRecord(address, Math.max(0, resolution.get().ttl().toSeconds())), scope);
+    }
+
+    private ByteBuf general(ByteBuf query, InetAddress source, boolean udp, Optional<Resolution> resolved) {
+        return Unpooled.wrappedBuffer(answer(ByteBufUtil.getBytes(query), source, udp, resolved));
     }
 
     private byte[] answer(byte[] wire, InetAddress source, boolean udp, Optional<Resolution> resolved) {
@@ -205,7 +226,7 @@ final class DnsResponder {
         }
         DnsZones.Zone z = zone.get();
         response.getHeader().setFlag(Flags.AA);
-        Domain domain = domains.get(qname);
+        DomainAnswer domain = domains.get(qname);
         String label = domain != null ? domain.config().name() : z.label();
         if (qtype == Type.AXFR || qtype == Type.IXFR) {
             return finish(response, Rcode.REFUSED, label, opt, 0, udp);
@@ -236,7 +257,7 @@ final class DnsResponder {
         return finish(response, Rcode.NXDOMAIN, label, opt, 0, udp);
     }
 
-    private byte[] answerGslb(Message response, DnsZones.Zone z, Domain domain, Name qname, int qtype,
+    private byte[] answerGslb(Message response, DnsZones.Zone z, DomainAnswer domain, Name qname, int qtype,
                               InetAddress client, ClientSubnetOption ecs, OPTRecord opt, boolean udp,
                               Optional<Resolution> resolved) {
         String label = domain.config().name();

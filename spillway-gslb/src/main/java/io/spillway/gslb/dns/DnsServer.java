@@ -34,9 +34,9 @@ import java.util.stream.StreamSupport;
  * {@code gslb.dns.listen}. The answers are {@link DnsResponder}'s; this class owns the sockets.
  *
  * <pre>
- *   UDP datagram ──► DnsUdpHandler ──┐
- *                                    ├──► DnsResponder ──► Resolver (selection over the SiteTable)
- *   TCP ──► IdleStateHandler ──► LengthFieldBasedFrameDecoder ──► DnsTcpHandler ──┘
+ *   UDP datagram ──► DnsUdpHandler ──┐                     ┌──► DomainAnswer (kept per table version)
+ *                                    ├──► DnsResponder ──┤
+ *   TCP ──► IdleStateHandler ──► LengthFieldBasedFrameDecoder ──► DnsTcpHandler ──┘   └──► Resolver (selection over the SiteTable)
  * </pre>
  *
  * <p>With epoll, {@value #SOCKETS_PER_LOOP} UDP sockets per event loop share the port

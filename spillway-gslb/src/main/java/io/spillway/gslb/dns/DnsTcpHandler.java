@@ -1,7 +1,6 @@
 package io.spillway.gslb.dns;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -30,20 +29,18 @@ final class DnsTcpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        byte[] query;
+        ByteBuf answer;
         try {
-            query = ByteBufUtil.getBytes((ByteBuf) msg);
+            answer = responder.respond((ByteBuf) msg, remoteAddress(ctx), false, ctx.alloc());
         } finally {
             ReferenceCountUtil.release(msg);
         }
-        byte[] answer = responder.respond(query, remoteAddress(ctx), false);
         if (answer == null) {
             ctx.close();
             return;
         }
-        ByteBuf out = ctx.alloc().buffer(2 + answer.length);
-        out.writeShort(answer.length).writeBytes(answer);
-        ctx.write(out, ctx.voidPromise());
+        ctx.write(ctx.alloc().buffer(2).writeShort(answer.readableBytes()), ctx.voidPromise());
+        ctx.write(answer, ctx.voidPromise());
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.spillway.gslb.dns;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -12,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP: one datagram, one answer to its sender. Answers are written as they are made
- * and flushed once per read burst. A datagram larger than {@link DnsServer#MAX_MESSAGE} is
+ * DNS over UDP: one datagram, one answer to its sender. The query is read in the buffer it was
+ * received in (released when this handler returns) and the answer is written into a pooled
+ * buffer; answers are written as they are made and flushed once per read burst (with epoll, one
+ * {@code sendmmsg} for the burst). A datagram larger than {@link DnsServer#MAX_MESSAGE} is
  * dropped unanswered, and so is a query that arrives while the socket cannot take more answers
  * (its outbound buffer above the high water mark), so a flood cannot grow memory; an error never
  * closes the socket, which serves every client.
@@ -40,9 +40,9 @@ final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
             counts.dropped();
             return;
         }
-        byte[] answer = responder.respond(ByteBufUtil.getBytes(content), packet.sender().getAddress(), true);
+        ByteBuf answer = responder.respond(content, packet.sender().getAddress(), true, ctx.alloc());
         if (answer != null) {
-            ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()), ctx.voidPromise());
+            ctx.write(new DatagramPacket(answer, packet.sender()), ctx.voidPromise());
         }
     }
 

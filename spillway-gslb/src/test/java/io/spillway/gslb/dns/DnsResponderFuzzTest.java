@@ -55,8 +55,8 @@ class DnsResponderFuzzTest {
 
         DnsQueryCounts fastCounts = new DnsQueryCounts();
         DnsQueryCounts slowCounts = new DnsQueryCounts();
-        byte[] fast = responder(fastCounts, true).respond(wire.clone(), source, udp);
-        byte[] slow = responder(slowCounts, false).respond(wire.clone(), source, udp);
+        byte[] fast = DnsWire.respond(responder(fastCounts, true), wire, source, udp);
+        byte[] slow = DnsWire.respond(responder(slowCounts, false), wire, source, udp);
 
         for (DnsQueryCounts c : List.of(fastCounts, slowCounts)) {
             if (c.snapshot().containsKey(List.of(DnsQueryCounts.OTHER, "SERVFAIL"))) {

@@ -1,5 +1,8 @@
 package io.spillway.gslb.dns;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.spillway.testkit.TrackingAllocator;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
@@ -18,11 +21,37 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 
 /** A raw DNS client over real sockets: the test controls every byte it sends. */
 final class DnsWire {
 
     private DnsWire() {
+    }
+
+    /**
+     * {@link DnsResponder#respond} on bytes, for tests that compare answers: the query and the
+     * answer are buffers of a {@link TrackingAllocator}, and every one of them must have been
+     * released once the answer is read.
+     */
+    static byte[] respond(DnsResponder responder, byte[] query, InetAddress source, boolean udp) {
+        TrackingAllocator alloc = new TrackingAllocator();
+        ByteBuf in = alloc.of(query);
+        ByteBuf out = responder.respond(in, source, udp, alloc);
+        in.release();
+        if (out == null) {
+            alloc.assertAllReleased();
+            return null;
+        }
+        byte[] answer = ByteBufUtil.getBytes(out);
+        out.release();
+        alloc.assertAllReleased();
+        return answer;
+    }
+
+    /** Whether the fast path recognizes the query's shape (whatever name it asks for). */
+    static boolean simple(byte[] query) {
+        return SimpleQuery.scan(io.netty.buffer.Unpooled.wrappedBuffer(query), new WireNames<DomainAnswer>(Map.of())) != null;
     }
 
     static Message query(String name, int type, int id) {

@@ -93,6 +93,11 @@ public final class GslbResolver implements Resolver {
     }
 
     @Override
+    public long version() {
+        return table.version();
+    }
+
+    @Override
     public boolean serves(String domain) {
         return domain != null && selectors.containsKey(normalize(domain));
     }
