@@ -1,8 +1,10 @@
 package io.spillway.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.HostPort;
+import io.spillway.core.model.TlsConfig;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.httpjson.Access;
 import io.spillway.httpjson.AccessPolicy;
@@ -12,10 +14,12 @@ import io.spillway.httpjson.ApiResponse;
 import io.spillway.httpjson.HttpLimits;
 import io.spillway.httpjson.JsonHttpServer;
 import io.spillway.httpjson.Route;
+import io.spillway.transport.Tls;
 import io.spillway.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,6 +101,7 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalArgumentException("admin.listen host '" + listen.host() + "' does not resolve");
         }
         http.accessPolicy(new AccessPolicy(config.token(), address.getAddress().isLoopbackAddress(), "admin"));
+        http.tls(context(config.tls()));
         http.start(transport, address);
         // Follow a reloaded graph's services promptly even when nobody is calling the API.
         eventTracking = transport.group().next().scheduleAtFixedRate(
@@ -109,18 +114,32 @@ public final class AdminServer implements AutoCloseable {
         return ApiResponse.text(200, PROMETHEUS_TEXT, registry.scrape());
     }
 
+    /** The server context of {@code admin.tls}; null for plain HTTP. Reads files: off the event loops. */
+    private static SslContext context(TlsConfig tls) throws SSLException {
+        if (tls == null) {
+            return null;
+        }
+        TlsConfig.Certificate c = tls.certificates().get(0);
+        return Tls.server(c.certificate(), c.key(), tls.policy());
+    }
+
     /**
      * Applies a reloaded {@code admin} section that keeps the same {@code listen}: the new token
-     * rules hold from the next request on, on connections already open too.
+     * rules hold from the next request on, on connections already open too; the TLS certificate
+     * (re-read, so a file rotated in place is picked up) or plain HTTP from the next connection.
+     *
+     * @throws SSLException when the new certificate cannot be loaded; nothing has changed then
      */
-    public void replaceToken(AdminConfig next) {
+    public void reconfigure(AdminConfig next) throws SSLException {
         Objects.requireNonNull(next, "next");
         if (!Objects.equals(next.listen(), config.listen())) {
             throw new IllegalArgumentException("admin.listen moved from " + config.listen() + " to " + next.listen()
                     + ": start a new admin server there and retire this one");
         }
+        SslContext tls = context(next.tls());
         InetSocketAddress bound = http.boundAddress();
         config = next;
+        http.tls(tls);
         if (bound != null) {
             http.accessPolicy(new AccessPolicy(next.token(), bound.getAddress().isLoopbackAddress(), "admin"));
         }

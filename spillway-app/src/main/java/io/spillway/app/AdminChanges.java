@@ -30,6 +30,11 @@ final class AdminChanges {
                         + (before.listen() == null ? "" : "; the old listener is closed"));
             }
         }
+        if (!Objects.equals(before.tls(), after.tls())) {
+            lines.add(before.tls() == null ? "admin: https only from the next connection"
+                    : after.tls() == null ? "admin: plain http from the next connection"
+                    : "admin: tls replaced from the next connection");
+        }
         if (!Objects.equals(before.token(), after.token())) {
             lines.add(before.token() == null ? "admin: token set"
                     : after.token() == null ? "admin: token removed" : "admin: token replaced");

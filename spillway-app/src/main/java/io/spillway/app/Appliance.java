@@ -341,8 +341,9 @@ public final class Appliance implements AutoCloseable {
             if (retired != null) {
                 retired.retire(); // the reload's own request, if it came this way, is still answered
             }
-        } else if (admin != null && !Objects.equals(previous.admin(), next.admin())) {
-            admin.replaceToken(next.admin());
+        } else if (admin != null && (!Objects.equals(previous.admin(), next.admin())
+                || rotated.stream().anyMatch(TlsFiles.adminFiles(next)::contains))) {
+            admin.reconfigure(next.admin());
         }
     }
 

@@ -6,16 +6,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.X509Certificate;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,36 +64,11 @@ class CertificateRotationTest {
         assertThat(appliance.reload().changes()).as("nothing changed since").isEmpty();
     }
 
-    /** The subject of the certificate the listener at {@code at} presents. */
     private static String servedName(InetSocketAddress at) throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket(at.getAddress(), at.getPort())) {
-            s.setSoTimeout(5_000);
-            s.startHandshake();
-            return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
-        }
+        return TestCertificates.servedName(at);
     }
 
-    /** A self-signed P-256 certificate for {@code cn}, by openssl. */
     private static void certificate(String cn, Path pem, Path key) throws Exception {
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-days", "2", "-subj", "/CN=" + cn, "-keyout", key.toString(), "-out", pem.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("openssl finished").isTrue();
-        assertThat(p.exitValue()).as("openssl exit status").isZero();
+        TestCertificates.create(cn, pem, key);
     }
 }

@@ -49,7 +49,7 @@ final class RootSection {
         if (f == null) {
             return new AdminConfig(null, null);
         }
-        AdminConfig admin = new AdminConfig(f.hostPort("listen"), f.string("token"));
+        AdminConfig admin = new AdminConfig(f.hostPort("listen"), f.string("token"), TlsSections.server(f.child("tls")));
         f.finish();
         return admin;
     }

@@ -54,6 +54,7 @@ public record TlsFiles(Map<String, String> digests) {
             add(paths, m.tls());
         }
         paths.addAll(exchangeFiles(c));
+        paths.addAll(adminFiles(c));
         Map<String, String> digests = new TreeMap<>();
         for (String p : paths) {
             digests.put(p, digest(Path.of(p)));
@@ -71,6 +72,18 @@ public record TlsFiles(Map<String, String> digests) {
                 if (p != null) {
                     files.add(p);
                 }
+            }
+        }
+        return files;
+    }
+
+    /** The files of {@code admin.tls} in {@code c}; empty without one. */
+    public static List<String> adminFiles(SpillwayConfig c) {
+        List<String> files = new ArrayList<>();
+        if (c.admin() != null && c.admin().tls() != null) {
+            for (TlsConfig.Certificate cert : c.admin().tls().certificates()) {
+                files.add(cert.certificate());
+                files.add(cert.key());
             }
         }
         return files;

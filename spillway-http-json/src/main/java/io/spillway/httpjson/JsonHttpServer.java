@@ -7,6 +7,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.spillway.core.log.RateLimitedLog;
@@ -55,6 +57,7 @@ public final class JsonHttpServer implements AutoCloseable {
     private final RouteTable routes = new RouteTable();
     private final ExecutorService worker;
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile SslContext tls;
     private final ChannelGroup children;
     private volatile AccessPolicy access;
     private volatile Channel server;
@@ -93,6 +96,14 @@ public final class JsonHttpServer implements AutoCloseable {
     public JsonHttpServer route(Route route) {
         routes.add(Objects.requireNonNull(route, "route"));
         return this;
+    }
+
+    /**
+     * HTTPS only from the next connection on, with {@code context}; null: plain HTTP. Connections
+     * already open keep what they started with.
+     */
+    public void tls(SslContext context) {
+        this.tls = context;
     }
 
     /** The token rules from the next request on (the default refuses every route but public ones). */
@@ -139,6 +150,12 @@ public final class JsonHttpServer implements AutoCloseable {
     public void configure(Channel ch) {
         children.add(ch);
         RequestDeadlineHandler deadline = new RequestDeadlineHandler(limits.requestTimeout().toNanos());
+        SslContext ssl = tls;
+        if (ssl != null) {
+            SslHandler handler = ssl.newHandler(ch.alloc());
+            handler.setHandshakeTimeoutMillis(limits.requestTimeout().toMillis());
+            ch.pipeline().addLast(handler);
+        }
         ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(deadline)

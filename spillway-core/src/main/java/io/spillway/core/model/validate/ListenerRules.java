@@ -49,6 +49,15 @@ final class ListenerRules {
             }
         }
         HostPort admin = c.admin().listen();
+        if (c.admin().tls() != null) {
+            if (admin == null) {
+                out.add("admin.tls", "needs admin.listen: there is no admin listener to serve it");
+            }
+            if (c.admin().tls().certificates().size() > 1) {
+                out.add("admin.tls.certificates", "the admin API serves one certificate; list one");
+            }
+            TlsRules.check(c.admin().tls().policy(), "admin.tls", out);
+        }
         if (admin != null && c.admin().token() == null && !isLoopback(admin.host())) {
             out.add("admin.token", "required when admin.listen (" + admin + ") is not a loopback address");
         }
