@@ -18,6 +18,8 @@
 # grew most per connection are printed to the log (stderr) for the last round, and both
 # histograms are kept in the work directory with KEEP_WORK=1.
 #
+# Figure 3: the resident set at LOW_CONNECTIONS, in KiB (what the process costs before the slope).
+#
 # Protocols: http1 (HTTP/1.1 keep-alive, through an http vServer / HAProxy mode http), h2
 # (HTTP/2 over cleartext with prior knowledge through the same; HAProxy detects the preface),
 # tcp (through a tcp vServer / HAProxy mode tcp: each held client connection also holds one to
@@ -42,6 +44,7 @@ SETTLE="${SETTLE:-2}"
 IDLE_PARALLEL="${IDLE_PARALLEL:-64}"
 WARMUP="${WARMUP:-1}"
 HEAP="${HEAP:-1}"
+READY_SECONDS="${READY_SECONDS:-300}"
 source "$here/../lib/common.sh"
 source "$here/../lib/contenders.sh"
 source "$here/../lib/throughput.sh"
@@ -59,10 +62,10 @@ hold() {
     [ "$protocol" = h2 ] && client_protocol=h2
     bench_start "$name" python3 "$BENCH_LIB/loadclient.py" idle --port "$port" --protocol "$client_protocol" \
         --connections "$count" --parallel "$IDLE_PARALLEL" --hold 300
-    local client=$STARTED_PID deadline=$((SECONDS + 120))
+    local client=$STARTED_PID deadline=$((SECONDS + READY_SECONDS))
     until grep -qs '^READY' "$WORK/$name.log"; do
         alive "$client" || die "idle client ended early: $(tail -5 "$WORK/$name.log")"
-        [ "$SECONDS" -lt "$deadline" ] || die "idle client not ready within 120s"
+        [ "$SECONDS" -lt "$deadline" ] || die "idle client not ready within ${READY_SECONDS}s"
         sleep 0.2
     done
     log "$name: $(grep '^READY' "$WORK/$name.log")"
@@ -149,6 +152,7 @@ for round in $(seq 1 "$ROUNDS"); do
             errors=$((errors + $(failed "low-$c-$p-$round") + $(failed "high-$c-$p-$round")))
             record "$round" "$c" "${p}_rss" "$slope"
             record "$round" "$c" "${p}_held" "$open"
+            record "$round" "$c" "${p}_rss_low" "$rss_low"
             line="RSS ${rss_low} KiB at $LOW_CONNECTIONS -> ${rss_high} KiB at $HIGH_CONNECTIONS ($open held): $slope B/connection"
             if [ "$c" = spillway ] && [ "$HEAP" = 1 ]; then
                 heap_high=$(heap_bytes "$pid" "$WORK/heap-$p-$round-high.txt")
@@ -180,6 +184,9 @@ metrics=()
 for p in "${protocols[@]}"; do
     metrics+=(--metric "${p}_rss:lower:$p RSS bytes/connection:int")
     [ "$HEAP" = 1 ] && metrics+=(--metric "${p}_heap:lower:$p heap bytes/connection:int")
+done
+for p in "${protocols[@]}"; do
+    metrics+=(--metric "${p}_rss_low:lower:$p RSS at $LOW_CONNECTIONS (KiB):int")
 done
 for p in "${protocols[@]}"; do
     metrics+=(--metric "${p}_held:higher:$p connections held:int")
