@@ -165,7 +165,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         Http1Method method = head.method();
         boolean upgrade = head.isUpgrade();
         ByteBuf forwarded = headWriter.write(client.alloc(), head);
-        head.release(); // back to the decoder for the next request
+        head.release(); // back to the event loop's spare heads (SpareHeads) for a next request
         ProxiedExchange ex = new ProxiedExchange(this, forwarded, method, upgrade, response.version() == Http1Version.HTTP_1_0);
         exchange = ex;
         ex.start();
