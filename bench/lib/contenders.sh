@@ -218,6 +218,7 @@ vservers:
 $tls_line
     lbMethod: roundrobin
     services: [backend]
+    timeouts: {idle: 300s}
     spillover:
       method: none
 EOF

@@ -3,7 +3,8 @@
 
   idle   opens N keep-alive connections, makes one request on each, prints
          "READY open=N failed=F" and holds them open, idle, until SIGTERM or --hold seconds,
-         whichever comes first.
+         whichever comes first. --protocol h2: HTTP/2 over cleartext with prior knowledge
+         (the connection preface, then one GET on stream 1), held the same way.
   spill  after --warmup seconds of the same load (not counted; then, with --admin, a
          bounded wait until every vServer is back to 0 active connections),
          C concurrent clients loop for --duration seconds: connect, request, classify the
@@ -105,11 +106,63 @@ class IdleConnection(asyncio.Protocol):
             self.done.set_result(False)
 
 
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+# HPACK (RFC 7541 appendix A): :method GET, :scheme http, :path / from the static table, and
+# :authority "bench" as a literal with the static name 1, without indexing.
+H2_GET = bytes([0x82, 0x86, 0x84, 0x01, 0x05]) + b"bench"
+H2_HEADERS, H2_SETTINGS, H2_PING, H2_GOAWAY = 0x1, 0x4, 0x6, 0x7
+H2_END_STREAM, H2_ACK, H2_END_HEADERS, H2_PADDED, H2_PRIORITY = 0x1, 0x1, 0x4, 0x8, 0x20
+
+
+def h2_frame(kind, flags, stream, payload=b""):
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+
+class IdleH2Connection(IdleConnection):
+    """One HTTP/2 connection (h2c, prior knowledge): preface and SETTINGS, one GET on stream 1,
+    SETTINGS acknowledged; done when stream 1 ends, a success when its first HEADERS frame
+    carries :status 200 (static table index 8, as every HPACK encoder writes it). Then idles.
+    """
+
+    def __init__(self, done):
+        super().__init__(done)
+        self.status_ok = False
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(H2_PREFACE + h2_frame(H2_SETTINGS, 0, 0)
+                        + h2_frame(H2_HEADERS, H2_END_HEADERS | H2_END_STREAM, 1, H2_GET))
+
+    def data_received(self, data):
+        self.buffer += data
+        while len(self.buffer) >= 9:
+            length = int.from_bytes(self.buffer[0:3], "big")
+            if len(self.buffer) < 9 + length:
+                return
+            kind, flags = self.buffer[3], self.buffer[4]
+            stream = int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
+            payload = bytes(self.buffer[9:9 + length])
+            del self.buffer[:9 + length]
+            if kind == H2_SETTINGS and not flags & H2_ACK:
+                self.transport.write(h2_frame(H2_SETTINGS, H2_ACK, 0))
+            elif kind == H2_PING and not flags & H2_ACK:
+                self.transport.write(h2_frame(H2_PING, H2_ACK, 0, payload))
+            elif kind == H2_GOAWAY and not self.done.done():
+                self.done.set_result(False)
+            elif stream == 1 and not self.done.done():
+                if kind == H2_HEADERS and not self.status_ok:
+                    start = (1 if flags & H2_PADDED else 0) + (5 if flags & H2_PRIORITY else 0)
+                    self.status_ok = payload[start:start + 1] == b"\x88"
+                if flags & H2_END_STREAM:
+                    self.done.set_result(self.status_ok)
+
+
 async def idle(args):
     loop = asyncio.get_running_loop()
     conns = []
     failed = 0
     gate = asyncio.Semaphore(args.parallel)
+    connection_class = IdleH2Connection if args.protocol == "h2" else IdleConnection
 
     async def open_one():
         nonlocal failed
@@ -117,7 +170,7 @@ async def idle(args):
             done = loop.create_future()
             try:
                 _, proto = await asyncio.wait_for(
-                    loop.create_connection(lambda: IdleConnection(done), args.host, args.port), args.timeout)
+                    loop.create_connection(lambda: connection_class(done), args.host, args.port), args.timeout)
                 if not await asyncio.wait_for(done, args.timeout):
                     raise BadResponse("not a 200 keep-alive response")
                 conns.append(proto)
@@ -320,6 +373,8 @@ def main():
     i.add_argument("--connections", type=int, default=5000)
     i.add_argument("--parallel", type=int, default=200, help="connections being opened at once")
     i.add_argument("--hold", type=float, default=120, help="seconds at most to hold them")
+    i.add_argument("--protocol", choices=["http1", "h2"], default="http1",
+                   help="h2: HTTP/2 over cleartext with prior knowledge")
     s = sub.add_parser("spill")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--concurrency", type=int, default=300)

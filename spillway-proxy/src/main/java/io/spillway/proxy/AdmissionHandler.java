@@ -61,7 +61,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
                 refuseOverClientLimit(ctx);
                 return;
             }
-            ch.closeFuture().addListener(f -> clientLimit.release(client));
+            connection.heldByClientLimit(clientLimit);
         }
         VirtualServer peer = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
         Admission admission;

@@ -1,6 +1,8 @@
 package io.spillway.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.log.AccessLog;
 import io.spillway.core.log.AccessRecord;
@@ -17,13 +19,15 @@ import java.net.InetSocketAddress;
  *
  * <p>The slot (SPEC S4-S7) is taken once, by {@link AdmissionHandler}, before any byte is read,
  * and given back by the channel's close future, which completes exactly once whatever closes the
- * connection. A connection refused by a full chain with {@code whenFull: redirect} has no vServer
+ * connection; so are the connection's place in {@code limits.maxConnections} and, when it took
+ * one, in {@code limits.perClient}. The connection itself is the one listener on its close future
+ * that gives all three back (one object where a listener each would be held by every connection). A connection refused by a full chain with {@code whenFull: redirect} has no vServer
  * ({@link #vserver()} is null): its first HTTP request is answered with the redirect.
  *
  * <p>Everything of a connection runs on its event loop; the fields set at admission are read
  * there only.
  */
-final class ClientConnection {
+final class ClientConnection implements ChannelFutureListener {
 
     /**
      * User event fired down every client pipeline when the appliance stops (SIGTERM): finish what
@@ -42,19 +46,48 @@ final class ClientConnection {
     private final UpstreamPool pool;
     private final UpstreamConnector connector;
     private final AccessLog accessLog;
+    private final ConnectionBudget budget;
+    private ClientLimit clientLimit;
     private Admission admission;
+    private boolean closed;
     private boolean overClientLimit;
     private InetAddress address;
     private int clientHash;
 
+    /** {@code budget}: where the connection holds its place, given back when it closes. */
     ClientConnection(Channel channel, Route route, ClientTimer timer, UpstreamPool pool, UpstreamConnector connector,
-                     AccessLog accessLog) {
+                     AccessLog accessLog, ConnectionBudget budget) {
         this.channel = channel;
         this.route = route;
         this.timer = timer;
         this.pool = pool;
         this.connector = connector;
         this.accessLog = accessLog;
+        this.budget = budget;
+        channel.closeFuture().addListener(this);
+    }
+
+    /** The connection closed: its places in the appliance's, its client's and its vServer's limits are given back. */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        closed = true;
+        budget.release();
+        if (clientLimit != null) {
+            clientLimit.release(address);
+        }
+        VirtualServer vs = vserver();
+        if (vs != null) {
+            vs.release();
+        }
+    }
+
+    /** The connection holds one of its client's {@code limits.perClient} connections until it closes. */
+    void heldByClientLimit(ClientLimit limit) {
+        if (closed) {
+            limit.release(address); // closed already: given back at once, as the close would have
+        } else {
+            clientLimit = limit;
+        }
     }
 
     /** Called once, on the event loop, when the connection becomes active and before admission. */
@@ -81,8 +114,8 @@ final class ClientConnection {
     void admitted(Admission a) {
         admission = a;
         VirtualServer vs = a.vserver();
-        if (vs != null) {
-            channel.closeFuture().addListener(f -> vs.release());
+        if (closed && vs != null) {
+            vs.release(); // closed already: given back at once, as the close would have
         }
     }
 

@@ -59,24 +59,21 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
             ch.close(); // limits.maxConnections: counted by the budget
             return;
         }
-        ch.closeFuture().addListener(f -> budget.release());
         Route route = listener.route();
+        ClientTimer timer = ClientTimer.of(route);
+        ClientConnection connection = new ClientConnection(ch, route, timer, pools.forLoop(ch.eventLoop()), connector,
+                accessLog.get(), budget);
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
-        UpstreamPool pool = pools.forLoop(ch.eventLoop());
         switch (route.config().protocol()) {
             case TCP, TLS_TCP -> {
                 ch.config().setAutoRead(false);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                ClientTimer timer = ClientTimer.of(route);
-                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector, accessLog.get());
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 p.addLast("timer", timer);
                 p.addLast("tcp", new TcpConnection(connection));
             }
             case HTTP, HTTPS -> {
-                ClientTimer timer = ClientTimer.of(route);
-                ClientConnection connection = new ClientConnection(ch, route, timer, pool, connector, accessLog.get());
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * complete and where a body starts and ends. Deadlines are plain fields; the one task, when it
  * runs, fires what is due and schedules itself for the next deadline.
  */
-final class ClientTimer extends ChannelDuplexHandler {
+final class ClientTimer extends ChannelDuplexHandler implements Runnable {
 
     /** User event fired when a request head did not arrive in time. */
     static final Object HEAD_TIMEOUT = new Object() {
@@ -263,14 +263,16 @@ final class ClientTimer extends ChannelDuplexHandler {
         at = earlier(at, bodyDeadline);
         at = earlier(at, sendDeadline);
         taskAt = at;
-        task = ctx.executor().schedule(this::run, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+        task = ctx.executor().schedule(this, Math.max(0, at - now), TimeUnit.NANOSECONDS);
     }
 
     private static long earlier(long at, long deadline) {
         return deadline != 0 && deadline - at < 0 ? deadline : at;
     }
 
-    private void run() {
+    /** The one task: fires what is due, then schedules itself for the next deadline. */
+    @Override
+    public void run() {
         task = null;
         if (closed || !ctx.channel().isActive()) {
             return;

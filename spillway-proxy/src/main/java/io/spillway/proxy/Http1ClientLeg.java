@@ -2,7 +2,6 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -19,7 +18,6 @@ import io.spillway.proxy.http1.Http1Version;
 import io.spillway.proxy.http1.RequestHead;
 import io.spillway.proxy.http1.RequestHeadWriter;
 import io.spillway.proxy.http1.ResponseHead;
-import io.spillway.proxy.http1.ResponseHeadWriter;
 
 /**
  * An HTTP/1.1 client connection of an http or https vServer, as the {@link ClientLeg} of one
@@ -39,7 +37,8 @@ import io.spillway.proxy.http1.ResponseHeadWriter;
  * else: the response's framing for this client (keep-alive as it asked, close-delimited for a
  * body of unknown length or a chunked one decoded for HTTP/1.0), dropping 1xx for HTTP/1.0
  * clients, closing after a request the connection cannot be reused for, and the switch to a
- * {@link Relay} after {@code 101}.
+ * {@link Relay} after {@code 101}. The response goes out through an {@link Http1ResponseWriter}, and
+ * the switch to a tunnel is {@link Http1TunnelSwitch}'s.
  *
  * <p>A connection refused by a full chain with {@code whenFull: redirect} has no vServer: its
  * first request head is read (bounded by the header timeout) and answered with a 302 to the
@@ -60,11 +59,8 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private ReadGate gate;
     private Http1RequestDecoder decoder;
     private RequestHeadWriter headWriter;
+    private Http1ResponseWriter response;
     private ProxiedExchange exchange;
-    private Http1Version requestVersion = Http1Version.HTTP_1_1;
-    private boolean keepAlive;
-    private boolean closeAfterResponse;
-    private boolean responseStarted;
     private boolean draining;
     private boolean closing;
     private boolean inputShutdown;
@@ -86,6 +82,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         gate = new ReadGate(client, 0);
         decoder = ctx.pipeline().get(Http1RequestDecoder.class);
         headWriter = connection.requestHeadWriter();
+        response = new Http1ResponseWriter(client, record);
         ctx.fireChannelActive();
     }
 
@@ -155,10 +152,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             respondAndClose(405, "CONNECT is not proxied");
             return;
         }
-        requestVersion = head.version();
-        keepAlive = head.keepAlive();
-        closeAfterResponse = false;
-        responseStarted = false;
+        response.request(head.version(), head.keepAlive());
         long maxBody = connection.route().config().limits().maxBody();
         if (maxBody > 0 && head.framing() == Http1Framing.LENGTH && head.contentLength() > maxBody) {
             head.release();
@@ -171,8 +165,8 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         Http1Method method = head.method();
         boolean upgrade = head.isUpgrade();
         ByteBuf forwarded = headWriter.write(client.alloc(), head);
-        head.release(); // back to the decoder for the next request
-        ProxiedExchange ex = new ProxiedExchange(this, forwarded, method, upgrade, requestVersion == Http1Version.HTTP_1_0);
+        head.release(); // back to the event loop's spare heads (SpareHeads) for a next request
+        ProxiedExchange ex = new ProxiedExchange(this, forwarded, method, upgrade, response.version() == Http1Version.HTTP_1_0);
         exchange = ex;
         ex.start();
     }
@@ -220,40 +214,22 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void proxyToClientInterim(ResponseHead head) {
-        if (requestVersion == Http1Version.HTTP_1_0) {
-            head.release();
-            return;
-        }
-        ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, keepAlive);
-        head.release();
-        record.sent(bytes.readableBytes());
-        client.writeAndFlush(bytes);
+        response.interim(head);
     }
 
     @Override
     public void proxyToClientResponse(ResponseHead head) {
-        boolean open = keepAlive && !closing && !draining;
-        ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), head, requestVersion, open);
-        closeAfterResponse = !ResponseHeadWriter.keepsClientOpen(head, requestVersion, open);
-        responseStarted = true;
-        record.status(head.status());
-        head.release();
-        record.sent(bytes.readableBytes());
-        client.write(bytes, client.voidPromise());
+        response.head(head, !closing && !draining);
     }
 
     @Override
     public void proxyToClientContent(ByteBuf content) {
-        // no promise per write: a failed write fires exceptionCaught, which closes the connection
-        record.sent(content.readableBytes());
-        client.write(content, client.voidPromise());
+        response.content(content);
     }
 
     @Override
     public void proxyToClientEnd(Http1End end) {
-        // chunked bodies pass through with their trailers; decoded ones go to HTTP/1.0 clients, which take none
-        end.release();
-        client.flush();
+        response.end(end);
     }
 
     @Override
@@ -273,7 +249,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
         exchange = null;
         record.done(done.servedBy(), AccessAction.SERVED);
-        if (closeAfterResponse || !done.requestComplete() || !keepAlive || draining) {
+        if (response.closesConnection() || !done.requestComplete() || !response.keepAlive() || draining) {
             closing = true;
             updateReading();
             Relay.closeOnFlush(client);
@@ -313,10 +289,10 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     }
 
     @Override
-    public void upgrade(ProxiedExchange ex, ResponseHead response, ServerLeg server, Service service) {
-        client.closeFuture().addListener(f -> service.release());
+    public void upgrade(ProxiedExchange ex, ResponseHead switching, ServerLeg server, Service service) {
+        Http1TunnelSwitch.holdSlotUntilClosed(client, service);
         if (exchange != ex || !pipelined.isEmpty() || !client.isActive()) {
-            response.release();
+            switching.release();
             exchange = null;
             server.close();
             closing = true;
@@ -324,19 +300,9 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             return;
         }
         exchange = null;
-        ByteBuf bytes = ResponseHeadWriter.write(client.alloc(), response, requestVersion, true);
-        response.release();
-        record.status(101);
-        record.sent(bytes.readableBytes());
+        response.switchingProtocols(switching);
         record.done(ex.servedBy(), AccessAction.SERVED);
-        client.writeAndFlush(bytes);
-        connection.timer().tunnel(connection.route().tunnelTimeoutMillis());
-        Relay relay = Relay.start(client, server.channel());
-        client.closeFuture().addListener(f -> connection.vserver().addBytes(relay.bytesFromClient(), relay.bytesToClient()));
-        client.pipeline().remove(this);
-        decoder.upgradeAccepted(); // what the client sent after its request now goes to the relay
-        client.pipeline().remove(decoder);
-        server.removeProtocolHandlers();
+        Http1TunnelSwitch.start(connection, this, decoder, server);
     }
 
     /** A client that half-closed after its last request is closed once that request is answered. */
@@ -356,7 +322,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         ProxiedExchange ex = exchange;
         ex.abort();
         exchange = null;
-        if (code > 0 && !responseStarted) {
+        if (code > 0 && !response.started()) {
             answerAndClose(code, detail, null, AccessAction.SERVED, ex.servedBy());
         } else {
             closing = true;
@@ -372,19 +338,8 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     /** Answers the current request with a response of the proxy's own, then closes. */
     private void answerAndClose(int code, String detail, String location, AccessAction action, String service) {
         closing = true;
-        ByteBuf answer = HttpResponses.response(client.alloc(), code, detail, location);
-        if (!record.isOpen()) {
-            startRequest(null);
-        }
-        record.status(code);
-        record.sent(answer.readableBytes());
-        record.done(service, action);
-        writeAndClose(answer);
-    }
-
-    private void writeAndClose(ByteBuf response) {
         gate.close(ReadGate.CLOSING);
-        client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        response.answerAndClose(code, detail, location, action, service);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.spillway.proxy;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -38,6 +41,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    /**
+     * How client connections size their reads: Netty's adaptive sizes, from one allocator that
+     * every connection shares (Netty makes one per channel otherwise: 32 bytes of every idle
+     * connection). Each connection still keeps its own record of its reads; a tcp relay's two
+     * channels switch to {@link Relay#READS}.
+     */
+    private static final RecvByteBufAllocator CLIENT_READS = new AdaptiveRecvByteBufAllocator();
 
     private final Transport transport;
     private final UpstreamConnector connector;
@@ -181,6 +192,7 @@ public final class ProxyServer implements AutoCloseable {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
                 .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
                 .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog))
                 .bind(at).sync().channel());
         log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());

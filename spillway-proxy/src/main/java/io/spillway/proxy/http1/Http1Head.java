@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
  * without surrounding whitespace {@code [valueStart(i), valueEnd(i))}, and the whole line with
  * its CRLF {@code [nameStart(i), lineEnd(i))}.
  *
- * <p>A head is reference counted and, once released, goes back to the decoder that made it for
- * the connection's next message: release it on the channel's event loop, and keep no reference
- * to it afterwards.
+ * <p>A head is reference counted and, once released, goes back to its thread's
+ * {@link SpareHeads} for the next message parsed there: release it on the channel's event loop,
+ * and keep no reference to it afterwards.
  */
 public abstract sealed class Http1Head implements ReferenceCounted permits RequestHead, ResponseHead {
 

@@ -30,7 +30,7 @@ import java.util.List;
  *
  * <p>All methods are called on the channel's event loop.
  */
-public final class Http1RequestDecoder extends ByteToMessageDecoder implements HeadOwner {
+public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
     private enum State { HEAD, LENGTH, CHUNKED, UPGRADE_PENDING, TUNNEL, CLOSED, FAILED }
 
@@ -42,7 +42,6 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder implements H
     private ChunkedBody chunked;
     private final int maxHeaderSize;
     private final boolean passThroughChunks;
-    private RequestHead spare;
     private State state = State.HEAD;
     private long remaining;
     private boolean upgradeNext;
@@ -63,11 +62,6 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder implements H
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-    }
-
-    @Override
-    public void giveBack(Http1Head head) {
-        spare = (RequestHead) head;
     }
 
     /** The service answered the upgrade request with 101: from now on, octets pass as they come. */
@@ -128,14 +122,10 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder implements H
     }
 
     private void head(ByteBuf in, List<Object> out) {
-        RequestHead head = spare;
-        if (head == null) {
-            head = new RequestHead(this);
-        } else {
-            spare = null;
-        }
+        SpareHeads spares = SpareHeads.ofThisThread();
+        RequestHead head = spares.requestHead();
         if (!parser.parse(in, head)) {
-            spare = head;
+            spares.giveBack(head);
             return;
         }
         out.add(head);

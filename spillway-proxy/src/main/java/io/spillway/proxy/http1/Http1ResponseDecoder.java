@@ -23,14 +23,13 @@ import java.util.List;
  *
  * <p>All methods are called on the channel's event loop.
  */
-public final class Http1ResponseDecoder extends ByteToMessageDecoder implements HeadOwner {
+public final class Http1ResponseDecoder extends ByteToMessageDecoder {
 
     private enum State { HEAD, LENGTH, CHUNKED, UNTIL_CLOSE, TUNNEL, CLOSED, FAILED }
 
     private final ResponseHeadParser parser;
     private final ChunkedBody chunked;
     private final PendingRequests pending = new PendingRequests();
-    private ResponseHead spare;
     private State state = State.HEAD;
     private long remaining;
     private boolean closeNext;
@@ -57,11 +56,6 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder implements 
     /** {@link #expect(Http1Method, boolean)} with chunked bodies passed through. */
     public void expect(Http1Method method) {
         expect(method, false);
-    }
-
-    @Override
-    public void giveBack(Http1Head head) {
-        spare = (ResponseHead) head;
     }
 
     @Override
@@ -100,14 +94,10 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder implements 
         if (pending.isEmpty()) {
             throw new Http1Exception(502, "a response without a request");
         }
-        ResponseHead head = spare;
-        if (head == null) {
-            head = new ResponseHead(this);
-        } else {
-            spare = null;
-        }
+        SpareHeads spares = SpareHeads.ofThisThread();
+        ResponseHead head = spares.responseHead();
         if (!parser.parse(in, head, pending.method())) {
-            spare = head;
+            spares.giveBack(head);
             return;
         }
         boolean decode = pending.decodeChunked();

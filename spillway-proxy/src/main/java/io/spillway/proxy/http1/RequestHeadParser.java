@@ -11,7 +11,8 @@ import io.netty.buffer.ByteBuf;
  * (the buffer is retained, not copied nor sliced), and indexed: the request line and every field line become offsets, the
  * fields the proxy acts on are recognised by their bytes ({@link Http1Field}) and decoded as
  * they are met ({@link FieldLines}). A keep-alive request whose head arrives in one read
- * allocates nothing: the head object is the connection's, reused, and holds the buffer itself.
+ * allocates nothing: the head object is a released one reused ({@link SpareHeads}), and holds the
+ * buffer itself.
  *
  * <p>Why strict. A proxy and the service behind it must agree on where each message ends, or a
  * client can hide a second request inside the first (request smuggling). Every rule where RFC
@@ -42,8 +43,6 @@ public final class RequestHeadParser {
     private static final byte[] HTTPS = Http1Field.ascii("https");
 
     private final HeadScanner scanner;
-    /** The head being parsed, copied: see {@link Http1Syntax}. */
-    private byte[] scratch = new byte[1024];
 
     /**
      * @param maxRequestLine the longest request line accepted, without its CR LF (414 beyond)
@@ -70,9 +69,7 @@ public final class RequestHeadParser {
             return false;
         }
         int start = in.readerIndex();
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
-        }
+        byte[] scratch = SpareHeads.ofThisThread().scratch(length); // the head, copied: see Http1Syntax
         in.getBytes(start, scratch, 0, length);
         head.reset(in.retain(), start, start + length);
         in.skipBytes(length);

@@ -29,7 +29,6 @@ public final class ResponseHeadParser {
 
     private final HeadScanner scanner;
     /** The head being parsed, copied: see {@link Http1Syntax}. */
-    private byte[] scratch = new byte[1024];
 
     /**
      * @param maxStatusLine the longest status line accepted, without its CR LF
@@ -49,9 +48,7 @@ public final class ResponseHeadParser {
             return false;
         }
         int start = in.readerIndex();
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
-        }
+        byte[] scratch = SpareHeads.ofThisThread().scratch(length); // the head, copied: see Http1Syntax
         in.getBytes(start, scratch, 0, length);
         head.reset(in.retain(), start, start + length);
         in.skipBytes(length);
