@@ -11,48 +11,24 @@
 #   bin/spillway, i.e. the fat jar of this checkout, built when stale), JFR_DIR (record aggregator A
 #   with JFR's profile settings into this directory).
 # Output: one JSON line per round and contender in bench/results/gslb-scale-<date>.jsonl, and a summary.
-# Bounded: the driver gives up after WARMUP + MEASURE + 120 s; the script kills it after 15 more.
+# Bounded: observers get 60 s to connect, then branches connect in batches of 50, each given at
+# most 10 s; the driver gives up after that + WARMUP + MEASURE + 120 s; the script kills it 15 s
+# later. A failed round is logged and left out of the summary.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BRANCHES=${BRANCHES:-1000}
 INTERVAL_MS=${INTERVAL_MS:-100}
-ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-20}
 MEASURE=${MEASURE:-20}
 CHANGES=${CHANGES:-40}
 SPLIT=${SPLIT:-0}
 CONTENDERS=${CONTENDERS:-current}
+. "$(dirname "$0")/../lib/common.sh"
+ROOT="$REPO_ROOT"
 SECRET=scale-bench-secret
-WORK=$(mktemp -d /tmp/spillway-bench-scale.XXXXXX)
 STAMP=$(date -u +%Y-%m-%dT%H-%M-%S)
-OUT="$ROOT/bench/results/gslb-scale-$STAMP.jsonl"
+OUT="$RESULTS_DIR/gslb-scale-$STAMP.jsonl"
 COMMIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
-PIDS=()
-
-log() { echo "[gslb-scale] $*" >&2; }
-stop_all() {
-  for pid in "${PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-  PIDS=()
-}
-cleanup() { stop_all; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_port() {
-  for _ in $(seq 600); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  log "port $1 did not open"; return 1
-}
+bench_init gslb-scale
 
 log "compiling the driver (spillway-gslb test classes) and the appliance"
 BUILD=(mvn -B -q -pl spillway-gslb -am test-compile
@@ -78,38 +54,43 @@ gslb:
 YAML
 }
 
-start_aggregator() { # contender-jar config log [extra JVM flags]
-  if [ "$1" = current ]; then
-    SPILLWAY_JAVA_OPTS="$LAUNCHER_FLAGS ${4:-}" "$ROOT/bin/spillway" run -c "$2" >"$3" 2>&1 &
+start_aggregator() { # name contender-jar config [extra JVM flags]; sets STARTED_PID
+  if [ "$2" = current ]; then
+    bench_start "$1" env SPILLWAY_JAVA_OPTS="$LAUNCHER_FLAGS ${4:-}" "$ROOT/bin/spillway" run -c "$3"
   else
-    java $LAUNCHER_FLAGS ${4:-} -jar "$1" run -c "$2" >"$3" 2>&1 &
+    bench_start "$1" java $LAUNCHER_FLAGS ${4:-} -jar "$2" run -c "$3"
   fi
-  PIDS+=($!)
 }
 
 log "$BRANCHES branches every $INTERVAL_MS ms, $ROUNDS rounds, contenders: $CONTENDERS; results: $OUT"
 for round in $(seq "$ROUNDS"); do
   for contender in $CONTENDERS; do
     name=${contender%%=*}; jar=${contender#*=}
-    pa=$(free_port); pb=$(free_port)
+    read -r pa pb <<<"$(free_ports 2)"
     aggregator_config agg-a "$pa" "$pb" >"$WORK/a.yaml"
     aggregator_config agg-b "$pb" "$pa" >"$WORK/b.yaml"
     jfr=""; [ -n "${JFR_DIR:-}" ] && jfr="-XX:StartFlightRecording:filename=$JFR_DIR/a-$name-$round.jfr,settings=profile"
-    start_aggregator "$jar" "$WORK/a.yaml" "$WORK/a-$name-$round.log" "$jfr"; pid_a=${PIDS[-1]}
-    start_aggregator "$jar" "$WORK/b.yaml" "$WORK/b-$name-$round.log"; pid_b=${PIDS[-1]}
-    wait_port "$pa"; wait_port "$pb"
+    start_aggregator "a-$name-$round" "$jar" "$WORK/a.yaml" "$jfr"; pid_a=$STARTED_PID
+    start_aggregator "b-$name-$round" "$jar" "$WORK/b.yaml"; pid_b=$STARTED_PID
+    wait_port "$pa" "$pid_a" 120 || die "aggregator A did not listen (see $WORK/a-$name-$round.log)"
+    wait_port "$pb" "$pid_b" 120 || die "aggregator B did not listen (see $WORK/b-$name-$round.log)"
     targets=$pa; [ "$SPLIT" = 1 ] && targets="$pa,$pb"
     log "round $round $name: aggregators A :$pa (pid $pid_a), B :$pb (pid $pid_b); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    timeout $((WARMUP + MEASURE + 135)) java -Xmx512m -cp "$CP" io.spillway.gslb.hierarchy.ScaleBench \
+    timeout $((WARMUP + MEASURE + 10 * (BRANCHES / 50 + 1) + 195)) java -Xmx512m -cp "$CP" io.spillway.gslb.hierarchy.ScaleBench \
       "$SECRET" "$targets" "$pa,$pb" "$pid_a,$pid_b" "$BRANCHES" "$INTERVAL_MS" "$WARMUP" "$MEASURE" "$CHANGES" \
-      "$OUT" "$name round $round commit $COMMIT"
-    stop_all
+      "$OUT" "$name round $round commit $COMMIT" >"$WORK/driver-$name-$round.log" 2>&1 \
+      || log "round $round $name failed: $(tail -n 2 "$WORK/driver-$name-$round.log" | tr '\n' ' ')"
+    grep -E "connected;|cpu per report|convergence \(" "$WORK/driver-$name-$round.log" >&2 || true
+    bench_stop "$pid_a"; bench_stop "$pid_b"
   done
 done
 log "summary (cpu per report at A, us; convergence p99, intervals):"
 python3 - "$OUT" <<'PY'
 import json, sys, statistics
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+try:
+    rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+except FileNotFoundError:
+    rows = []
 by = {}
 for r in rows:
     name = r["label"].split(" round ")[0]

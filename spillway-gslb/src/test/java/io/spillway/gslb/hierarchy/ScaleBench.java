@@ -48,10 +48,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * which it reports with its next periodic report (up to one interval later, as a load change at a
  * real branch); the time until every observer has received the new figure from its aggregator.
  *
- * <p>Arguments: {@code secret branchPorts(comma) observePorts(comma) pids(comma, same order as
+ * <p>Observers connect first (given 60 s). Arguments: {@code secret branchPorts(comma) observePorts(comma) pids(comma, same order as
  * observePorts) branches intervalMs warmupSec measureSec changes resultsFile label}. Bounded:
  * each batch of 50 connections waits at most 10 s (the run goes on with the branches that connected), each change at most 10 s, and the whole run ends by
- * warmup + measure + 120 s.
+ * the connection time + warmup + measure + 180 s.
  */
 public final class ScaleBench {
 
@@ -72,7 +72,8 @@ public final class ScaleBench {
         int changes = Integer.parseInt(args[8]);
         Path results = Path.of(args[9]);
         String label = args[10];
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSec + measureSec + 120L);
+        long deadline = System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(warmupSec + measureSec + 10L * (branches / BATCH + 1) + 180L);
 
         FrameCodec.prepare();
         GslbConfig.Exchange ex = new GslbConfig.Exchange(null, null, List.of(), null, interval, null, secret, null, null);
@@ -88,6 +89,10 @@ public final class ScaleBench {
                         observers.listener(i));
                 dialers.add(d);
                 d.start();
+            }
+            long observersBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (observers.connected.get() < observePorts.length && System.nanoTime() < observersBy) {
+                Thread.sleep(20);
             }
             // branches come up in batches, as branches of a real hierarchy start at different times;
             // a thousand handshakes at once on a cold JVM would only time out and redial
