@@ -125,7 +125,11 @@ public final class ScaleBench {
             long measureEnd = wall0 + TimeUnit.SECONDS.toNanos(measureSec);
             long gap = measureSec * 1000L / Math.max(1, changes);
             for (int c = 0; c < changes && System.nanoTime() < measureEnd && System.nanoTime() < deadline; c++) {
-                SimBranch target = sims.get(random.nextInt(sims.size()));
+                List<SimBranch> live = sims.stream().filter(SimBranch::connected).toList();
+                if (live.isEmpty()) {
+                    break;
+                }
+                SimBranch target = live.get(random.nextInt(live.size()));
                 int next = target.available.get() == CAPACITY ? CAPACITY / 2 : CAPACITY;
                 convergenceMs.add(observers.measure(target, next));
                 long rest = gap - (long) convergenceMs.get(convergenceMs.size() - 1).doubleValue();
@@ -142,7 +146,7 @@ public final class ScaleBench {
             StringBuilder json = new StringBuilder();
             json.append(String.format(Locale.ROOT, "{\"label\": \"%s\", \"branches\": %d, \"intervalMs\": %d, "
                             + "\"connected\": %d, \"measureSec\": %.1f, \"loadAverage\": \"%s\", \"aggregators\": [",
-                    label, branches, SimBranch.CONNECTED.get(), interval.toMillis(), wall / 1e9, loadAverage()));
+                    label, branches, interval.toMillis(), SimBranch.CONNECTED.get(), wall / 1e9, loadAverage()));
             for (int i = 0; i < observePorts.length; i++) {
                 int idx = indexOf(branchPorts, observePorts[i]);
                 long reports = idx < 0 ? 0 : sent1[idx] - sent0[idx];
@@ -203,6 +207,11 @@ public final class ScaleBench {
             this.interval = interval;
             this.port = port;
             this.published = new HostPort("127.0.0.1", 10_000 + Math.floorMod(site.hashCode(), 50_000));
+        }
+
+        /** Whether its link is up: only a connected branch can report a change. */
+        boolean connected() {
+            return !tasks.isEmpty();
         }
 
         @Override
