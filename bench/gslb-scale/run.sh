@@ -96,6 +96,9 @@ for r in rows:
     name = r["label"].split(" round ")[0]
     by.setdefault(name, []).append(r)
 for name, rs in by.items():
+    rs = [r for r in rs if r["aggregators"][0]["cpuPerReportUs"] is not None]
+    if not rs:
+        continue
     cpu = [r["aggregators"][0]["cpuPerReportUs"] for r in rs]
     p99 = [r["convergence"]["p99Intervals"] for r in rs]
     print(f"{name}: cpu/report median {statistics.median(cpu):.1f} us (min {min(cpu):.1f}, max {max(cpu):.1f}); "

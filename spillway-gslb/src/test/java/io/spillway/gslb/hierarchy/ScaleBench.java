@@ -157,8 +157,9 @@ public final class ScaleBench {
                                 + "cpu per report %.1f us%n", observePorts[i], reports, reports / (wall / 1e9), cpuMs,
                         cores, perReportUs);
                 json.append(String.format(Locale.ROOT, "%s{\"port\": %d, \"reports\": %d, \"cpuMs\": %.0f, "
-                                + "\"cores\": %.3f, \"cpuPerReportUs\": %.2f}", i == 0 ? "" : ", ", observePorts[i],
-                        reports, cpuMs, cores, perReportUs));
+                                + "\"cores\": %.3f, \"cpuPerReportUs\": %s}", i == 0 ? "" : ", ", observePorts[i],
+                        reports, cpuMs, cores, Double.isNaN(perReportUs) ? "null"
+                                : String.format(Locale.ROOT, "%.2f", perReportUs)));
             }
             double p50 = ConvergenceBench.percentile(convergenceMs, 50);
             double p99 = ConvergenceBench.percentile(convergenceMs, 99);
