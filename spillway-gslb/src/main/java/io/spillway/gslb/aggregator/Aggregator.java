@@ -45,6 +45,15 @@ import java.util.stream.Collectors;
  * {@code (epoch, sequence)}; only a report that changed the table is passed on, and never back
  * over the link it came from, so that reports flood the mesh once and cannot loop. Relayed
  * entries carry their age so that a report keeps ageing across hops.
+ *
+ * <p><b>Cost per report.</b> One aggregator is meant to carry a thousand branches reporting every
+ * 100 ms, so a branch's report costs it what it must and no more: its frame is read straight
+ * from the bytes (the exchange codec's streaming reader), it is compared with the stored report
+ * ({@link ReportChange}), stored, and — when it changes nothing selection uses — only noted for
+ * the periodic delta ({@link Refreshes}), which encodes each refreshed site once per period for all
+ * links. Only a change is written at once, coalesced per link into one delta per burst. Nothing
+ * is written back to a branch per report either: heartbeats go only to a link quiet for a third of
+ * its read-idle time.
  */
 public final class Aggregator implements LinkListener, AutoCloseable {
 
@@ -63,6 +72,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     private final List<Dialer> dialers = new CopyOnWriteArrayList<>();
     private final Map<String, Dialer> learnt = new ConcurrentHashMap<>();
     private final List<PeerEvents> peerEvents = new CopyOnWriteArrayList<>();
+    private final Refreshes refreshes;
     private volatile Set<String> meshSites = Set.of();
     private volatile boolean closed;
     private volatile Supplier<String> refusal = () -> null;
@@ -76,6 +86,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         this.table = table;
         this.resolver = resolver;
         this.server = new ExchangeServer(transport);
+        this.refreshes = new Refreshes(table, sourceOf, peers::values, this::relays);
     }
 
     public void addPeerEvents(PeerEvents events) {
@@ -89,6 +100,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
             throw new IllegalStateException("gslb.exchange.listen is required for an aggregator");
         }
         InetSocketAddress bound = server.bind(ex.listen(), local, tls, this);
+        refreshes.start(transport.group().next(), refreshPeriodMillis());
         log.info("{} {} exchange listening on {}", config.role().configName(), config.site(), bound);
         for (HostPort peer : ex.peers()) {
             dialers.add(dial(peer));
@@ -177,7 +189,6 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         }
         PeerLink p = new PeerLink(link, table, sourceOf);
         peers.put(link, p);
-        p.startRefresh(refreshPeriodMillis());
         log.info("aggregator {}: {} {} connected", config.site(), link.peerRole().configName(), link.peerSite());
         p.sendSnapshot(config.role() == GslbRole.MASTER);
         peerEvents.forEach(e -> e.peerUp(link));
@@ -199,7 +210,9 @@ public final class Aggregator implements LinkListener, AutoCloseable {
                 throw new ProtocolException("refused",
                         "branch " + link.peerSite() + " may not report for site " + report.site());
             }
-            SiteReport stamped = new SiteReport(report.site(), config.site(), report.epoch(), report.sequence(),
+            // a branch names the aggregator it reports to, which is this one: a new record only if not
+            SiteReport stamped = config.site().equals(report.aggregator()) ? report
+                    : new SiteReport(report.site(), config.site(), report.epoch(), report.sequence(),
                     report.generatedAtMillis(), report.domains());
             SiteEntry previous = table.site(report.site()).orElse(null);
             if (table.apply(stamped, table.nowMillis(), false)) {
@@ -246,13 +259,14 @@ public final class Aggregator implements LinkListener, AutoCloseable {
      */
     private void changed(String site, Link source, boolean significant) {
         sourceOf.put(site, source);
+        if (!significant) {
+            refreshes.refreshed(site, source);
+            return;
+        }
+        refreshes.changed(site);
         for (PeerLink p : peers.values()) {
             if (relays(source, p.link())) {
-                if (significant) {
-                    p.changed(site);
-                } else {
-                    p.refreshed(site);
-                }
+                p.changed(site);
             }
         }
     }
@@ -354,6 +368,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        refreshes.stop();
         dialers.forEach(Dialer::close);
         learnt.values().forEach(Dialer::close);
         server.close();

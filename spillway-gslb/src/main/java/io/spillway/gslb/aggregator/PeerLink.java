@@ -11,18 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The outgoing side of a link to another aggregator or the master (G3): a full snapshot once,
- * then deltas. Sites whose report changed are queued by name and sent in one delta on the link's
- * event loop as soon as it runs, so a burst of changes costs one frame; sites that only reported
- * again are sent together in one periodic delta, so that steady branches cost the mesh a frame
- * per period, not one per report; at send time each site's current
- * entry is read from the table, and a site whose current report came in over this very link is
- * not sent back on it. Frames are cut so that none approaches the frame size limit.
+ * then the changes. Sites whose report changed are queued by name and sent in one delta on the
+ * link's event loop as soon as it runs, so a burst of changes costs one frame; at send time each
+ * site's current entry is read from the table, and a site whose current report came in over this
+ * very link is not sent back on it. Sites that only reported again go with the aggregator's
+ * periodic delta ({@link Refreshes}), not from here. Frames are cut so that none approaches the
+ * frame size limit.
  */
 final class PeerLink {
 
@@ -33,8 +31,6 @@ final class PeerLink {
     private final SiteTable table;
     private final Map<String, Link> sourceOf;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final Set<String> refresh = ConcurrentHashMap.newKeySet();
-    private volatile ScheduledFuture<?> refreshTask;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
     PeerLink(Link link, SiteTable table, Map<String, Link> sourceOf) {
@@ -64,7 +60,6 @@ final class PeerLink {
 
     /** The site's report says something new: send it as soon as the event loop runs. */
     void changed(String site) {
-        refresh.remove(site);
         dirty.add(site);
         if (flushScheduled.compareAndSet(false, true)) {
             link.eventLoop().execute(() -> {
@@ -72,21 +67,6 @@ final class PeerLink {
                 flush(dirty);
             });
         }
-    }
-
-    /** The site only reported again: send its fresher report with the next periodic delta. */
-    void refreshed(String site) {
-        refresh.add(site);
-    }
-
-    void startRefresh(long periodMillis) {
-        refreshTask = link.eventLoop().scheduleAtFixedRate(() -> {
-            if (!link.isOpen()) {
-                refreshTask.cancel(false);
-                return;
-            }
-            flush(refresh);
-        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     private void flush(Set<String> queue) {

@@ -29,6 +29,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +38,9 @@ import java.util.function.Supplier;
 
 /**
  * A branch appliance's side of the hierarchy (SPEC G1). It knows exactly one aggregator, keeps
- * one link to it (redialled with backoff), and reports its published domains every interval, at
- * once when a service of a published vServer changes state or capacity, and when the aggregator
+ * one link to it (redialled with backoff), and reports its published domains at connect, then every
+ * interval from a random phase (see {@link #firstTickMillis}), at once when a service of a
+ * published vServer changes state or capacity, and when the aggregator
  * polls. Reports are stamped with this node's epoch (its start time, strictly increasing within
  * the JVM) and a sequence number, so the hierarchy never applies them out of order. It also
  * forwards resolve requests for its clients to the aggregator (G5).
@@ -124,7 +126,19 @@ public final class Branch implements LinkListener, AutoCloseable {
             watch.refresh();
             sendReport(l);
             askPeers(l);
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        }, firstTickMillis(ms), ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * When the first periodic report goes, after the one sent at connect: at a random point of
+     * the first interval. Branches that connect together (an aggregator restarted, a partition
+     * healed, a fleet started at once) would otherwise report in lock step forever, and their
+     * aggregator would take every report of an interval in one burst and pass changes on behind
+     * it; with random phases its work is spread over the interval, and a load change waits half
+     * an interval for its report on average, not nearly a whole one.
+     */
+    static long firstTickMillis(long intervalMillis) {
+        return 1 + ThreadLocalRandom.current().nextLong(intervalMillis);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  *   frames       LengthFieldBasedFrameDecoder: 4-byte big-endian length, body at most 1 MiB
  *   length       LengthFieldPrepender (outbound)
  *   json         FrameCodec: body JSON &lt;-&gt; ExchangeMessage
- *   idle         IdleStateHandler: read idle closes, write idle sends a heartbeat
+ *   idle         IdleStateHandler: read idle closes, write idle (a third of it) sends a heartbeat
  *   session      ExchangeSession: handshake, then the role's LinkListener
  * </pre>
  */
@@ -35,7 +35,7 @@ public final class ExchangePipeline {
         p.addLast("frames", new LengthFieldBasedFrameDecoder(s.maxFrameBytes(), 0, 4, 0, 4, true));
         p.addLast("length", new LengthFieldPrepender(4));
         p.addLast("json", new FrameCodec(s.maxFrameBytes()));
-        p.addLast("idle", new IdleStateHandler(s.readIdle().toMillis(), s.interval().toMillis(), 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle", new IdleStateHandler(s.readIdle().toMillis(), s.heartbeat().toMillis(), 0, TimeUnit.MILLISECONDS));
         p.addLast("session", new ExchangeSession(local, dialer, listener));
     }
 }

@@ -42,6 +42,17 @@ public record ExchangeSettings(
         return new ExchangeSettings(interval, readIdle, handshake, MAX_FRAME_BYTES, backoff, backoffMax, request);
     }
 
+    /**
+     * A side writes a heartbeat when it wrote nothing for this long: a third of the read-idle
+     * time (so at least one interval and at least 1 s), which gives the peer three chances
+     * before its read-idle rule closes the link. Not one interval: an aggregator writes nothing
+     * else to its branches, and a heartbeat to every branch every interval would cost it a write
+     * per branch report.
+     */
+    public Duration heartbeat() {
+        return readIdle.dividedBy(3);
+    }
+
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -70,9 +71,43 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
         return out;
     }
 
+    private static final byte[] DELTA_HEAD =
+            ("{\"v\":" + ExchangeMessage.VERSION + ",\"type\":\"delta\",\"entries\":[").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELTA_TAIL = "]}".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * One delta entry's JSON, to be sent in a delta built by {@link #delta}: an entry relayed to
+     * many links is encoded once, not once per link.
+     */
+    public static byte[] encodeEntry(ExchangeMessage.WireEntry entry) throws JsonProcessingException {
+        return JSON.writeValueAsBytes(entry);
+    }
+
+    /** The body of a delta frame holding these encoded entries: the bytes {@link #encode} writes for it. */
+    static ByteBuf delta(ByteBufAllocator alloc, List<byte[]> encodedEntries) {
+        int size = DELTA_HEAD.length + DELTA_TAIL.length + Math.max(0, encodedEntries.size() - 1);
+        for (byte[] e : encodedEntries) {
+            size += e.length;
+        }
+        ByteBuf out = alloc.buffer(size);
+        out.writeBytes(DELTA_HEAD);
+        for (int i = 0; i < encodedEntries.size(); i++) {
+            if (i > 0) {
+                out.writeByte(',');
+            }
+            out.writeBytes(encodedEntries.get(i));
+        }
+        return out.writeBytes(DELTA_TAIL);
+    }
+
     static ExchangeMessage decode(ByteBuf frame) {
         if (startsWithVersion(frame)) {
-            // the shape this codec writes: bind directly, without building a tree first
+            // the shape this codec writes: reports and deltas straight from the bytes; the rest
+            // (and anything the streaming reader does not take) bound directly, without a tree
+            ExchangeMessage hot = ReportFrameReader.read(JSON.getFactory(), frame);
+            if (hot != null) {
+                return hot;
+            }
             try {
                 return JSON.readValue((java.io.InputStream) new ByteBufInputStream(frame.duplicate()),
                         ExchangeMessage.class);

@@ -8,6 +8,8 @@ import io.spillway.core.model.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * An authenticated exchange connection to one peer: who it is, and a way to send to it. Sending
  * is safe from any thread (Netty hands the write to the channel's event loop).
@@ -61,6 +63,18 @@ public final class Link {
             if (!f.isSuccess() && f.channel().isActive()) {
                 // not a closed link (its close is handled elsewhere): e.g. a frame over the size limit
                 log.warn("cannot send {} to {}: {}", message.getClass().getSimpleName(), this, f.cause().toString());
+            }
+        });
+    }
+
+    /**
+     * Sends one delta of entries already encoded by {@link FrameCodec#encodeEntry}: the frame is
+     * byte for byte the one {@link #send} would write for the same delta.
+     */
+    public void sendDelta(List<byte[]> encodedEntries) {
+        channel.writeAndFlush(FrameCodec.delta(channel.alloc(), encodedEntries)).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && f.channel().isActive()) {
+                log.warn("cannot send a delta to {}: {}", this, f.cause().toString());
             }
         });
     }

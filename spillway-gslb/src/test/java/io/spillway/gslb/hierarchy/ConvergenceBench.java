@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * GSLB convergence benchmark (bench/gslb-convergence, BENCHMARKS.md): a master, 8 aggregators
- * that know only the master, and 32 branches per aggregator, in one JVM on loopback.
+ * GSLB convergence benchmark (bench/gslb-convergence, BENCHMARKS.md): a master, aggregators
+ * that know only the master (8 unless told), and branches per aggregator (32 unless told), in one
+ * JVM on loopback.
  *
  * <p>Propagation: a random branch changes state, either by an event (its only service is
  * disabled, then enabled: reported at once) or by load (its vServer fills up, then empties:
@@ -34,13 +35,14 @@ import java.util.function.Predicate;
  * killed and a new one started at a new address, so its branches cannot reconnect; the time
  * until its table holds every branch as available comes from the master's snapshot.
  *
- * <p>Arguments: {@code intervalMs changesPerKind recoveries resultsDir commit}. Bounded: every
- * wait gives up after 10 s and the whole run after 240 s.
+ * <p>Arguments: {@code intervalMs changesPerKind recoveries resultsDir commit [aggregators
+ * branchesPerAggregator]}. Bounded: every
+ * wait gives up after 10 s and the whole run after 400 s.
  */
 public final class ConvergenceBench {
 
-    static final int AGGREGATORS = 8;
-    static final int BRANCHES_PER_AGGREGATOR = 32;
+    static int AGGREGATORS = 8;
+    static int BRANCHES_PER_AGGREGATOR = 32;
     static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     public static void main(String[] args) throws Exception {
@@ -49,7 +51,9 @@ public final class ConvergenceBench {
         int recoveries = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Path results = Path.of(args.length > 3 ? args[3] : "bench/results");
         String commit = args.length > 4 ? args[4] : "unknown";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        AGGREGATORS = args.length > 5 ? Integer.parseInt(args[5]) : AGGREGATORS;
+        BRANCHES_PER_AGGREGATOR = args.length > 6 ? Integer.parseInt(args[6]) : BRANCHES_PER_AGGREGATOR;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(400);
         Duration stale = interval.multipliedBy(3);
 
         Path dir = Hierarchy.scratchDir();
@@ -213,8 +217,9 @@ public final class ConvergenceBench {
     static String report(Duration interval, List<Double> event, List<Double> load, List<Double> recovery) {
         double ms = interval.toMillis();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%n%d aggregators x %d branches, interval %d ms, %d cores%n%n",
-                AGGREGATORS, BRANCHES_PER_AGGREGATOR, interval.toMillis(), Runtime.getRuntime().availableProcessors()));
+        sb.append(String.format(Locale.ROOT, "%n%d aggregators x %d branches, interval %d ms, %d cores, load average %s%n%n",
+                AGGREGATORS, BRANCHES_PER_AGGREGATOR, interval.toMillis(), Runtime.getRuntime().availableProcessors(),
+                ScaleBench.loadAverage()));
         sb.append("| measure | samples | p50 ms | p99 ms | p50 intervals | p99 intervals | missed |\n");
         sb.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         row(sb, "propagation, service down/up (event)", event, ms);
@@ -234,11 +239,13 @@ public final class ConvergenceBench {
         String now = Instant.now().toString();
         String json = String.format(Locale.ROOT, "{%n  \"benchmark\": \"gslb-convergence\",%n  \"date\": \"%s\",%n"
                         + "  \"commit\": \"%s\",%n  \"cores\": %d,%n  \"aggregators\": %d,%n  \"branchesPerAggregator\": %d,%n"
-                        + "  \"intervalMs\": %d,%n  \"eventPropagation\": %s,%n  \"loadPropagation\": %s,%n"
+                        + "  \"intervalMs\": %d,%n  \"loadAverage\": \"%s\",%n  \"eventPropagation\": %s,%n"
+                        + "  \"loadPropagation\": %s,%n"
                         + "  \"masterRecovery\": %s%n}%n",
                 now, commit, Runtime.getRuntime().availableProcessors(), AGGREGATORS, BRANCHES_PER_AGGREGATOR,
-                interval.toMillis(), stats(event, ms), stats(load, ms), stats(recovery, ms));
-        Path file = dir.resolve("gslb-convergence-" + now.substring(0, 19).replace(':', '-') + ".json");
+                interval.toMillis(), ScaleBench.loadAverage(), stats(event, ms), stats(load, ms), stats(recovery, ms));
+        Path file = dir.resolve("gslb-convergence-" + AGGREGATORS + "x" + BRANCHES_PER_AGGREGATOR + "-"
+                + interval.toMillis() + "ms-" + now.substring(0, 19).replace(':', '-') + ".json");
         Files.writeString(file, json);
         System.out.println("wrote " + file);
     }
