@@ -13,7 +13,8 @@ source "$here/../lib/contenders.sh"
 ROUNDS="${ROUNDS:-3}"
 ATTACK_SECONDS="${ATTACK_SECONDS:-30}"
 ATTACK_CONNECTIONS="${ATTACK_CONNECTIONS:-1000}"
-CONTENDERS="${CONTENDERS:-spillway haproxy}"
+# the contenders this scenario knows (NGINX has no per-client connection limit to match)
+CONTENDERS="$(for c in $CONTENDERS; do case "$c" in spillway | haproxy) printf '%s ' "$c" ;; esac; done)"
 ATTACKS="${ATTACKS:-H B X}"
 
 bench_init slowhttp
