@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import org.junit.jupiter.api.AfterAll;
@@ -11,8 +12,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -37,20 +36,7 @@ class SniCertificatesTest {
     /** A client context of its own per connection: no session of an earlier connection is offered. */
     private static SSLContext trustAll() throws Exception {
         SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         return trustAll;
     }
 
