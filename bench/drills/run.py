@@ -323,6 +323,9 @@ def main():
     args = ap.parse_args()
     out = args.out or tempfile.mkdtemp(prefix="spillway-drills-")
     os.makedirs(out, exist_ok=True)
+    # the jar of this checkout, built once before any process starts (the launcher runs a stale one as it is)
+    subprocess.run([LAUNCHER, "--version"], env={**os.environ, "SPILLWAY_REBUILD": "1"}, check=True,
+                   stdout=subprocess.DEVNULL, timeout=900)
     procs = Processes(out)
     result = {"loadAverage": os.getloadavg()[0]}
     try:

@@ -51,7 +51,7 @@ GDNSD=$(command -v gdnsd || echo /usr/sbin/gdnsd)
 
 # --- the appliance's jar (the launcher builds it when missing or stale) ----------
 log "building the appliance if needed"
-timeout 600 "$ROOT/bin/spillway" --help >/dev/null 2>&1 || true
+SPILLWAY_REBUILD=1 timeout 600 "$ROOT/bin/spillway" --help >/dev/null 2>&1 || true  # builds the fat jar when stale
 [ -f "$ROOT/spillway-app/target/spillway.jar" ] || { log "no spillway.jar"; exit 1; }
 
 # A port free for both UDP and TCP on loopback.

@@ -36,7 +36,7 @@ BUILD=(mvn -B -q -pl spillway-gslb -am test-compile
        -Dmdep.outputFile="$WORK/cp" -Dmdep.includeScope=test)
 (cd "$ROOT" && timeout 600 "${BUILD[@]}" -o >/dev/null 2>&1) || (cd "$ROOT" && timeout 600 "${BUILD[@]}" >/dev/null)
 CP="$ROOT/spillway-gslb/target/test-classes:$ROOT/spillway-gslb/target/classes:$(cat "$WORK/cp")"
-"$ROOT/bin/spillway" --help >/dev/null 2>&1 || true   # builds the fat jar when stale
+SPILLWAY_REBUILD=1 "$ROOT/bin/spillway" --help >/dev/null 2>&1 || true   # builds the fat jar when stale
 LAUNCHER_FLAGS="-XX:+UseParallelGC -XX:TrimNativeHeapInterval=1000 -Dio.netty.leakDetection.level=disabled"
 
 aggregator_config() { # site listen peer

@@ -10,6 +10,7 @@ mkdir -p "$out"
 command -v testssl >/dev/null || { apt-get install -y testssl.sh >/dev/null; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+SPILLWAY_REBUILD=1 timeout 900 "$here/bin/spillway" --version >/dev/null  # the jar of this checkout
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 status=0
