@@ -29,7 +29,9 @@ class BranchResolveTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(2));
+    // no case here waits for a site to go stale: a long staleAfter keeps the remote branch
+    // available through the multi-second stalls of a loaded machine
+    private final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(20));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Hierarchy.BranchUnderTest local;
     private final Hierarchy.BranchUnderTest remote;
