@@ -305,7 +305,9 @@ public final class Appliance implements AutoCloseable {
         MonitorRuntime freshMonitors = new MonitorRuntime(transport, fresh);
         try {
             // both can refuse (a bad TLS file, a port in use): before either, nothing has changed
-            freshMonitors.start(rotated.isEmpty() ? monitors : null);
+            // probes keep their TLS contexts: a rotated CA of theirs restarts them all
+            boolean caRotated = rotated.stream().anyMatch(TlsFiles.clientFiles(next)::contains);
+            freshMonitors.start(caRotated ? null : monitors);
             proxy.swap(fresh);
         } catch (Exception | Error e) {
             freshMonitors.close();

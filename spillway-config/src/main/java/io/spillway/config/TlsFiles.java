@@ -47,12 +47,7 @@ public record TlsFiles(Map<String, String> digests) {
                 }
             }
         }
-        for (ServiceConfig s : c.services()) {
-            add(paths, s.tls());
-        }
-        for (MonitorConfig m : c.monitors()) {
-            add(paths, m.tls());
-        }
+        paths.addAll(clientFiles(c));
         paths.addAll(exchangeFiles(c));
         paths.addAll(adminFiles(c));
         Map<String, String> digests = new TreeMap<>();
@@ -60,6 +55,18 @@ public record TlsFiles(Map<String, String> digests) {
             digests.put(p, digest(Path.of(p)));
         }
         return new TlsFiles(digests);
+    }
+
+    /** The CA files services and monitors check their peers with ({@code tls.ca}); those contexts live in probes. */
+    public static List<String> clientFiles(SpillwayConfig c) {
+        TreeSet<String> paths = new TreeSet<>();
+        for (ServiceConfig s : c.services()) {
+            add(paths, s.tls());
+        }
+        for (MonitorConfig m : c.monitors()) {
+            add(paths, m.tls());
+        }
+        return List.copyOf(paths);
     }
 
     /** The files of {@code gslb.exchange.tls} in {@code c}; empty without one. */
