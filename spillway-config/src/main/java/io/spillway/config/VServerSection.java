@@ -85,7 +85,9 @@ final class VServerSection {
         int streams = f.integer("maxConcurrentStreams", d.maxConcurrentStreams(), 1, 1 << 20);
         int window = f.integer("initialWindow", d.initialWindow(), 1024, Integer.MAX_VALUE);
         int resets = f.integer("maxResetsPerSecond", d.maxResetsPerSecond(), 1, 1_000_000);
+        int pipelined = f.integer("maxPipelined", d.maxPipelined(), 1, 10_000);
         f.finish();
-        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient, maxBody, streams, window, resets);
+        return new VServerConfig.Limits(requestLine, headerSize, minBodyRate, perClient, maxBody, streams, window, resets,
+                pipelined);
     }
 }

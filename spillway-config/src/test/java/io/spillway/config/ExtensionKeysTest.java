@@ -137,7 +137,7 @@ class ExtensionKeysTest {
                   - name: tuned
                     listen: 127.0.0.1:8081
                     services: [grpc]
-                    limits: {maxConcurrentStreams: 250, initialWindow: 1048576, maxResetsPerSecond: 50}
+                    limits: {maxConcurrentStreams: 250, initialWindow: 1048576, maxResetsPerSecond: 50, maxPipelined: 4}
                 """).config();
         assertThat(c.services()).extracting(s -> s.protocol()).containsExactly(ServiceProtocol.H2C, ServiceProtocol.H2);
         VServerConfig plain = c.vservers().get(0);
@@ -145,7 +145,7 @@ class ExtensionKeysTest {
         assertThat(plain.http2()).isFalse();
         assertThat(plain.limits().maxConcurrentStreams()).isEqualTo(VServerConfig.Limits.DEFAULT_MAX_CONCURRENT_STREAMS);
         assertThat(tuned.http2()).as("on unless turned off").isTrue();
-        assertThat(tuned.limits()).isEqualTo(new VServerConfig.Limits(8192, 16384, 1024, 0, 0, 250, 1_048_576, 50));
+        assertThat(tuned.limits()).isEqualTo(new VServerConfig.Limits(8192, 16384, 1024, 0, 0, 250, 1_048_576, 50, 4));
     }
 
     @Test

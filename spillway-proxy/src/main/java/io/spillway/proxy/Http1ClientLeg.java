@@ -23,8 +23,8 @@ import io.spillway.proxy.http1.ResponseHead;
  * An HTTP/1.1 client connection of an http or https vServer, as the {@link ClientLeg} of one
  * {@link ProxiedExchange} at a time (SPEC S1, S5, S8). The connection was admitted once, by
  * {@link AdmissionHandler}; each of its requests becomes an exchange with a service of the
- * admitting vServer. Requests are answered in order: a pipelined request waits in a short queue,
- * and reading stops while it waits.
+ * admitting vServer. Requests are answered in order: a pipelined request waits in a short queue
+ * of at most {@code limits.maxPipelined} requests, and reading stops while it waits.
  *
  * <pre>
  *  [tls] ─ timer ─ codec (Http1RequestDecoder) ─ http (this)     written: head and body bytes as they are
@@ -185,6 +185,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
         gate.set(ReadGate.CLOSING, closing || inputShutdown);
         gate.set(ReadGate.PIPELINED, !pipelined.isEmpty());
+        decoder.hold(pipelined.requests() >= connection.route().config().limits().maxPipelined());
         gate.set(ReadGate.PEER_FULL, exchange != null && !exchange.acceptsClientData());
         // what follows an upgrade request may be another protocol's: not read until the answer is known
         gate.set(ReadGate.UPGRADE_PENDING, exchange != null && exchange.upgradeRequested() && exchange.requestComplete());

@@ -178,7 +178,7 @@ final class Configs {
             timeouts = new VServerConfig.Timeouts(t.connect(), t.idle(), t.header(), t.tunnel(), t.server(), body, t.send());
             VServerConfig.Limits l = limits;
             limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), minBodyRate, l.perClient(), l.maxBody(),
-                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond());
+                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond(), l.maxPipelined());
             return this;
         }
 
@@ -191,14 +191,14 @@ final class Configs {
         VServer perClient(int connections) {
             VServerConfig.Limits l = limits;
             limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), connections, l.maxBody(),
-                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond());
+                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond(), l.maxPipelined());
             return this;
         }
 
         VServer maxBody(long bytes) {
             VServerConfig.Limits l = limits;
             limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(), bytes,
-                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond());
+                    l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond(), l.maxPipelined());
             return this;
         }
 
@@ -210,7 +210,14 @@ final class Configs {
         VServer http2Limits(int maxConcurrentStreams, int initialWindow, int maxResetsPerSecond) {
             VServerConfig.Limits l = limits;
             limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(),
-                    l.maxBody(), maxConcurrentStreams, initialWindow, maxResetsPerSecond);
+                    l.maxBody(), maxConcurrentStreams, initialWindow, maxResetsPerSecond, l.maxPipelined());
+            return this;
+        }
+
+        VServer maxPipelined(int requests) {
+            VServerConfig.Limits l = limits;
+            limits = new VServerConfig.Limits(l.maxRequestLine(), l.maxHeaderSize(), l.minBodyRate(), l.perClient(),
+                    l.maxBody(), l.maxConcurrentStreams(), l.initialWindow(), l.maxResetsPerSecond(), requests);
             return this;
         }
 

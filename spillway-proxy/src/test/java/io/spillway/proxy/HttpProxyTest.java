@@ -179,6 +179,40 @@ class HttpProxyTest {
     }
 
     @Test
+    void answersManyMorePipelinedRequestsThanItKeepsParsedInOrder() throws Exception {
+        Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a").maxPipelined(2));
+        RawHttp c = client(s.address());
+        c.send(numberedEchoes(60));
+        for (int i = 0; i < 60; i++) {
+            assertThat(c.read(false).body()).isEqualTo(Integer.toString(i));
+        }
+        assertThat(c.get("/").body()).isEqualTo("a");
+    }
+
+    @Test
+    void answersEveryPipelinedRequestOfAClientThatHalfClosedThenCloses() throws Exception {
+        Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a").maxPipelined(1));
+        RawHttp c = client(s.address());
+        c.send(numberedEchoes(20));
+        c.shutdownOutput();
+        for (int i = 0; i < 20; i++) {
+            assertThat(c.read(false).body()).isEqualTo(Integer.toString(i));
+        }
+        assertThat(c.closedByPeer()).isTrue();
+        awaitAllReleased(s.graph());
+    }
+
+    private static String numberedEchoes(int n) {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String body = Integer.toString(i);
+            all.append("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ").append(body.length())
+                    .append("\r\n\r\n").append(body);
+        }
+        return all.toString();
+    }
+
+    @Test
     void http10ClientWithoutKeepAliveGetsItsAnswerThenTheConnectionCloses() throws Exception {
         Setup s = twoServices(vs("front", VServerProtocol.HTTP, "a"));
         RawHttp c = client(s.address());

@@ -78,6 +78,11 @@ final class RawHttp implements Closeable {
         out.flush();
     }
 
+    /** Half-closes: the proxy sees the end of the client's input. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** Reads one response; {@code head} for a response to HEAD (no body). */
     Response read(boolean head) throws IOException {
         String status = line();

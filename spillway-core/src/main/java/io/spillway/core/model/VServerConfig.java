@@ -76,19 +76,22 @@ public record VServerConfig(
      * @param initialWindow  HTTP/2: the flow-control window of each stream, in bytes (SETTINGS_INITIAL_WINDOW_SIZE)
      * @param maxResetsPerSecond HTTP/2: streams a client may reset per connection per second before
      *                       the connection is closed with GOAWAY ENHANCE_YOUR_CALM (CVE-2023-44487)
+     * @param maxPipelined   HTTP/1.1: requests a client may have sent ahead of the one being answered that
+     *                       are parsed and kept; the rest of what it sent is parsed as those are answered
      */
     public record Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient, long maxBody,
-                         int maxConcurrentStreams, int initialWindow, int maxResetsPerSecond) {
+                         int maxConcurrentStreams, int initialWindow, int maxResetsPerSecond, int maxPipelined) {
         public static final long DEFAULT_MIN_BODY_RATE = 1024;
         public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
         public static final int DEFAULT_INITIAL_WINDOW = 65_535;
         public static final int DEFAULT_MAX_RESETS_PER_SECOND = 100;
+        public static final int DEFAULT_MAX_PIPELINED = 32;
         public static final Limits DEFAULT = new Limits(8192, 16384, DEFAULT_MIN_BODY_RATE, 0, 0);
 
-        /** The limits with the defaults of the HTTP/2 keys. */
+        /** The limits with the defaults of the HTTP/2 keys and of {@code maxPipelined}. */
         public Limits(int maxRequestLine, int maxHeaderSize, long minBodyRate, int perClient, long maxBody) {
             this(maxRequestLine, maxHeaderSize, minBodyRate, perClient, maxBody, DEFAULT_MAX_CONCURRENT_STREAMS,
-                    DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_RESETS_PER_SECOND);
+                    DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_RESETS_PER_SECOND, DEFAULT_MAX_PIPELINED);
         }
 
         /** The limits with no body limit and the defaults of the HTTP/2 keys. */

@@ -28,6 +28,12 @@ import java.util.List;
  * parsed. Chunked bodies are passed through as validated chunks by default; a decoder made with
  * {@code passThroughChunks = false} emits the chunk data only and the trailers in the end.
  *
+ * <p>The caller bounds pipelining by count with {@link #hold(boolean)}: while held, the decoder
+ * parses no further request head and keeps the octets it has (at most what one read delivered,
+ * since the caller stops reading while requests wait); released, it goes on where it stopped.
+ * When the client's input ends, a hold no longer applies: nothing more can arrive, and what
+ * arrived is decoded so that the client gets its answers.
+ *
  * <p>All methods are called on the channel's event loop.
  */
 public final class Http1RequestDecoder extends ByteToMessageDecoder {
@@ -46,6 +52,8 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     private long remaining;
     private boolean upgradeNext;
     private boolean closeNext;
+    private boolean held;
+    private boolean decoding;
     private ChannelHandlerContext ctx;
 
     /**
@@ -80,6 +88,33 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Holds (true) or releases (false) the next request heads. A release decodes what was kept,
+     * at once, or, when it comes from a handler this decoder is feeding, as its decode loop goes on.
+     */
+    public void hold(boolean hold) {
+        if (held == hold) {
+            return;
+        }
+        held = hold;
+        if (!hold && !decoding) {
+            decodeHeld();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        boolean outer = !decoding;
+        decoding = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            if (outer) {
+                decoding = false;
+            }
+        }
+    }
+
     private void decodeHeld() {
         if (ctx != null && actualReadableBytes() > 0) {
             try {
@@ -94,7 +129,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             switch (state) {
-                case HEAD -> head(in, out);
+                case HEAD -> {
+                    if (!held) {
+                        head(in, out);
+                    }
+                }
                 case LENGTH -> {
                     int n = (int) Math.min(remaining, in.readableBytes());
                     out.add(in.readRetainedSlice(n));
@@ -156,7 +195,9 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (in.isReadable()) {
+        held = false;
+        for (int before = -1; in.isReadable() && in.readableBytes() != before; ) {
+            before = in.readableBytes();
             decode(ctx, in, out);
         }
         boolean inHead = state == State.HEAD && (in.isReadable() || !parser.atStart());

@@ -255,6 +255,50 @@ class Http1RequestDecoderTest {
     }
 
     @Test
+    void parsesNoFurtherRequestHeadWhileHeldAndGoesOnWhereItStoppedWhenReleased() {
+        EmbeddedChannel ch = channel();
+        Http1RequestDecoder decoder = ch.pipeline().get(Http1RequestDecoder.class);
+        assertThat(feed(ch, GET)).containsExactly("head GET /a HTTP_1_1 NONE", "end");
+        decoder.hold(true);
+        assertThat(feed(ch, POST + GET)).as("kept, unparsed").isEmpty();
+        decoder.hold(false);
+        assertThat(Transcript.drain(ch)).containsExactly(
+                "head POST /b HTTP_1_1 LENGTH", "body hello", "end", "head GET /a HTTP_1_1 NONE", "end");
+    }
+
+    @Test
+    void aHoldFromTheHandlerItFeedsStopsTheDecodeLoopAfterTheRequestInHand() {
+        EmbeddedChannel ch = channel();
+        Http1RequestDecoder decoder = ch.pipeline().get(Http1RequestDecoder.class);
+        ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http1End) {
+                    decoder.hold(true); // one request at a time
+                }
+                ctx.fireChannelRead(msg);
+            }
+        });
+        assertThat(feed(ch, GET + POST + GET)).containsExactly("head GET /a HTTP_1_1 NONE", "end");
+        decoder.hold(false);
+        assertThat(Transcript.drain(ch)).containsExactly("head POST /b HTTP_1_1 LENGTH", "body hello", "end");
+        decoder.hold(false);
+        assertThat(Transcript.drain(ch)).containsExactly("head GET /a HTTP_1_1 NONE", "end");
+    }
+
+    @Test
+    void decodesEverythingKeptWhenTheClientsInputEndsWhileHeld() {
+        EmbeddedChannel ch = channel();
+        Http1RequestDecoder decoder = ch.pipeline().get(Http1RequestDecoder.class);
+        decoder.hold(true);
+        assertThat(feed(ch, GET + POST + GET)).isEmpty();
+        ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertThat(Transcript.drain(ch)).as("whole requests, not a request cut short").containsExactly(
+                "head GET /a HTTP_1_1 NONE", "end", "head POST /b HTTP_1_1 LENGTH", "body hello", "end",
+                "head GET /a HTTP_1_1 NONE", "end");
+    }
+
+    @Test
     void readsNoRequestAfterOneThatClosesTheConnection() {
         assertThat(decode("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + GET))
                 .containsExactly("head GET / HTTP_1_1 NONE", "end");
