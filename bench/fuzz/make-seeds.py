@@ -208,3 +208,33 @@ for name, payload in ADMIN.items():
     put("spillway-admin", "io.spillway.admin", "AdminRouterFuzzTest", "serve", name, payload + b"\x00")
     put("spillway-admin", "io.spillway.admin", "AdminRouterFuzzTest", "serve", name + "-cut",
         payload + struct.pack(">H", 9) + b"\x01")
+
+
+# Http2ClientConnectionFuzzTest#clientConnection: the frames after the connection preface, then the
+# cut count and cuts (ints, from the end).
+def h2(ftype, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([ftype, flags]) + struct.pack(">I", stream) + payload
+
+
+SETTINGS = h2(4, 0, 0, struct.pack(">HI", 3, 100) + struct.pack(">HI", 4, 65535))
+SETTINGS_ACK = h2(4, 1, 0)
+GET_HEADERS = b"\x82\x86\x84\x41\x01a"            # :method GET, :scheme http, :path /, :authority a
+POST_HEADERS = b"\x83\x86\x84\x41\x01a\x0f\x0d\x015"  # :method POST ... content-length: 5
+FRAMES = {
+    "get": SETTINGS + h2(1, 0x5, 1, GET_HEADERS),
+    "post": SETTINGS + h2(1, 0x4, 1, POST_HEADERS) + h2(0, 0x1, 1, b"hello"),
+    "continuation": SETTINGS + h2(1, 0x1, 1, GET_HEADERS[:3]) + h2(9, 0x4, 1, GET_HEADERS[3:]),
+    "reset": SETTINGS + h2(1, 0x4, 1, POST_HEADERS) + h2(3, 0, 1, struct.pack(">I", 8)),
+    "rapid-reset": SETTINGS + b"".join(h2(1, 0x4, s, POST_HEADERS) + h2(3, 0, s, struct.pack(">I", 8))
+                                       for s in range(1, 20, 2)),
+    "control": SETTINGS + SETTINGS_ACK + h2(6, 0, 0, b"12345678") + h2(8, 0, 0, struct.pack(">I", 1000))
+               + h2(2, 0, 1, struct.pack(">IB", 0, 16)) + h2(7, 0, 0, struct.pack(">II", 0, 0)),
+    "padded-trailers": SETTINGS + h2(1, 0xC, 1, b"\x02" + POST_HEADERS + b"\x00\x00")
+                       + h2(0, 0x8, 1, b"\x01hello\x00") + h2(1, 0x5, 1, b"\x40\x01x\x01y"),
+    "many-streams": SETTINGS + b"".join(h2(1, 0x5, s, GET_HEADERS) for s in range(1, 24, 2)),
+}
+for name, frames in FRAMES.items():
+    put("spillway-proxy", "io.spillway.proxy", "Http2ClientConnectionFuzzTest", "clientConnection", name,
+        frames + b"\x00")
+    put("spillway-proxy", "io.spillway.proxy", "Http2ClientConnectionFuzzTest", "clientConnection", name + "-cut",
+        frames + struct.pack(">H", 30) + b"\x01")

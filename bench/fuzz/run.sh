@@ -27,6 +27,7 @@ TARGETS=(
   "spillway-proxy Http1DecoderFuzzTest#responseDecoder"
   "spillway-proxy HeadWritersFuzzTest#requestHeadRoundTrip"
   "spillway-proxy HeadWritersFuzzTest#responseHeadRoundTrip"
+  "spillway-proxy Http2ClientConnectionFuzzTest#clientConnection"
   "spillway-gslb DnsResponderFuzzTest#respond"
   "spillway-gslb ExchangeFrameFuzzTest#beforeAuthentication"
   "spillway-gslb ExchangeFrameFuzzTest#afterAuthentication"

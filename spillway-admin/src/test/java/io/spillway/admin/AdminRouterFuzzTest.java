@@ -17,6 +17,7 @@ import io.spillway.httpjson.AccessPolicy;
 import io.spillway.httpjson.ApiResponse;
 import io.spillway.httpjson.JsonHttpServer;
 import io.spillway.httpjson.Route;
+import io.spillway.testkit.FuzzedWrites;
 import io.spillway.testkit.TrackingAllocator;
 
 import java.net.InetAddress;
@@ -44,10 +45,7 @@ class AdminRouterFuzzTest {
 
     @FuzzTest
     void serve(FuzzedDataProvider data) throws Exception {
-        int[] cuts = new int[data.consumeInt(0, 7)];
-        for (int i = 0; i < cuts.length; i++) {
-            cuts[i] = data.consumeInt(0, 4096);
-        }
+        int[] cuts = FuzzedWrites.cuts(data);
         byte[] input = data.consumeRemainingAsBytes();
 
         TrackingAllocator alloc = new TrackingAllocator();
@@ -60,8 +58,7 @@ class AdminRouterFuzzTest {
         try {
             ch.register();
             int from = 0;
-            int[] points = java.util.Arrays.stream(cuts).filter(c -> c > 0 && c < input.length).sorted().distinct()
-                    .toArray();
+            int[] points = FuzzedWrites.points(cuts, input.length);
             for (int p = 0; p <= points.length && ch.isOpen(); p++) {
                 // what a client sends after the close never arrives
                 int to = p < points.length ? points[p] : input.length;

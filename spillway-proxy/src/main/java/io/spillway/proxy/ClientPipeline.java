@@ -1,10 +1,10 @@
 package io.spillway.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.spillway.core.log.AccessLog;
 import io.spillway.proxy.http1.Http1RequestDecoder;
 
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
  * kept short: one {@link ClientTimer} carries every timeout of the connection.
  */
-final class ClientPipeline extends ChannelInitializer<SocketChannel> {
+final class ClientPipeline extends ChannelInitializer<Channel> {
 
     /** Name of the HTTP/1.1 codec in an http or https client pipeline. */
     static final String CODEC = "codec";
@@ -54,7 +54,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         if (!budget.tryAcquire()) {
             ch.close(); // limits.maxConnections: counted by the budget
             return;

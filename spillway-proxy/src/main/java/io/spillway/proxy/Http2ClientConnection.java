@@ -47,6 +47,8 @@ import io.spillway.proxy.http1.RequestHeadWriter;
  */
 final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Http2ClientConnection.class);
+
     private final ClientConnection connection;
     private final RequestHeadParser parser;
     private RequestHeadWriter headWriter;
@@ -148,5 +150,16 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireUserEventTriggered(evt);
         }
+    }
+
+    /**
+     * An error on the connection: the codec passes its connection errors on (a client's protocol
+     * error, the rapid-reset cap) after it has sent GOAWAY. It ends here, at debug level, rather
+     * than at the pipeline's tail, where Netty would write a warning for every hostile client.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error", ctx.channel(), cause);
+        ctx.close();
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
@@ -62,6 +63,8 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean headRequest;
     private Http2Headers pendingHeaders;
     private boolean ended;
+    /** The client's END_STREAM arrived: its side of the stream is closed. */
+    private boolean clientEnded;
     private final RequestRecord record;
 
     Http2ClientLeg(ClientConnection connection, Http2ClientConnection owner) {
@@ -86,6 +89,9 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (msg instanceof Http2StreamFrame frame && isEndStream(frame)) {
+                clientEnded = true;
+            }
             if (msg instanceof Http2HeadersFrame headers) {
                 if (!started) {
                     clientToProxyRequest(headers);
@@ -100,6 +106,11 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             updateReading();
         }
         ReferenceCountUtil.release(msg);
+    }
+
+    private static boolean isEndStream(Http2StreamFrame frame) {
+        return frame instanceof Http2HeadersFrame h ? h.isEndStream()
+                : frame instanceof Http2DataFrame d && d.isEndStream();
     }
 
     private void clientToProxyRequest(Http2HeadersFrame frame) {
@@ -327,6 +338,11 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         record.done(service, action);
         stream.write(new DefaultHttp2HeadersFrame(h, false), stream.voidPromise());
         stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+        if (!clientEnded) {
+            // answered before the client finished its request: it may stop sending (RFC 9113 8.1),
+            // and the stream does not stay half open, holding the connection, until it does
+            stream.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        }
     }
 
     private void reset(Http2Error error) {

@@ -15,13 +15,12 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.HostPort;
+import io.spillway.testkit.FuzzedWrites;
 import io.spillway.testkit.TrackingAllocator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Coverage-guided fuzzing of the exchange port's inbound path (length-prefixed frames, the JSON
@@ -52,10 +51,7 @@ class ExchangeFrameFuzzTest {
     }
 
     private static void run(FuzzedDataProvider data, boolean authenticate) throws Exception {
-        int[] cuts = new int[data.consumeInt(0, 7)];
-        for (int i = 0; i < cuts.length; i++) {
-            cuts[i] = data.consumeInt(0, 4096);
-        }
+        int[] cuts = FuzzedWrites.cuts(data);
         byte[] input = data.consumeRemainingAsBytes();
 
         TrackingAllocator alloc = new TrackingAllocator();
@@ -76,7 +72,7 @@ class ExchangeFrameFuzzTest {
                     throw new AssertionError("the handshake did not establish the link");
                 }
             }
-            for (ByteBuf part : split(alloc, input, cuts)) {
+            for (ByteBuf part : FuzzedWrites.split(alloc, input, cuts)) {
                 if (!ch.isOpen()) {
                     // what a peer sends after the close never arrives
                     part.release();
@@ -152,18 +148,6 @@ class ExchangeFrameFuzzTest {
         for (Object m; (m = ch.readOutbound()) != null; ) {
             ReferenceCountUtil.release(m);
         }
-    }
-
-    private static List<ByteBuf> split(TrackingAllocator alloc, byte[] input, int[] cuts) {
-        int[] points = java.util.Arrays.stream(cuts).filter(c -> c > 0 && c < input.length).sorted().distinct().toArray();
-        List<ByteBuf> parts = new ArrayList<>();
-        int from = 0;
-        for (int p : points) {
-            parts.add(alloc.heapBuffer(p - from).writeBytes(input, from, p - from));
-            from = p;
-        }
-        parts.add(alloc.heapBuffer(input.length - from).writeBytes(input, from, input.length - from));
-        return parts;
     }
 
     private static final class Listener implements LinkListener {

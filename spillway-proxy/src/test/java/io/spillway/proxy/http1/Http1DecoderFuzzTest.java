@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.spillway.testkit.FuzzedWrites;
 import io.spillway.testkit.TrackingAllocator;
 
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class Http1DecoderFuzzTest {
     void requestDecoder(FuzzedDataProvider data) {
         boolean passThroughChunks = data.consumeBoolean();
         long upgradeAnswers = data.consumeLong();
-        int[] cuts = cuts(data);
+        int[] cuts = FuzzedWrites.cuts(data);
         byte[] input = data.consumeRemainingAsBytes();
 
         TrackingAllocator alloc = new TrackingAllocator();
@@ -43,7 +44,7 @@ class Http1DecoderFuzzTest {
         int upgrades = 0;
         int parts = 0;
         try {
-            for (ByteBuf part : split(alloc, input, cuts)) {
+            for (ByteBuf part : FuzzedWrites.split(alloc, input, cuts)) {
                 // every other part arrives while the next heads are held (the pipelining cap), and
                 // is decoded with the next; the input may end held
                 decoder.hold((parts++ & 1) == 1);
@@ -76,7 +77,7 @@ class Http1DecoderFuzzTest {
             methods.add(all[data.consumeInt(0, all.length - 1)]);
             decodeChunked.add(data.consumeBoolean());
         }
-        int[] cuts = cuts(data);
+        int[] cuts = FuzzedWrites.cuts(data);
         byte[] input = data.consumeRemainingAsBytes();
 
         TrackingAllocator alloc = new TrackingAllocator();
@@ -89,7 +90,7 @@ class Http1DecoderFuzzTest {
         ch.pipeline().addLast(decoder);
         Grammar grammar = new Grammar(false);
         try {
-            for (ByteBuf part : split(alloc, input, cuts)) {
+            for (ByteBuf part : FuzzedWrites.split(alloc, input, cuts)) {
                 ch.writeInbound(part);
                 drainResponses(ch, grammar);
             }
@@ -192,28 +193,5 @@ class Http1DecoderFuzzTest {
                 throw new AssertionError("an unexpected message " + m);
             }
         }
-    }
-
-    /** Up to seven cut points, in any order: the input is split at each. */
-    static int[] cuts(FuzzedDataProvider data) {
-        int n = data.consumeInt(0, 7);
-        int[] cuts = new int[n];
-        for (int i = 0; i < n; i++) {
-            cuts[i] = data.consumeInt(0, 4096);
-        }
-        return cuts;
-    }
-
-    /** {@code input} in buffers of the allocator, cut at each point inside it (at least one buffer). */
-    static List<ByteBuf> split(TrackingAllocator alloc, byte[] input, int[] cuts) {
-        int[] points = java.util.Arrays.stream(cuts).filter(c -> c > 0 && c < input.length).sorted().distinct().toArray();
-        List<ByteBuf> parts = new ArrayList<>();
-        int from = 0;
-        for (int p : points) {
-            parts.add(alloc.heapBuffer(p - from).writeBytes(input, from, p - from));
-            from = p;
-        }
-        parts.add(alloc.heapBuffer(input.length - from).writeBytes(input, from, input.length - from));
-        return parts;
     }
 }
