@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -153,13 +154,16 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * An error on the connection: the codec passes its connection errors on (a client's protocol
-     * error, the rapid-reset cap) after it has sent GOAWAY. It ends here, at debug level, rather
-     * than at the pipeline's tail, where Netty would write a warning for every hostile client.
+     * An error on the connection. The codec passes its connection errors on (a client's protocol
+     * error, the rapid-reset cap) just before it sends its GOAWAY with the error's code and
+     * closes; any other error closes the connection here. Either ends here, at debug level,
+     * rather than at the pipeline's tail, where Netty would write a warning for every hostile client.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("closing {} after an error", ctx.channel(), cause);
-        ctx.close();
+        log.debug("{}: {}", ctx.channel(), cause.toString());
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            ctx.close();
+        }
     }
 }

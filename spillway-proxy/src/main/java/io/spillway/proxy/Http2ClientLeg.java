@@ -14,7 +14,10 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
@@ -26,6 +29,7 @@ import io.spillway.proxy.http1.RequestHead;
 import io.spillway.proxy.http1.ResponseHead;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 stream of a client connection, as the {@link ClientLeg} of one
@@ -47,7 +51,10 @@ import java.nio.charset.StandardCharsets;
  * client), and the service's reads stop while this stream is not writable.
  *
  * <p>Answers of the proxy's own (redirect of a full chain, 429, 400, 405, 502-504) end the
- * stream, not the connection; a response that breaks after it started resets the stream.
+ * stream, not the connection; a response that breaks after it started resets the stream. A
+ * stream whose response cannot go out for {@code timeouts.send} because the client gives no
+ * flow-control window (a zero window holds a service slot as surely as an unread socket) is
+ * reset with CANCEL, and its exchange ends.
  */
 final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements ClientLeg {
 
@@ -65,6 +72,8 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean ended;
     /** The client's END_STREAM arrived: its side of the stream is closed. */
     private boolean clientEnded;
+    /** Runs while the stream is not writable: the client's window is not given back. */
+    private ScheduledFuture<?> sendTimeout;
     private final RequestRecord record;
 
     Http2ClientLeg(ClientConnection connection, Http2ClientConnection owner) {
@@ -205,7 +214,45 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (exchange != null) {
             exchange.clientWritabilityChanged(stream.isWritable());
         }
+        watchSend();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Starts the send timeout while the response waits for the client: the stream cannot write,
+     * or the response's last frame is written but not sent (the client's flow-control window
+     * holds it, and a small response never makes the stream unwritable). Stops it when neither
+     * holds. Called when the writability changes and after each flush.
+     */
+    private void watchSend() {
+        if (stream.isWritable() && !(ended && endNotSent())) {
+            cancelSendTimeout();
+        } else if (sendTimeout == null && stream.isActive()) {
+            long millis = Math.max(1, connection.route().config().timeouts().send().toMillis());
+            sendTimeout = stream.eventLoop().schedule(this::sendTimedOut, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether our END_STREAM is still to be sent (the stream is open on our side). */
+    private boolean endNotSent() {
+        Http2Stream.State state = ((Http2StreamChannel) stream).stream().state();
+        return state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_REMOTE;
+    }
+
+    private void sendTimedOut() {
+        sendTimeout = null;
+        if (stream.isActive() && (!stream.isWritable() || (ended && endNotSent()))) {
+            log.debug("{}: the client gave no window for the send timeout", stream);
+            abort();
+            reset(Http2Error.CANCEL);
+        }
+    }
+
+    private void cancelSendTimeout() {
+        if (sendTimeout != null) {
+            sendTimeout.cancel(false);
+            sendTimeout = null;
+        }
     }
 
     // ---- proxyToClientResponse ----
@@ -258,11 +305,13 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             }
         }
         stream.flush();
+        watchSend();
     }
 
     @Override
     public void flushToClient() {
         stream.flush();
+        watchSend();
     }
 
     @Override
@@ -338,6 +387,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         record.done(service, action);
         stream.write(new DefaultHttp2HeadersFrame(h, false), stream.voidPromise());
         stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+        watchSend();
         if (!clientEnded) {
             // answered before the client finished its request: it may stop sending (RFC 9113 8.1),
             // and the stream does not stay half open, holding the connection, until it does
@@ -367,6 +417,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelSendTimeout();
         abort();
         ctx.fireChannelInactive();
     }

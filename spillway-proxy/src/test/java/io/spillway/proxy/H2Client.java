@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -55,6 +56,12 @@ final class H2Client implements AutoCloseable {
     }
 
     static H2Client connect(EventLoopGroup group, InetSocketAddress at, boolean tls) throws Exception {
+        return connect(group, at, tls, Http2Settings.defaultSettings());
+    }
+
+    /** A client that announces {@code settings} (a stream window of 0: it reads no response body). */
+    static H2Client connect(EventLoopGroup group, InetSocketAddress at, boolean tls, Http2Settings settings)
+            throws Exception {
         SslContext ssl = !tls ? null : SslContextBuilder.forClient()
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -69,7 +76,7 @@ final class H2Client implements AutoCloseable {
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), "localhost", at.getPort()));
                         }
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import static io.spillway.proxy.Configs.vs;
 import static io.spillway.proxy.HttpSpilloverTest.awaitAllReleased;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** HTTP/2 from clients (CONTRACT "HTTP engine"): h2 by ALPN, h2c by prior knowledge, streams over HTTP/1.1 services. */
@@ -190,6 +192,25 @@ class Http2FrontendTest {
         assertThat(c.goAway.get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
         await().atMost(Duration.ofSeconds(5)).until(() -> !c.channel().isActive());
         awaitAllReleased(graph);
+    }
+
+    @Test
+    void aStreamWhoseClientGivesNoWindowIsResetAfterTheSendTimeoutAndItsServiceSlotGivenBack() throws Exception {
+        HttpBackend a = net.httpBackend("a");
+        RuntimeGraph graph = Configs.create().service("a", a.port(), 100)
+                .vserver(vs("front", VServerProtocol.HTTP, "a").sendTimeout(Duration.ofMillis(300))).graph();
+        ProxyServer proxy = net.proxy(graph);
+        H2Client c = H2Client.connect(net.backendGroup, proxy.boundAddress("front"), false,
+                Http2Settings.defaultSettings().initialWindowSize(0));
+        clients.add(c);
+        CompletableFuture<H2Client.Response> response = c.get("/");
+        assertThatThrownBy(() -> response.get(10, TimeUnit.SECONDS)).hasMessageContaining("stream reset");
+        assertThat(a.requests()).as("the service answered; the client never took the body").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> graph.service("a").activeConnections() == 0);
+        assertThat(c.channel().isActive()).as("the connection goes on, holding its vServer slot").isTrue();
+        assertThat(graph.vserver("front").activeConnections()).isEqualTo(1);
+        assertThat(done(H2Client.connect(net.backendGroup, proxy.boundAddress("front"), false).get("/")).status())
+                .isEqualTo(200);
     }
 
     @Test
