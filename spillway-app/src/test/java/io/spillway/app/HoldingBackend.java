@@ -65,11 +65,6 @@ final class HoldingBackend implements AutoCloseable {
         return peak.get();
     }
 
-    /** Starts counting the peak afresh from what is held now. */
-    void resetPeak() {
-        peak.set(open.get());
-    }
-
     long accepted() {
         return accepted.get();
     }
