@@ -66,7 +66,7 @@ final class RacingClients implements AutoCloseable {
                 admitted.incrementAndGet();
             } else {
                 refused.incrementAndGet();
-                LockSupport.parkNanos(random.nextLong(2_000_000, 10_000_000));
+                LockSupport.parkNanos(random.nextLong(5_000_000, 20_000_000));
             }
         }
     }
