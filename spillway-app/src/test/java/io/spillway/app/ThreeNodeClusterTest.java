@@ -4,11 +4,13 @@ import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
 import io.spillway.core.runtime.Service;
 import io.spillway.testkit.EtcdExtension;
+import io.spillway.testkit.EtcdServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +25,9 @@ import static org.awaitility.Awaitility.await;
  * Issue 12 at the service: three appliances, each started from its own YAML file with its own
  * admin port, in one cluster over a real etcd, in front of ONE real backend that counts for
  * itself the connections it holds. Racing clients through each appliance's TCP vServer never
- * make the backend hold more than the service's capacity, and the node most clients come to
- * holds most of the capacity within a few intervals.
+ * make the backend hold more than the service's capacity, the node most clients come to holds
+ * most of the capacity within a few intervals, and when etcd stops no node grows: each keeps at
+ * most its share while its lease may live, then admits nothing.
  */
 class ThreeNodeClusterTest {
 
@@ -39,6 +42,7 @@ class ThreeNodeClusterTest {
     private final List<Appliance> nodes = new ArrayList<>();
     private final List<RacingClients> clients = new ArrayList<>();
     private HoldingBackend backend;
+    private EtcdServer ownEtcd;
 
     @AfterEach
     void stop() throws Exception {
@@ -51,9 +55,16 @@ class ThreeNodeClusterTest {
         if (backend != null) {
             backend.close();
         }
+        if (ownEtcd != null) {
+            ownEtcd.close();
+        }
     }
 
     private Appliance node(String name) throws Exception {
+        return node(name, "three-nodes", etcd.url());
+    }
+
+    private Appliance node(String name, String cluster, URI etcdUrl) throws Exception {
         Path file = Files.writeString(dir.resolve(name + ".yaml"), """
                 admin: {listen: 127.0.0.1:0, token: three-node-token}
                 services:
@@ -65,11 +76,11 @@ class ThreeNodeClusterTest {
                     services: [api]
                     spillover: {method: dynamicconnection, whenFull: drop}
                 cluster:
-                  name: three-nodes
+                  name: %s
                   node: %s
                   etcd: [%s]
                   interval: %dms
-                """.formatted(backend.port(), CAPACITY, name, etcd.url(), INTERVAL_MS));
+                """.formatted(backend.port(), CAPACITY, cluster, name, etcdUrl, INTERVAL_MS));
         LoadResult loaded = ConfigLoader.load(file);
         assertThat(loaded.errors()).isEmpty();
         Appliance a = Appliance.start(loaded.config(), file, 1);
@@ -128,5 +139,53 @@ class ThreeNodeClusterTest {
             Service api = n.graph().service("api");
             assertThat(api.share()).isBetween(0, CAPACITY);
         }
+    }
+
+    @Test
+    void whenEtcdStopsNoNodeGrowsEachKeepsAtMostItsShareThenAdmitsNothing() throws Exception {
+        backend = new HoldingBackend(40);
+        ownEtcd = EtcdServer.start(); // this test stops it: an etcd of its own
+        List<Appliance> three = new ArrayList<>();
+        for (String name : List.of("node-a", "node-b", "node-c")) {
+            three.add(node(name, "etcd-stops", ownEtcd.url()));
+        }
+        Appliance a = three.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> three.stream().allMatch(n -> share(n) > 0));
+        RacingClients onA = race(a, 14);
+        race(three.get(1), 2);
+        race(three.get(2), 1);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> share(a) >= CAPACITY / 2 && onA.admitted() > 20);
+
+        int[] atStop = three.stream().mapToInt(ThreeNodeClusterTest::share).toArray();
+        ownEtcd.close(); // returns once the process has exited: no keep-alive is answered after this
+        ownEtcd = null;
+        long stoppedAt = System.nanoTime();
+        Duration ttl = a.cluster().leaseTtl();
+
+        // while a lease may live, no node holds more than it did; then every share is 0
+        AtomicInteger grew = new AtomicInteger();
+        await().atMost(ttl.plusSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (int i = 0; i < 3; i++) {
+                if (share(three.get(i)) > atStop[i]) {
+                    grew.incrementAndGet();
+                }
+            }
+            return three.stream().allMatch(n -> share(n) == 0);
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt))
+                .as("every node dropped its shares before its lease could expire (TTL from its last keep-alive)")
+                .isLessThan(ttl);
+        assertThat(grew.get()).as("samples with a node above its share at the stop").isZero();
+
+        // nothing more is admitted: what was open ends, and the racing clients are refused
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.open() == 0
+                && three.stream().allMatch(n -> n.graph().service("api").activeConnections() == 0));
+        long accepted = backend.accepted();
+        long refused = onA.refused();
+        await().atMost(Duration.ofSeconds(10)).until(() -> onA.refused() > refused + 50);
+        assertThat(backend.accepted()).as("connections the backend accepted after the shares dropped")
+                .isEqualTo(accepted);
+        assertThat(backend.peak()).as("connections the service held at once").isLessThanOrEqualTo(CAPACITY);
     }
 }
