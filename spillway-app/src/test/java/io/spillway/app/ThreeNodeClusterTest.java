@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +27,15 @@ import static org.awaitility.Awaitility.await;
  * admin port, in one cluster over a real etcd, in front of ONE real backend that counts for
  * itself the connections it holds. Racing clients through each appliance's TCP vServer never
  * make the backend hold more than the service's capacity, the node most clients come to holds
- * most of the capacity within a few intervals, and when etcd stops no node grows: each keeps at
- * most its share while its lease may live, then admits nothing.
+ * most of the capacity within a few intervals, a killed appliance's share goes to the others only
+ * once its lease has expired, and when etcd stops no node grows: each keeps at most its share
+ * while its lease may live, then admits nothing.
  */
 class ThreeNodeClusterTest {
 
     private static final int CAPACITY = 12;
     private static final long INTERVAL_MS = 200;
+    private static final String TOKEN = "three-node-token";
     @RegisterExtension
     static final EtcdExtension etcd = new EtcdExtension();
 
@@ -43,6 +46,7 @@ class ThreeNodeClusterTest {
     private final List<RacingClients> clients = new ArrayList<>();
     private HoldingBackend backend;
     private EtcdServer ownEtcd;
+    private final ApplianceProcesses processes = new ApplianceProcesses();
 
     @AfterEach
     void stop() throws Exception {
@@ -52,6 +56,7 @@ class ThreeNodeClusterTest {
         for (Appliance a : nodes) {
             a.close();
         }
+        processes.close();
         if (backend != null) {
             backend.close();
         }
@@ -65,13 +70,22 @@ class ThreeNodeClusterTest {
     }
 
     private Appliance node(String name, String cluster, URI etcdUrl) throws Exception {
-        Path file = Files.writeString(dir.resolve(name + ".yaml"), """
-                admin: {listen: 127.0.0.1:0, token: three-node-token}
+        Path file = nodeFile(name, cluster, etcdUrl, 0, 0);
+        LoadResult loaded = ConfigLoader.load(file);
+        assertThat(loaded.errors()).isEmpty();
+        Appliance a = Appliance.start(loaded.config(), file, 1);
+        nodes.add(a);
+        return a;
+    }
+
+    private Path nodeFile(String name, String cluster, URI etcdUrl, int adminPort, int frontPort) throws Exception {
+        return Files.writeString(dir.resolve(name + ".yaml"), """
+                admin: {listen: 127.0.0.1:%d, token: %s}
                 services:
                   - {name: api, address: 127.0.0.1:%d, protocol: tcp, capacity: %d}
                 vservers:
                   - name: front
-                    listen: 127.0.0.1:0
+                    listen: 127.0.0.1:%d
                     protocol: tcp
                     services: [api]
                     spillover: {method: dynamicconnection, whenFull: drop}
@@ -80,16 +94,16 @@ class ThreeNodeClusterTest {
                   node: %s
                   etcd: [%s]
                   interval: %dms
-                """.formatted(backend.port(), CAPACITY, cluster, name, etcdUrl, INTERVAL_MS));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        Appliance a = Appliance.start(loaded.config(), file, 1);
-        nodes.add(a);
-        return a;
+                """.formatted(adminPort, TOKEN, backend.port(), CAPACITY, frontPort, cluster, name, etcdUrl,
+                INTERVAL_MS));
     }
 
     private RacingClients race(Appliance a, int count) {
-        RacingClients c = RacingClients.start(a.vserverAddress("front"), count, 15_000, "racer");
+        return race(a.vserverAddress("front"), count);
+    }
+
+    private RacingClients race(InetSocketAddress front, int count) {
+        RacingClients c = RacingClients.start(front, count, 15_000, "racer");
         clients.add(c);
         return c;
     }
@@ -186,6 +200,41 @@ class ThreeNodeClusterTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> onA.refused() > refused + 50);
         assertThat(backend.accepted()).as("connections the backend accepted after the shares dropped")
                 .isEqualTo(accepted);
+        assertThat(backend.peak()).as("connections the service held at once").isLessThanOrEqualTo(CAPACITY);
+    }
+
+    @Test
+    void aKilledAppliancesShareGoesToTheOthersOnlyOnceItsLeaseHasExpired() throws Exception {
+        backend = new HoldingBackend(40);
+        int killedAdmin = ApplianceProcesses.freePort();
+        int killedFront = ApplianceProcesses.freePort();
+        ApplianceProcesses.Started killed = processes.run(
+                nodeFile("node-k", "killed-node", etcd.url(), killedAdmin, killedFront), dir);
+        Appliance a = node("node-a", "killed-node", etcd.url());
+        Appliance c = node("node-c", "killed-node", etcd.url());
+        ApplianceProcesses.waitForPort(killedFront);
+        ApplianceProcesses.waitForPort(killedAdmin);
+        InetSocketAddress killedAdminAddress = new InetSocketAddress("127.0.0.1", killedAdmin);
+        AdminCalls admin = new AdminCalls(TOKEN);
+
+        // a and the process k are both busy (each wants everything), c is idle
+        race(a, 14);
+        RacingClients onK = race(new InetSocketAddress("127.0.0.1", killedFront), 14);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() ->
+                share(a) >= 3 && onK.admitted() > 20
+                        && admin.json(killedAdminAddress, "/api/v1/cluster").path("shares").path(0).path("share")
+                        .asInt() >= 3);
+
+        ApplianceProcesses.signal("KILL", killed.pid());
+        long killedAt = System.nanoTime();
+        Duration ttl = a.cluster().leaseTtl();
+        await().atMost(ttl.plusSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> share(a) >= CAPACITY - share(c));
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+                .as("k's units went to a only once k's lease could have expired")
+                .isGreaterThan(ttl.minusMillis(2 * INTERVAL_MS));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> a.graph().service("api").activeConnections() >= CAPACITY - share(c) - 1);
         assertThat(backend.peak()).as("connections the service held at once").isLessThanOrEqualTo(CAPACITY);
     }
 }
