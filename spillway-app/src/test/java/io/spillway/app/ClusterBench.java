@@ -172,7 +172,7 @@ public final class ClusterBench {
                 + row(summary.get("settledAtBackend"), "%.3f") + " |");
         System.out.println("| admitted / sum of the shares, settled | "
                 + row(summary.get("settledShareUse"), "%.3f") + " |");
-        System.out.println("written " + file);
+        System.out.println("written " + file + "; configs and appliance logs in " + work);
         if (peak > capacity) {
             System.exit(2);
         }
