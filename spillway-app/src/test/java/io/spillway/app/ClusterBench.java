@@ -83,8 +83,10 @@ public final class ClusterBench {
              HoldingBackend backend = new HoldingBackend(HOLD_MS);
              ApplianceProcesses processes = new ApplianceProcesses(List.of(launcher))) {
             List<Node> nodes = new ArrayList<>();
+            ClusterNodeFile.Cluster cluster = new ClusterNodeFile.Cluster("bench", etcd.url(), intervalMs,
+                    backend.port(), capacity, TOKEN);
             for (String name : NODES) {
-                nodes.add(start(processes, work, name, backend.port(), capacity, etcd, intervalMs));
+                nodes.add(start(processes, work, name, cluster));
             }
             for (Node n : nodes) {
                 ApplianceProcesses.waitForPort(n.front().getPort());
@@ -178,27 +180,11 @@ public final class ClusterBench {
         }
     }
 
-    private static Node start(ApplianceProcesses processes, Path work, String name, int backendPort, int capacity,
-                              EtcdServer etcd, long intervalMs) throws Exception {
+    private static Node start(ApplianceProcesses processes, Path work, String name, ClusterNodeFile.Cluster cluster)
+            throws Exception {
         int front = ApplianceProcesses.freePort();
         int adminPort = ApplianceProcesses.freePort();
-        Path file = Files.writeString(work.resolve(name + ".yaml"), """
-                admin: {listen: 127.0.0.1:%d, token: %s}
-                services:
-                  - {name: api, address: 127.0.0.1:%d, protocol: tcp, capacity: %d}
-                vservers:
-                  - name: front
-                    listen: 127.0.0.1:%d
-                    protocol: tcp
-                    services: [api]
-                    spillover: {method: dynamicconnection, whenFull: drop}
-                cluster:
-                  name: bench
-                  node: %s
-                  etcd: [%s]
-                  interval: %dms
-                """.formatted(adminPort, TOKEN, backendPort, capacity, front, name, etcd.url(), intervalMs));
-        processes.run(file, work);
+        processes.run(ClusterNodeFile.write(work, cluster, name, adminPort, front), work);
         return new Node(name, new InetSocketAddress("127.0.0.1", front), new InetSocketAddress("127.0.0.1", adminPort));
     }
 

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,23 +78,8 @@ class ThreeNodeClusterTest {
     }
 
     private Path nodeFile(String name, String cluster, URI etcdUrl, int adminPort, int frontPort) throws Exception {
-        return Files.writeString(dir.resolve(name + ".yaml"), """
-                admin: {listen: 127.0.0.1:%d, token: %s}
-                services:
-                  - {name: api, address: 127.0.0.1:%d, protocol: tcp, capacity: %d}
-                vservers:
-                  - name: front
-                    listen: 127.0.0.1:%d
-                    protocol: tcp
-                    services: [api]
-                    spillover: {method: dynamicconnection, whenFull: drop}
-                cluster:
-                  name: %s
-                  node: %s
-                  etcd: [%s]
-                  interval: %dms
-                """.formatted(adminPort, TOKEN, backend.port(), CAPACITY, frontPort, cluster, name, etcdUrl,
-                INTERVAL_MS));
+        return ClusterNodeFile.write(dir, new ClusterNodeFile.Cluster(cluster, etcdUrl, INTERVAL_MS, backend.port(),
+                CAPACITY, TOKEN), name, adminPort, frontPort);
     }
 
     private RacingClients race(Appliance a, int count) {
