@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * of it believe. Each accepted connection is greeted with one byte ({@link #GREETING}), held for
  * a set time, then closed by the backend.
  *
- * <p>The backend ends every connection itself, and counts it out before it closes it: a proxy
- * releases its slot only after it has seen that close, so the backend's count never stands above
- * the slots the proxies hold (a count taken when a client-side close reaches the backend would
- * lag behind the proxy's release, and a racing admission could then be counted on top).
+ * <p>The backend ends every connection itself (its clients, {@link RacingClients}, wait for
+ * that), and counts it out before it closes it. A proxy takes its service slot before it connects
+ * and gives it back once the connection has ended, after that close, so the backend's count never
+ * stands above the slots the proxies hold. (A count taken when a client-side close reaches the
+ * backend would lag behind the proxy's release, and a racing admission could be counted on top.)
  */
 final class HoldingBackend implements AutoCloseable {
 
