@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,12 +23,21 @@ final class AdminCalls {
     }
 
     HttpResponse<String> get(Appliance appliance, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create("http://" + Appliance.hostPort(appliance.adminAddress())
+        return get(appliance.adminAddress(), path);
+    }
+
+    /** The same call to an appliance known only by its admin address (e.g. another process). */
+    HttpResponse<String> get(InetSocketAddress admin, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://" + Appliance.hostPort(admin)
                         + path)).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode json(Appliance appliance, String path) throws IOException, InterruptedException {
         return JSON.readTree(get(appliance, path).body());
+    }
+
+    JsonNode json(InetSocketAddress admin, String path) throws IOException, InterruptedException {
+        return JSON.readTree(get(admin, path).body());
     }
 }

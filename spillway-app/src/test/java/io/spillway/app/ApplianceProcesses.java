@@ -16,8 +16,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Test fixture: appliances as real {@code spillway run -c FILE} JVMs (the launcher's main class
- * on the test's class path), each with its own working directory and log file. {@link #close}
- * stops every process it started, by its own handle.
+ * on the test's class path, or a given launcher such as {@code bin/spillway}), each with its own
+ * working directory and log file. {@link #close} stops every process it started, by its own
+ * handle.
  */
 final class ApplianceProcesses implements AutoCloseable {
 
@@ -34,13 +35,25 @@ final class ApplianceProcesses implements AutoCloseable {
     }
 
     private final List<Process> processes = new ArrayList<>();
+    private final List<String> launcher;
+
+    /** Appliances run by the test's own JVM and class path (small heap, quick start). */
+    ApplianceProcesses() {
+        this(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    }
+
+    /** Appliances run by {@code launcher} (e.g. {@code bin/spillway}, as an operator runs them). */
+    ApplianceProcesses(List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
+    }
 
     /** Starts {@code spillway run -c config} in {@code workingDir}. */
     Started run(Path config, Path workingDir) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = workingDir.resolve(config.getFileName() + ".log");
-        Process p = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c", config.toString())
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("run", "-c", config.toString()));
+        Process p = new ProcessBuilder(command)
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

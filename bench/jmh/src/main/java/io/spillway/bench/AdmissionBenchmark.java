@@ -36,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  * Scenarios: the primary has room; the primary is full and the connection spills to the
  * backup; persistence on, for one pinned IPv4 client ({@code persistent}), for 65,536 pinned
  * IPv4 clients taken in turn so that the persistence table is read outside the CPU caches
- * ({@code persistentMany}), and for one pinned IPv6 client ({@code persistentIpv6}). Run with
+ * ({@code persistentMany}), and for one pinned IPv6 client ({@code persistentIpv6}); and the
+ * primary's services shared by a cluster ({@code leasedShare}, issue 12): each admits against the
+ * share its node leased (half its capacity), which is also the vServer's threshold source, so the
+ * service's slot is taken by a compare-and-set followed by a second read of the share. Run with
  * {@code -prof gc} to see allocations per decision; {@code bench/jmh/admission-ab.sh} compares
  * two builds.
  */
@@ -48,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class AdmissionBenchmark {
 
-    @Param({"room", "spill", "persistent", "persistentMany", "persistentIpv6"})
+    @Param({"room", "spill", "persistent", "persistentMany", "persistentIpv6", "leasedShare"})
     public String scenario;
 
     private SpilloverChain chain;
@@ -60,6 +63,14 @@ public class AdmissionBenchmark {
         Duration persistence = scenario.startsWith("persistent") ? Duration.ofMinutes(2) : Duration.ZERO;
         VirtualServer backup = vserver("backup", null, Duration.ZERO, 4, 1000);
         VirtualServer primary = vserver("primary", backup, persistence, 4, 100);
+        if (scenario.equals("leasedShare")) {
+            for (Service s : primary.services()) {
+                s.setShare(50); // as the cluster's ShareBalancer sets it once etcd holds the share
+            }
+            if (primary.threshold() != 200) {
+                throw new IllegalStateException("the threshold is not the sum of the shares: " + primary.threshold());
+            }
+        }
         chain = SpilloverChain.of(primary);
         clients = switch (scenario) {
             case "persistentMany" -> manyClients(1 << 16);
