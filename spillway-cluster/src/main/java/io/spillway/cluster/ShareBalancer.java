@@ -53,7 +53,8 @@ import java.util.function.Supplier;
  * most L. So from the moment A is read the node's connections never exceed max(L, A).
  *
  * <p><b>Where the load is.</b> Each node publishes a want: its active count plus headroom (5% of
- * the capacity, at least 1), or the whole capacity when it uses all its share (it cannot tell how
+ * the capacity, at least 1; under contention the light nodes' headroom together is 5%, see
+ * {@link #headroom}), or the whole capacity when it uses all its share (it cannot tell how
  * much more its clients would take). Every node computes the max-min fair split of the capacity over the live
  * nodes' wants ({@link FairShares}); an idle node gives back what it holds above max(target,
  * active), a busy one claims up to its target from the free capacity (the capacity minus every
@@ -196,18 +197,23 @@ final class ShareBalancer {
             int mine = own == null ? 0 : own.share();
             int local = s.share();
             int active = s.activeConnections();
-            int headroom = Math.max(1, capacity / 20);
-            int want = local > 0 && active >= local ? capacity : Math.min(capacity, active + headroom);
             Map<String, Integer> wants = new LinkedHashMap<>();
             int sum = 0;
+            int othersWant = 0;
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 wants.put(e.getKey(), e.getValue().want());
                 sum += e.getValue().share();
+                if (!e.getKey().equals(config.node())) {
+                    othersWant += e.getValue().want();
+                }
             }
+            int others = wants.size() - (own == null ? 0 : 1);
+            int headroom = headroom(capacity, others, othersWant + active);
+            int want = local > 0 && active >= local ? capacity : Math.min(capacity, active + headroom);
             wants.put(config.node(), want);
             int target = FairShares.targets(capacity, wants).getOrDefault(config.node(), 0);
             Integer published = publishedWant.get(s.name());
-            boolean wantMoved = published == null || Math.abs(published - want) >= headroom;
+            boolean wantMoved = published == null || Math.abs(published - want) >= Math.max(1, headroom);
             held.put(s.name(), mine);
 
             if (target <= mine) {
@@ -245,6 +251,21 @@ final class ShareBalancer {
                 return;
             }
         }
+    }
+
+    /**
+     * The units a node wants beyond its active count, so that clients arriving between two rounds
+     * are admitted at once: 5% of the capacity (at least 1) while there is enough for everyone.
+     * When the nodes' wants exceed the capacity, every unit held as headroom is one a busy node
+     * cannot use, so the light nodes together keep at most 5% (each at least 1): with three nodes
+     * the busy one can then fill at least 95% of the capacity beside them.
+     */
+    static int headroom(int capacity, int otherNodes, int demandBesideHeadroom) {
+        int free = Math.max(1, capacity / 20);
+        if (otherNodes == 0 || demandBesideHeadroom + free <= capacity) {
+            return free;
+        }
+        return Math.max(1, capacity / 20 / otherNodes);
     }
 
     /** Keys of this node for services it no longer shares: their units go back. */
