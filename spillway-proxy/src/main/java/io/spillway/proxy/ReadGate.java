@@ -8,6 +8,10 @@ import io.netty.channel.Channel;
  * reason, and the channel reads again only when every reason is gone, as Armeria's
  * {@code InboundTrafficController} does with its suppression bits.
  *
+ * <p>Before a gate exists, a new client connection is kept from reading by its setup alone:
+ * {@link ClientPipeline} for tcp, {@link AdmissionHandler} while a G6 choice is on its way; the
+ * first gate, made in {@code channelActive}, decides from then on.
+ *
  * <p>The reasons are bits, so that two parties cannot undo each other: a relay that stops reading
  * the client because the service connection is full, and an HTTP connection that stops reading
  * because a pipelined request waits, each open only their own bit. A gate is used on its
