@@ -1,9 +1,11 @@
 package io.spillway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.Admission;
@@ -13,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,6 +55,12 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
 
     private final ClientConnection connection;
     private final ClientLimit clientLimit;
+    /** G6: what the client's channel delivered while the choice was on its way; null when not waiting. */
+    private List<Object> held;
+    private long heldBytes;
+
+    /** G6: bytes held while the choice is on its way before the channel stops reading. */
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     AdmissionHandler(ClientConnection connection, ClientLimit clientLimit) {
         this.connection = connection;
@@ -97,13 +107,80 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
+        List<Object> arrived = held;
+        held = null;
+        if (arrived != null && !arrived.isEmpty()) {
+            // what came while the choice was on its way, as the channel delivers it: the bytes, then
+            // the end of the read, then the events (the input's end) that follow a read
+            boolean read = false;
+            for (Object o : arrived) {
+                if (o instanceof ByteBuf) {
+                    ctx.fireChannelRead(o);
+                    read = true;
+                }
+            }
+            if (read) {
+                ctx.fireChannelReadComplete();
+            }
+            for (Object o : arrived) {
+                if (!(o instanceof ByteBuf)) {
+                    ctx.fireUserEventTriggered(o);
+                }
+            }
+        }
+    }
+
+    /**
+     * While a G6 choice is on its way, what the client sends (its request head, typically) and
+     * the end of its input are held here, up to {@link #MAX_HELD_BYTES} before the channel stops
+     * reading, and given to the handlers after admission, in order, once they are active. (The
+     * channel keeps reading rather than waiting with reads off: with epoll, a client's FIN read
+     * while reads are off leaves the channel unable to read again.)
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            held.add(msg);
+            heldBytes += msg instanceof ByteBuf b ? b.readableBytes() : 0;
+            if (heldBytes >= MAX_HELD_BYTES) {
+                ctx.channel().config().setAutoRead(false); // the handlers after admission read on
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (held == null) {
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (held != null) {
+            held.add(evt);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        List<Object> arrived = held;
+        held = null;
+        if (arrived != null) {
+            arrived.forEach(ReferenceCountUtil::release);
+        }
+        ctx.fireChannelInactive();
     }
 
     /**
      * G6: the connection goes to the branch the listener's {@link GslbRouter} chooses. While the
-     * choice is on its way (a branch asks its aggregator), the channel does not read; the
-     * handlers after admission turn reading on in their {@code channelActive}, as for any
-     * connection. With no branch chosen the connection holds the head itself, which has no
+     * choice is on its way (a branch asks its aggregator), what arrives is held (see
+     * {@link #channelRead}); tcp and tls-tcp connections read nothing before their relay is
+     * connected anyway. With no branch chosen the connection holds the head itself, which has no
      * services: an HTTP request is answered 503, a TCP connection closed.
      */
     private void routeByGslb(ChannelHandlerContext ctx, VirtualServer head, InetAddress client) {
@@ -118,7 +195,8 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             chosen = CompletableFuture.completedFuture(null);
         }
         if (!chosen.isDone()) {
-            ch.config().setAutoRead(false);
+            held = new ArrayList<>(2);
+            heldBytes = 0;
         }
         chosen.whenComplete((branch, failure) -> {
             if (failure != null) {
