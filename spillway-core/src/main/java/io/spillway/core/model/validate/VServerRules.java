@@ -78,7 +78,7 @@ final class VServerRules {
             out.add(at + ".gslb", "names a GSLB domain: it needs a gslb section to choose the branch");
         } else if (c.gslb().resolveMode() != ResolveMode.PROXY) {
             out.add(at + ".gslb", "carries connections to the branch GSLB chooses, which is proxy mode:"
-                    + " set gslb.resolve.mode: proxy (the mode is " + c.gslb().resolveMode().configName() + ")");
+                    + " set gslb.resolve.mode: proxy");
         }
         if (!v.services().isEmpty()) {
             out.add(at + ".services", "a vserver with gslb forwards to the branch GSLB chooses; it binds no services");
