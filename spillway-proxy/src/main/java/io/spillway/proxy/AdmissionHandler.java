@@ -110,8 +110,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         List<Object> arrived = held;
         held = null;
         if (arrived != null && !arrived.isEmpty()) {
-            // what came while the choice was on its way, as the channel delivers it: the bytes, then
-            // the end of the read, then the events (the input's end) that follow a read
+            // what came while the choice was on its way, in the order the channel delivers it
             boolean read = false;
             for (Object o : arrived) {
                 if (o instanceof ByteBuf) {
@@ -133,9 +132,8 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     /**
      * While a G6 choice is on its way, what the client sends (its request head, typically) and
      * the end of its input are held here, up to {@link #MAX_HELD_BYTES} before the channel stops
-     * reading, and given to the handlers after admission, in order, once they are active. (The
-     * channel keeps reading rather than waiting with reads off: with epoll, a client's FIN read
-     * while reads are off leaves the channel unable to read again.)
+     * reading, and given to the handlers after admission, in order, once they are active: the
+     * bytes, the end of the read, then the events that followed it (a FIN with half-closure).
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
