@@ -9,6 +9,9 @@ import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLSocket;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +48,7 @@ class GslbProxyModeTest {
     static final String DOMAIN = "app.example.com";
     static final String DEAD = "dead.example.com";
     static final String EMPTY = "empty.example.com";
+    static final String SECURE = "secure.example.com";
     static final String EXCHANGE = """
                 interval: 100ms
                 staleAfter: 3s
@@ -51,6 +57,8 @@ class GslbProxyModeTest {
     static final InetAddress NEAR_B = address("127.0.0.2");
     static final InetAddress NEAR_C = address("127.0.0.3");
 
+    @TempDir
+    Path dir;
     Transport transport;
     final List<HttpServer> backends = new ArrayList<>();
     final List<Appliance> appliances = new ArrayList<>();
@@ -78,15 +86,22 @@ class GslbProxyModeTest {
                         - {subnet: 127.0.0.3/32, sites: [branch-c]}
                     - {name: %s}
                     - {name: %s}
-                """.formatted(EXCHANGE, DOMAIN, DEAD, EMPTY));
+                    - {name: %s}
+                """.formatted(EXCHANGE, DOMAIN, DEAD, EMPTY, SECURE));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
         int cShop = freePort();
+        int cSecure = freePort();
         int nothingListens = freePort();
+        Path pem = dir.resolve("c.pem");
+        Path key = dir.resolve("c.key");
+        TestCertificates.create("branch-c", pem, key);
         c = start("c.yaml", """
                 services:
                   - {name: c1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                 vservers:
                   - {name: shop, listen: 127.0.0.1:%d, protocol: http, services: [c1]}
+                  - {name: secure, listen: 127.0.0.1:%d, protocol: https, services: [c1],
+                     tls: {certificate: %s, key: %s}}
                 gslb:
                   site: branch-c
                   role: branch
@@ -95,7 +110,9 @@ class GslbProxyModeTest {
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
-                """.formatted(backendC, cShop, aggPort, EXCHANGE, DOMAIN, cShop, DEAD, nothingListens));
+                    - {domain: %s, vserver: secure, address: 127.0.0.1:%d}
+                """.formatted(backendC, cShop, cSecure, pem, key, aggPort, EXCHANGE, DOMAIN, cShop, DEAD, nothingListens,
+                SECURE, cSecure));
         int bShop = freePort();
         b = start("b.yaml", """
                 services:
@@ -106,6 +123,7 @@ class GslbProxyModeTest {
                   - {name: front-tcp, listen: 127.0.0.1:0, protocol: tcp, gslb: %s}
                   - {name: front-dead, listen: 127.0.0.1:0, protocol: http, gslb: %s}
                   - {name: front-empty, listen: 127.0.0.1:0, protocol: http, gslb: %s}
+                  - {name: front-tls, listen: 127.0.0.1:0, protocol: tls-tcp, gslb: %s}
                 gslb:
                   site: branch-b
                   role: branch
@@ -114,7 +132,7 @@ class GslbProxyModeTest {
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                   resolve: {listen: 127.0.0.1:0, mode: proxy}
-                """.formatted(backendB, bShop, DOMAIN, DOMAIN, DEAD, EMPTY, aggPort, EXCHANGE, DOMAIN, bShop));
+                """.formatted(backendB, bShop, DOMAIN, DOMAIN, DEAD, EMPTY, SECURE, aggPort, EXCHANGE, DOMAIN, bShop));
         await().atMost(Duration.ofSeconds(10)).until(() -> agg.gslb().table().isAvailable("branch-b")
                 && agg.gslb().table().isAvailable("branch-c"));
     }
@@ -199,6 +217,23 @@ class GslbProxyModeTest {
                 + "\r\nConnection: close\r\n\r\n");
         assertThat(r.fields()).containsEntry("backend", "c").containsEntry("x-forwarded-for", "127.0.0.1")
                 .as("B relays bytes: only C's proxy adds a Via").containsEntry("via", "1.1 spillway");
+    }
+
+    @Test
+    void tlsTcpVServerPassesTheClientsTlsThroughToTheChosenBranch() throws Exception {
+        InetSocketAddress front = b.vserverAddress("front-tls");
+        Socket plain = new Socket(front.getAddress(), front.getPort(), NEAR_C, 0);
+        try (SSLSocket s = (SSLSocket) TestCertificates.trustingAll().getSocketFactory()
+                .createSocket(plain, "127.0.0.1", front.getPort(), true)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /secure HTTP/1.1\r\nHost: " + SECURE + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            Response r = Response.parse(s.getInputStream().readAllBytes());
+            assertThat(((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName())
+                    .as("the chosen branch terminates the client's TLS").isEqualTo("CN=branch-c");
+            assertThat(r.fields()).containsEntry("backend", "c").containsEntry("x-forwarded-proto", "https")
+                    .containsEntry("x-forwarded-for", "127.0.0.1");
+        }
     }
 
     @Test
