@@ -55,56 +55,87 @@ class GslbRouterTest {
         return new VirtualServer(v, List.of(new Service(s)), null);
     }
 
+    /**
+     * An http {@code front} whose router answers every connection with {@link #choice}, completed
+     * by the test; {@link #asked} is the head it was asked for; {@link #far} a branch in front of
+     * an HTTP backend named "far".
+     */
+    private static final class PendingChoice {
+        final RuntimeGraph graph = front(VServerProtocol.HTTP);
+        final VirtualServer far = branch("far", ServiceProtocol.HTTP, net.httpBackend("far").port());
+        final ProxyServer proxy = net.proxy(graph);
+        final CompletableFuture<VirtualServer> choice = new CompletableFuture<>();
+        final AtomicReference<VirtualServer> asked = new AtomicReference<>();
+
+        PendingChoice() throws Exception {
+            proxy.setGslbRouter((head, client) -> {
+                asked.set(head);
+                return choice;
+            });
+        }
+
+        Socket connect() throws Exception {
+            Socket s = new Socket(proxy.boundAddress("front").getAddress(), proxy.boundAddress("front").getPort());
+            s.setSoTimeout(5000);
+            await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() != null);
+            return s;
+        }
+    }
+
     @Test
     void requestSentBeforeTheBranchIsChosenIsServedByTheBranchChosenLater() throws Exception {
-        RuntimeGraph graph = front(VServerProtocol.HTTP);
-        VirtualServer far = branch("far", ServiceProtocol.HTTP, net.httpBackend("far").port());
-        ProxyServer proxy = net.proxy(graph);
-        CompletableFuture<VirtualServer> choice = new CompletableFuture<>();
-        AtomicReference<VirtualServer> asked = new AtomicReference<>();
-        proxy.setGslbRouter((head, client) -> {
-            asked.set(head);
-            return choice;
-        });
-
-        try (RawHttp c = RawHttp.connect(proxy.boundAddress("front"))) {
+        PendingChoice p = new PendingChoice();
+        try (RawHttp c = RawHttp.over(p.connect())) {
             c.send("POST /echo HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 5\r\n\r\nhello");
-            await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() != null);
-            assertThat(asked.get()).isSameAs(graph.vserver("front"));
-            assertThat(far.admitted()).isZero();
-            choice.complete(far);
+            assertThat(p.asked.get()).isSameAs(p.graph.vserver("front"));
+            assertThat(p.far.admitted()).isZero();
+            p.choice.complete(p.far);
             RawHttp.Response r = c.read(false);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello");
         }
-        assertThat(far.admitted()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> far.activeConnections() == 0
-                && far.services().get(0).activeConnections() == 0);
-        assertThat(graph.vserver("front").admitted()).as("the head itself took nothing").isZero();
+        assertThat(p.far.admitted()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.far.activeConnections() == 0
+                && p.far.services().get(0).activeConnections() == 0);
+        assertThat(p.graph.vserver("front").admitted()).as("the head itself took nothing").isZero();
     }
 
     @Test
     void requestOfAClientThatEndsItsInputBeforeTheChoiceIsStillServed() throws Exception {
-        RuntimeGraph graph = front(VServerProtocol.HTTP);
-        VirtualServer far = branch("far", ServiceProtocol.HTTP, net.httpBackend("far").port());
-        ProxyServer proxy = net.proxy(graph);
-        CompletableFuture<VirtualServer> choice = new CompletableFuture<>();
-        AtomicReference<VirtualServer> asked = new AtomicReference<>();
-        proxy.setGslbRouter((head, client) -> {
-            asked.set(head);
-            return choice;
-        });
-        try (Socket s = new Socket(proxy.boundAddress("front").getAddress(), proxy.boundAddress("front").getPort())) {
-            s.setSoTimeout(5000);
-            await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() != null);
+        PendingChoice p = new PendingChoice();
+        try (Socket s = p.connect()) {
             s.getOutputStream().write("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"
                     .getBytes(StandardCharsets.US_ASCII));
             s.shutdownOutput();
-            choice.completeAsync(() -> far);
+            p.choice.completeAsync(() -> p.far);
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(response).startsWith("HTTP/1.1 200").endsWith("hi");
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> far.activeConnections() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.far.activeConnections() == 0);
+    }
+
+    @Test
+    void clientThatResetsItsConnectionBeforeTheChoiceTakesNoSlot() throws Exception {
+        PendingChoice p = new PendingChoice();
+        try (Socket s = p.connect()) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.setSoLinger(true, 0); // closed with a reset
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.proxy.clientConnections() == 0);
+        p.choice.complete(p.far);
+        assertThat(p.far.admitted()).isZero();
+        assertThat(p.far.activeConnections()).isZero();
+        assertThat(p.graph.vserver("front").activeConnections()).isZero();
+    }
+
+    @Test
+    void clientThatClosesBeforeTheChoiceHoldsNothingOnceItIsMade() throws Exception {
+        PendingChoice p = new PendingChoice();
+        p.connect().close();
+        p.choice.complete(p.far);
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.proxy.clientConnections() == 0);
+        assertThat(p.far.activeConnections()).isZero();
+        assertThat(p.far.services().get(0).activeConnections()).isZero();
     }
 
     @Test
@@ -118,39 +149,6 @@ class GslbRouterTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> far.activeConnections() == 0);
         assertThat(far.admitted()).isEqualTo(1);
-    }
-
-    @Test
-    void clientThatResetsItsConnectionBeforeTheChoiceTakesNoSlot() throws Exception {
-        RuntimeGraph graph = front(VServerProtocol.HTTP);
-        VirtualServer far = branch("far", ServiceProtocol.HTTP, net.httpBackend("far").port());
-        ProxyServer proxy = net.proxy(graph);
-        CompletableFuture<VirtualServer> choice = new CompletableFuture<>();
-        proxy.setGslbRouter((head, client) -> choice);
-        try (Socket s = new Socket(proxy.boundAddress("front").getAddress(), proxy.boundAddress("front").getPort())) {
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            s.setSoLinger(true, 0); // closed with a reset
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clientConnections() == 0);
-        choice.complete(far);
-        assertThat(far.admitted()).isZero();
-        assertThat(far.activeConnections()).isZero();
-        assertThat(graph.vserver("front").activeConnections()).isZero();
-    }
-
-    @Test
-    void clientThatClosesBeforeTheChoiceHoldsNothingOnceItIsMade() throws Exception {
-        RuntimeGraph graph = front(VServerProtocol.HTTP);
-        VirtualServer far = branch("far", ServiceProtocol.HTTP, net.httpBackend("far").port());
-        ProxyServer proxy = net.proxy(graph);
-        CompletableFuture<VirtualServer> choice = new CompletableFuture<>();
-        proxy.setGslbRouter((head, client) -> choice);
-        new Socket(proxy.boundAddress("front").getAddress(), proxy.boundAddress("front").getPort()).close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clientConnections() == 1);
-        choice.complete(far);
-        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clientConnections() == 0);
-        assertThat(far.activeConnections()).isZero();
-        assertThat(far.services().get(0).activeConnections()).isZero();
     }
 
     @Test
