@@ -74,6 +74,7 @@ public final class Appliance implements AutoCloseable {
     private volatile AdminServer admin;
     private volatile GslbParts gslb;
     private PeerRouting peerRouting;
+    private GslbRouting gslbRouting;
     private volatile ClusterNode cluster;
     private ScheduledFuture<?> clusterMetrics;
 
@@ -120,6 +121,12 @@ public final class Appliance implements AutoCloseable {
             return parts == null ? null : parts.table();
         }, () -> config.gslb());
         proxy.setPeerRouter(peerRouting);
+        // G6 proxy mode: vServers with gslb carry each connection to the branch chosen for its client
+        gslbRouting = new GslbRouting(() -> {
+            GslbParts parts = gslb;
+            return parts == null ? null : parts.answers();
+        });
+        proxy.setGslbRouter(gslbRouting);
         proxy.setAccessLog(accessLog);
         if (config.cluster() != null) {
             // issue 12: shared services admit nothing until this node holds a share of them
@@ -193,6 +200,11 @@ public final class Appliance implements AutoCloseable {
     /** How vServers with {@code peers} share new connections with peer sites (D2). */
     public PeerRouting peerRouting() {
         return peerRouting;
+    }
+
+    /** How vServers with {@code gslb} carry connections to the branch chosen for them (G6 proxy mode). */
+    public GslbRouting gslbRouting() {
+        return gslbRouting;
     }
 
     /** This appliance as a cluster node (issue 12), or null without a cluster section. */

@@ -69,11 +69,7 @@ public final class GslbParts implements AutoCloseable {
                 parts.dns.start();
             }
             if (config.resolve() != null) {
-                // a branch has no domains: it forwards each request to its aggregator (G5, G6)
-                AsyncResolver answers = config.role() == GslbRole.BRANCH
-                        ? node::resolveViaAggregator
-                        : AsyncResolver.of(resolver);
-                parts.resolve = new ResolveServer(transport, config.resolve(), answers);
+                parts.resolve = new ResolveServer(transport, config.resolve(), parts.answers());
                 parts.resolve.start();
             }
         } catch (Exception e) {
@@ -122,6 +118,14 @@ public final class GslbParts implements AutoCloseable {
         // once a second, not per report: reports arrive on the exchange's event loops, up to every 1 ms
         refresh.run();
         metricsRefresh = transport.group().next().scheduleAtFixedRate(refresh, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Chooses a branch for a client (G5, G6): the resolve endpoint's and proxy mode's one source.
+     * A branch has no domains: it forwards each question to its aggregator.
+     */
+    AsyncResolver answers() {
+        return config.role() == GslbRole.BRANCH ? node::resolveViaAggregator : AsyncResolver.of(resolver);
     }
 
     /** {@code GET /api/v1/gslb/sites}: every site this appliance knows. */

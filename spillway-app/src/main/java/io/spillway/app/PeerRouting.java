@@ -5,12 +5,6 @@ import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.select.PeerShare;
 import io.spillway.core.model.GslbConfig;
-import io.spillway.core.model.LbMethod;
-import io.spillway.core.model.ServiceConfig;
-import io.spillway.core.model.ServiceProtocol;
-import io.spillway.core.model.SpilloverConfig;
-import io.spillway.core.model.VServerConfig;
-import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.net.IpAddress;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
@@ -19,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,10 +26,9 @@ import java.util.function.Supplier;
  * peer's is the available services it reported for the domain, which reach a branch through its
  * aggregator (a stale, DOWN or silent peer weighs 0).
  *
- * <p>A peer is represented to the proxy by a synthetic vServer (spillover none, never full) with
- * one synthetic service at the peer's published address: http for http and https vServers, tcp
- * for tcp and tls-tcp (TLS passes through). It is cached per peer and rebuilt only when the peer
- * publishes a new address, so its {@code admitted()} counts the connections forwarded there.
+ * <p>A peer is represented to the proxy by a vServer standing for it ({@link SiteVServers}), at the
+ * peer's published address, kept while the address stays, so its {@code admitted()} counts the
+ * connections forwarded there.
  * The shares are rebuilt when the vServer, the site table (a GSLB restart) or the published
  * domain changes.
  *
@@ -71,7 +63,7 @@ public final class PeerRouting implements PeerRouter {
         if (target.isEmpty()) {
             return null;
         }
-        VirtualServer peer = sharing.peer(head, target.get());
+        VirtualServer peer = sharing.peers().at(target.get().site(), target.get().address());
         if (log.isDebugEnabled()) {
             log.debug("vserver {}: new connection from {} forwarded to peer {} at {}", head.name(), client,
                     target.get().site(), target.get().address());
@@ -113,7 +105,7 @@ public final class PeerRouting implements PeerRouter {
             log.info("vserver {}: sharing new connections for {} with peers {}", name, domain, head.config().peers());
             return new Sharing(head, t, domain,
                     new PeerShare(domain, head.config().peers(), t, PeerShare.Basis.AVAILABLE_SERVICES),
-                    new ConcurrentHashMap<>());
+                    new SiteVServers(head));
         });
     }
 
@@ -155,34 +147,11 @@ public final class PeerRouting implements PeerRouter {
         return up;
     }
 
-    /** One vServer's share state and the synthetic vServers of its peers, by site. */
-    private record Sharing(VirtualServer head, SiteTable table, String domain, PeerShare share,
-                           Map<String, VirtualServer> peers) {
+    /** One vServer's share state and the vServers standing for its peers. */
+    private record Sharing(VirtualServer head, SiteTable table, String domain, PeerShare share, SiteVServers peers) {
 
         boolean serves(VirtualServer vs, SiteTable t, String d) {
             return head == vs && table == t && domain.equals(d);
-        }
-
-        VirtualServer peer(VirtualServer head, PeerShare.Target target) {
-            VirtualServer current = peers.get(target.site());
-            if (current != null && current.services().get(0).address().equals(target.address())) {
-                return current;
-            }
-            return peers.compute(target.site(), (site, held) ->
-                    held != null && held.services().get(0).address().equals(target.address())
-                            ? held : synthetic(head, target));
-        }
-
-        private static VirtualServer synthetic(VirtualServer head, PeerShare.Target target) {
-            VServerConfig c = head.config();
-            boolean http = c.protocol() == VServerProtocol.HTTP || c.protocol() == VServerProtocol.HTTPS;
-            String name = c.name() + "@" + target.site();
-            ServiceConfig service = new ServiceConfig(name, target.address(),
-                    http ? ServiceProtocol.HTTP : ServiceProtocol.TCP, 0, null, 1, List.of(), null, null);
-            VServerConfig vs = new VServerConfig(name, null, http ? VServerProtocol.HTTP : VServerProtocol.TCP, null,
-                    LbMethod.ROUNDROBIN, List.of(name), SpilloverConfig.NONE, List.of(), c.timeouts(), c.limits());
-            log.info("vserver {}: peer {} reached at {}", c.name(), target.site(), target.address());
-            return new VirtualServer(vs, List.of(new Service(service)), null);
         }
     }
 }

@@ -90,7 +90,7 @@ class ValidateCommandTest {
         assertThat(Main.execute("validate", "-c", file.toString())).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
                 file + ":8:5: vservers[0].colour: unknown key; valid keys here: name, listen, protocol, tls,"
-                        + " lbMethod, services, spillover, peers, timeouts, limits, http2",
+                        + " lbMethod, services, spillover, peers, timeouts, limits, http2, gslb",
                 file + ":9:16: vservers[0].spillover.redirectUrl: required for whenFull redirect: the URL clients"
                         + " are sent to",
                 file + ":9:25: vservers[0].spillover.backup: no vserver named 'nowhere' (vservers: shop)");

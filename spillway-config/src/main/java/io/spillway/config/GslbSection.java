@@ -4,6 +4,7 @@ import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbMethod;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.HostPort;
+import io.spillway.core.model.ResolveMode;
 
 import java.net.URI;
 import java.time.Duration;
@@ -30,9 +31,15 @@ final class GslbSection {
         List<GslbConfig.Publish> publish = f.list("publish", (n, p) -> publish(Fields.of(n, p, ctx)));
         List<GslbConfig.Domain> domains = f.list("domains", (n, p) -> domain(Fields.of(n, p, ctx)));
         GslbConfig.Dns dns = dns(f.child("dns"));
-        HostPort resolve = resolve(f.child("resolve"));
+        Fields resolveFields = f.child("resolve");
+        HostPort resolve = resolveFields == null ? null : resolveFields.hostPort("listen");
+        ResolveMode mode = resolveFields == null ? ResolveMode.REDIRECT
+                : resolveFields.enumValue("mode", ResolveMode.REDIRECT, ResolveMode.class);
+        if (resolveFields != null) {
+            resolveFields.finish();
+        }
         f.finish();
-        return new GslbConfig(site, role, exchange, publish, domains, dns, resolve);
+        return new GslbConfig(site, role, exchange, publish, domains, dns, resolve, mode);
     }
 
     /**
@@ -100,14 +107,5 @@ final class GslbSection {
         List<String> zones = f.strings("zones");
         f.finish();
         return new GslbConfig.Dns(listen, zones);
-    }
-
-    private static HostPort resolve(Fields f) {
-        if (f == null) {
-            return null;
-        }
-        HostPort listen = f.requiredHostPort("listen");
-        f.finish();
-        return listen;
     }
 }

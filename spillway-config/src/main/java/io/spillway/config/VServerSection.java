@@ -33,9 +33,10 @@ final class VServerSection {
         VServerConfig.Timeouts timeouts = timeouts(f.child("timeouts"));
         VServerConfig.Limits limits = limits(f.child("limits"));
         boolean http2 = f.bool("http2", true);
+        String gslb = f.string("gslb");
         f.finish();
         return new VServerConfig(name, listen, protocol, tls, lbMethod, services, spillover, peers,
-                timeouts, limits, http2);
+                timeouts, limits, http2, gslb);
     }
 
     /** No block: method none. A block: dynamicconnection unless it says otherwise. */

@@ -24,7 +24,7 @@ class EveryErrorInOneRunTest {
                       backup: nowhere
                 """)).containsExactly(
                 "test.yaml:6:5: vservers[0].colour: unknown key; valid keys here: name, listen, protocol, tls,"
-                        + " lbMethod, services, spillover, peers, timeouts, limits, http2",
+                        + " lbMethod, services, spillover, peers, timeouts, limits, http2, gslb",
                 "test.yaml:9:15: vservers[0].spillover.backup: no vserver named 'nowhere' (vservers: shop)");
     }
 

@@ -1,9 +1,11 @@
 package io.spillway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.Admission;
@@ -13,6 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,6 +38,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * attribute of the listening channel, set by {@link ProxyServer#setPeerRouter}) is asked first; a
  * connection it gives to a peer is admitted to the vServer standing for that peer instead, and
  * the head's chain is not asked. A head without peers never looks the router up.
+ *
+ * <p>GSLB proxy mode (G6). A head with {@code gslb: {domain}} has no services and no chain of its
+ * own: the listener's {@link GslbRouter} chooses the branch, possibly later, and the connection
+ * is admitted to the vServer standing for it, as for a peer.
  */
 final class AdmissionHandler extends ChannelInboundHandlerAdapter {
 
@@ -41,8 +50,17 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     /** On each listening channel: the router of connections to vServers that name peers. */
     static final AttributeKey<AtomicReference<PeerRouter>> PEER_ROUTER = AttributeKey.valueOf("spillway.peerRouter");
 
+    /** On each listening channel: the router of connections to vServers with {@code gslb} (G6). */
+    static final AttributeKey<AtomicReference<GslbRouter>> GSLB_ROUTER = AttributeKey.valueOf("spillway.gslbRouter");
+
     private final ClientConnection connection;
     private final ClientLimit clientLimit;
+    /** G6: what the client's channel delivered while the choice was on its way; null when not waiting. */
+    private List<Object> held;
+    private long heldBytes;
+
+    /** G6: bytes held while the choice is on its way before the channel stops reading. */
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     AdmissionHandler(ClientConnection connection, ClientLimit clientLimit) {
         this.connection = connection;
@@ -63,16 +81,25 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             }
             connection.heldByClientLimit(clientLimit);
         }
+        if (chain.head().config().gslb() != null) {
+            routeByGslb(ctx, chain.head(), client);
+            return;
+        }
         VirtualServer peer = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
-        Admission admission;
         if (peer != null) {
             peer.acquireForced();
-            admission = new Admission(peer, false, false);
+            admit(ctx, new Admission(peer, false, false));
         } else {
-            admission = chain.admitDetailed(client);
+            admit(ctx, chain.admitDetailed(client));
         }
+    }
+
+    /** Gives the connection its admission; one refused is closed here unless its HTTP handler answers it. */
+    private void admit(ChannelHandlerContext ctx, Admission admission) {
+        Channel ch = ctx.channel();
         connection.admitted(admission);
-        if (!admission.admitted() && (!connection.route().isHttp() || chain.whenFull() != WhenFull.REDIRECT)) {
+        if (!admission.admitted() && (!connection.route().isHttp()
+                || connection.route().chain().whenFull() != WhenFull.REDIRECT)) {
             long now = System.nanoTime();
             connection.done(System.currentTimeMillis(), now, null, null, null, 0, 0, 0, AccessAction.DROP);
             ch.close();
@@ -80,6 +107,115 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().remove(this);
         ctx.fireChannelActive();
+        List<Object> arrived = held;
+        held = null;
+        if (arrived != null && !arrived.isEmpty()) {
+            // what came while the choice was on its way, in the order the channel delivers it
+            boolean read = false;
+            for (Object o : arrived) {
+                if (o instanceof ByteBuf) {
+                    ctx.fireChannelRead(o);
+                    read = true;
+                }
+            }
+            if (read) {
+                ctx.fireChannelReadComplete();
+            }
+            for (Object o : arrived) {
+                if (!(o instanceof ByteBuf)) {
+                    ctx.fireUserEventTriggered(o);
+                }
+            }
+        }
+    }
+
+    /**
+     * While a G6 choice is on its way, what the client sends (its request head, typically) and
+     * the end of its input are held here, up to {@link #MAX_HELD_BYTES} before the channel stops
+     * reading, and given to the handlers after admission, in order, once they are active: the
+     * bytes, the end of the read, then the events that followed it (a FIN with half-closure).
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            held.add(msg);
+            heldBytes += msg instanceof ByteBuf b ? b.readableBytes() : 0;
+            if (heldBytes >= MAX_HELD_BYTES) {
+                ctx.channel().config().setAutoRead(false); // the handlers after admission read on
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (held == null) {
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (held != null) {
+            held.add(evt);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        List<Object> arrived = held;
+        held = null;
+        if (arrived != null) {
+            arrived.forEach(ReferenceCountUtil::release);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /**
+     * G6: the connection goes to the branch the listener's {@link GslbRouter} chooses. While the
+     * choice is on its way (a branch asks its aggregator), what arrives is held (see
+     * {@link #channelRead}); tcp and tls-tcp connections read nothing before their relay is
+     * connected anyway. With no branch chosen the connection holds the head itself, which has no
+     * services: an HTTP request is answered 503, a TCP connection closed.
+     */
+    private void routeByGslb(ChannelHandlerContext ctx, VirtualServer head, InetAddress client) {
+        Channel ch = ctx.channel();
+        AtomicReference<GslbRouter> slot = ch.parent() == null ? null : ch.parent().attr(GSLB_ROUTER).get();
+        GslbRouter router = slot == null ? null : slot.get();
+        CompletableFuture<VirtualServer> chosen;
+        try {
+            chosen = router == null ? CompletableFuture.completedFuture(null) : router.route(head, client);
+        } catch (RuntimeException e) {
+            log.warn("GSLB routing for vserver {} failed", head.name(), e);
+            chosen = CompletableFuture.completedFuture(null);
+        }
+        if (!chosen.isDone()) {
+            held = new ArrayList<>(2);
+            heldBytes = 0;
+        }
+        chosen.whenComplete((branch, failure) -> {
+            if (failure != null) {
+                log.debug("GSLB routing for vserver {} failed", head.name(), failure);
+            }
+            VirtualServer to = failure == null && branch != null ? branch : head;
+            if (ch.eventLoop().inEventLoop()) {
+                admitForced(ctx, to);
+            } else {
+                ch.eventLoop().execute(() -> admitForced(ctx, to));
+            }
+        });
+    }
+
+    /** Admits to {@code vs} above any threshold, unless the client left meanwhile. */
+    private void admitForced(ChannelHandlerContext ctx, VirtualServer vs) {
+        if (!ctx.channel().isActive()) {
+            return; // nothing taken yet; the close gave back the rest
+        }
+        vs.acquireForced();
+        admit(ctx, new Admission(vs, false, false));
     }
 
     /** tcp: closed at once; http: the request is read and answered 429 without a vServer slot. */

@@ -54,6 +54,7 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamConnector connector;
     private final UpstreamPools pools = new UpstreamPools();
     private final AtomicReference<PeerRouter> peerRouter = new AtomicReference<>();
+    private final AtomicReference<GslbRouter> gslbRouter = new AtomicReference<>();
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
     private final ConnectionBudget budget;
     private final AtomicReference<AccessLog> accessLog = new AtomicReference<>(AccessLog.NONE);
@@ -91,6 +92,15 @@ public final class ProxyServer implements AutoCloseable {
      */
     public void setPeerRouter(PeerRouter router) {
         peerRouter.set(router);
+    }
+
+    /**
+     * Installs (or, with null, removes) the router that carries new connections of vServers with
+     * {@code gslb} to the branch GSLB chooses (G6 proxy mode). Takes effect for the next connection
+     * on every listener; without one such connections have nowhere to go (503, or closed).
+     */
+    public void setGslbRouter(GslbRouter router) {
+        gslbRouter.set(router);
     }
 
     /** Where new connections' requests and TCP connections are logged (the access log); none by default. */
@@ -192,6 +202,7 @@ public final class ProxyServer implements AutoCloseable {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
                 .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
+                .attr(AdmissionHandler.GSLB_ROUTER, gslbRouter)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
                 .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog))
                 .bind(at).sync().channel());

@@ -1,12 +1,18 @@
 package io.spillway.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 
 /**
  * The one owner of a channel's reads (backpressure). Nothing else in the data plane touches
  * {@code autoRead}: every party that needs a channel to stop reading closes the gate for its own
  * reason, and the channel reads again only when every reason is gone, as Armeria's
  * {@code InboundTrafficController} does with its suppression bits.
+ *
+ * <p>Before a gate exists, a new client connection is kept from reading by its setup alone:
+ * {@link ClientPipeline} for tcp, {@link AdmissionHandler} when it holds too much of what arrived
+ * while a G6 choice is on its way; the first gate, made in {@code channelActive}, decides from
+ * then on.
  *
  * <p>The reasons are bits, so that two parties cannot undo each other: a relay that stops reading
  * the client because the service connection is full, and an HTTP connection that stops reading
@@ -33,7 +39,16 @@ final class ReadGate {
     ReadGate(Channel channel, int initialReasons) {
         this.channel = channel;
         this.reasons = initialReasons;
-        channel.config().setAutoRead(initialReasons == 0);
+        channel.config().setAutoRead(initialReasons == 0 && !inputEnded(channel));
+    }
+
+    /**
+     * Whether the channel's input has ended (a FIN read with half-closure allowed): nothing is
+     * left to read, and with epoll asking for a read then fails, the channel being off the
+     * event loop's interest list.
+     */
+    private static boolean inputEnded(Channel channel) {
+        return channel instanceof DuplexChannel d && d.isInputShutdown();
     }
 
     Channel channel() {
@@ -54,7 +69,7 @@ final class ReadGate {
             return;
         }
         reasons &= ~reason;
-        if (reasons == 0 && channel.isActive()) {
+        if (reasons == 0 && channel.isActive() && !inputEnded(channel)) {
             channel.config().setAutoRead(true);
         }
     }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param domains aggregator, master: domains it answers for
  * @param dns     authoritative DNS listener, or null
  * @param resolve HTTP resolution listener address, or null
+ * @param resolveMode G6: whether clients are only redirected to the chosen branch, or may also be
+ *                proxied there by vServers with {@code gslb: {domain}} ({@link VServerConfig#gslb()})
  */
 public record GslbConfig(
         String site,
@@ -21,11 +23,19 @@ public record GslbConfig(
         List<Publish> publish,
         List<Domain> domains,
         Dns dns,
-        HostPort resolve) {
+        HostPort resolve,
+        ResolveMode resolveMode) {
 
     public GslbConfig {
         publish = publish == null ? List.of() : List.copyOf(publish);
         domains = domains == null ? List.of() : List.copyOf(domains);
+        resolveMode = resolveMode == null ? ResolveMode.REDIRECT : resolveMode;
+    }
+
+    /** A section in redirect mode (the default of {@code gslb.resolve.mode}). */
+    public GslbConfig(String site, GslbRole role, Exchange exchange, List<Publish> publish, List<Domain> domains,
+                      Dns dns, HostPort resolve) {
+        this(site, role, exchange, publish, domains, dns, resolve, ResolveMode.REDIRECT);
     }
 
     /**

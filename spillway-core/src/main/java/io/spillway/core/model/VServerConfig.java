@@ -11,6 +11,9 @@ import java.util.List;
  * @param peers    D2: GSLB sites that get a share of new connections
  * @param timeouts how long each wait of a connection may last
  * @param limits   HTTP size and rate limits, connections per client
+ * @param http2    whether an http or https vServer also speaks HTTP/2
+ * @param gslb     G6: the GSLB domain whose chosen branch each connection is carried to (proxy
+ *                 mode), in place of services; null for an ordinary vServer
  */
 public record VServerConfig(
         String name,
@@ -23,7 +26,8 @@ public record VServerConfig(
         List<String> peers,
         Timeouts timeouts,
         Limits limits,
-        boolean http2) {
+        boolean http2,
+        String gslb) {
 
     public VServerConfig {
         services = services == null ? List.of() : List.copyOf(services);
@@ -31,6 +35,13 @@ public record VServerConfig(
         spillover = spillover == null ? SpilloverConfig.NONE : spillover;
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
         limits = limits == null ? Limits.DEFAULT : limits;
+    }
+
+    /** An ordinary vServer: its services serve its connections. */
+    public VServerConfig(String name, HostPort listen, VServerProtocol protocol, TlsConfig tls, LbMethod lbMethod,
+                         List<String> services, SpilloverConfig spillover, List<String> peers, Timeouts timeouts,
+                         Limits limits, boolean http2) {
+        this(name, listen, protocol, tls, lbMethod, services, spillover, peers, timeouts, limits, http2, null);
     }
 
     /** A vServer with HTTP/2 on (its default: an http or https vServer then also speaks h2, CONTRACT). */

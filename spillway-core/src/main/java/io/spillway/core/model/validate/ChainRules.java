@@ -39,6 +39,9 @@ final class ChainRules {
                         + Findings.some(c.vservers().stream().map(VServerConfig::name).toList()) + ")");
             } else if (backup.equals(v.name())) {
                 out.add(path, "a vserver cannot be its own backup: " + v.name() + " -> " + v.name());
+            } else if (c.vservers().get(index.get(backup)).gslb() != null) {
+                out.add(path, "vserver " + backup + " forwards to the branch GSLB chooses (gslb): it takes no"
+                        + " spillover; name a vserver with services");
             }
         }
         loops(c, index, out);

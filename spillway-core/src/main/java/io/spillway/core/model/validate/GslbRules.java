@@ -7,6 +7,8 @@ import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.VServerConfig;
 import io.spillway.core.net.Cidr;
 
+import java.util.Optional;
+
 /**
  * The GSLB section fits the appliance's role: a branch knows exactly one aggregator and
  * publishes vServers it has (G1); aggregators and the master listen for branches and peers
@@ -46,9 +48,15 @@ final class GslbRules {
         }
         for (int i = 0; i < g.publish().size(); i++) {
             GslbConfig.Publish p = g.publish().get(i);
-            if (p.vserver() != null && Findings.named(c.vservers(), VServerConfig::name, p.vserver()).isEmpty()) {
+            Optional<VServerConfig> published = p.vserver() == null ? Optional.empty()
+                    : Findings.named(c.vservers(), VServerConfig::name, p.vserver());
+            if (p.vserver() != null && published.isEmpty()) {
                 out.add(Findings.at("gslb.publish", i) + ".vserver", "no vserver named '" + p.vserver() + "' (vservers: "
                         + Findings.some(c.vservers().stream().map(VServerConfig::name).toList()) + ")");
+            } else if (published.isPresent() && published.get().gslb() != null) {
+                out.add(Findings.at("gslb.publish", i) + ".vserver", "vserver " + p.vserver() + " forwards to the"
+                        + " branch GSLB chooses (gslb): publishing it would send clients round in a loop; publish"
+                        + " the vserver that serves the domain");
             }
         }
         for (int i = 0; i < g.domains().size(); i++) {

@@ -1,5 +1,6 @@
 package io.spillway.core.model.validate;
 
+import io.spillway.core.model.ResolveMode;
 import io.spillway.core.model.ServiceConfig;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.SpilloverConfig;
@@ -18,7 +19,8 @@ import java.util.Set;
 /**
  * A vServer binds services it can speak to (S1), has a threshold that can be reached (S3),
  * something sensible to do when its chain is full (S5), and TLS material when it terminates
- * TLS.
+ * TLS. A vServer with {@code gslb: {domain}} (G6 proxy mode) binds no services: the branch GSLB
+ * chooses for each connection is its one destination.
  */
 final class VServerRules {
 
@@ -32,7 +34,11 @@ final class VServerRules {
     }
 
     private static void check(SpillwayConfig c, VServerConfig v, String at, Findings out) {
-        services(c, v, at, out);
+        if (v.gslb() != null) {
+            gslb(c, v, at, out);
+        } else {
+            services(c, v, at, out);
+        }
         VServerProtocol protocol = v.protocol();
         if (protocol == VServerProtocol.HTTPS) {
             if (v.tls() == null || v.tls().certificate() == null) {
@@ -48,12 +54,42 @@ final class VServerRules {
             out.add(at + ".tls", "only protocol https terminates TLS; " + Findings.article(protocol.configName())
                     + " vserver has no certificate");
         }
-        spillover(c, v, at + ".spillover", out);
+        if (v.gslb() == null) {
+            spillover(c, v, at + ".spillover", out);
+        }
         if (!v.peers().isEmpty() && c.gslb() == null) {
             out.add(at + ".peers", "peers are GSLB sites (D2): they need a gslb section");
         }
         if (c.gslb() != null && c.gslb().site() != null && v.peers().contains(c.gslb().site())) {
             out.add(at + ".peers", "lists this appliance's own site '" + c.gslb().site() + "'");
+        }
+    }
+
+    /**
+     * G6: the connection goes to the branch chosen for its client, which admits it itself; so
+     * nothing of the vServer's own admission (services, spillover, peers) applies, and the
+     * appliance must be in proxy mode and reach a resolver (a gslb section).
+     */
+    private static void gslb(SpillwayConfig c, VServerConfig v, String at, Findings out) {
+        if (!DomainNames.isValid(v.gslb())) {
+            out.add(at + ".gslb", "'" + v.gslb() + "' is not a valid domain name");
+        }
+        if (c.gslb() == null) {
+            out.add(at + ".gslb", "names a GSLB domain: it needs a gslb section to choose the branch");
+        } else if (c.gslb().resolveMode() != ResolveMode.PROXY) {
+            out.add(at + ".gslb", "carries connections to the branch GSLB chooses, which is proxy mode:"
+                    + " set gslb.resolve.mode: proxy");
+        }
+        if (!v.services().isEmpty()) {
+            out.add(at + ".services", "a vserver with gslb forwards to the branch GSLB chooses; it binds no services");
+        }
+        if (!v.peers().isEmpty()) {
+            out.add(at + ".peers", "a vserver with gslb forwards every connection to the branch GSLB chooses;"
+                    + " it shares none with peers");
+        }
+        if (v.spillover().method() != SpilloverMethod.NONE || v.spillover().backup() != null) {
+            out.add(at + ".spillover", "a vserver with gslb has no threshold or backup: the chosen branch admits"
+                    + " the connection itself");
         }
     }
 
