@@ -258,22 +258,26 @@ start_contender() {
             nginx_proxy_config "$mode" "$port" "$backend" "$dir" >"$dir/nginx.conf"
             start_nginx nginx "$dir/nginx.conf"
             ;;
-        spillway)
+        spillway|spillway-log)
             local admin
             admin=$(free_ports 1)
             spillway_config "$mode" "$port" "$backend" "$admin" >"$dir/spillway.yaml"
-            start_spillway spillway "$dir/spillway.yaml"
+            if [ "$name" = spillway-log ]; then
+                # the same appliance with its access log written (issue 10: what the log costs)
+                printf 'logging: {access: {path: %s/access.log, maxSize: 100MB, keep: 1}}\n' "$dir" >>"$dir/spillway.yaml"
+            fi
+            start_spillway "$name" "$dir/spillway.yaml"
             # The admin API is the last part of the appliance to start: ready means both.
             wait_port "$admin" "$STARTED_PID" \
-                || die "Spillway's admin API did not listen on $admin (log: $WORK/spillway.log)
-$(tail -20 "$WORK/spillway.log" 2>/dev/null)"
+                || die "Spillway's admin API did not listen on $admin (log: $WORK/$name.log)
+$(tail -20 "$WORK/$name.log" 2>/dev/null)"
             ;;
         direct)
             [ "$mode" = tls ] && die "contender direct has no TLS (the backend is plain HTTP)"
             CONTENDER_PID=$BACKEND_PID
             return 0
             ;;
-        *) die "unknown contender '$name' (known: spillway haproxy nginx direct)" ;;
+        *) die "unknown contender '$name' (known: spillway spillway-log haproxy nginx direct)" ;;
     esac
     CONTENDER_PID=$STARTED_PID
     wait_port "$port" "$CONTENDER_PID" \
