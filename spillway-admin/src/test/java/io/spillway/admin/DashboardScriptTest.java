@@ -64,7 +64,8 @@ class DashboardScriptTest {
 
     private JsonNode render(AdminFixture admin, String query, int polls) throws Exception {
         String html = admin.get("/").body();
-        String script = html.substring(html.indexOf("<script>") + "<script>".length(), html.indexOf("</script>"));
+        int start = html.indexOf("<script>") + "<script>".length(); // the page's own script, not the library's
+        String script = html.substring(start, html.indexOf("</script>", start));
         Path scriptFile = Files.writeString(dir.resolve("dashboard.js"), script);
         Path harness = dir.resolve("harness.js");
         try (InputStream in = DashboardScriptTest.class.getResourceAsStream("dashboard-harness.js")) {

@@ -35,7 +35,9 @@ for (const [id, cls] of [["status", "status"], ["token-button", ""], ["chains", 
   ids[id] = new Element("div"); ids[id].className = cls;
 }
 ids["status"].textContent = "connecting…";
-global.document = { createElement: t => new Element(t), createTextNode: t => new Text(t), getElementById: id => ids[id] };
+// any other element the page names by id exists too, empty
+global.document = { createElement: t => new Element(t), createTextNode: t => new Text(t),
+                    getElementById: id => ids[id] || (ids[id] = new Element("div")) };
 global.location = { search: query || "" };
 const storage = {};
 global.sessionStorage = { getItem: k => (k in storage ? storage[k] : null), setItem: (k, v) => { storage[k] = String(v); } };
