@@ -191,6 +191,7 @@ class DashboardBrowserTest {
         until(() -> points("chart-active") >= 3 && pixelsOf("chart-active", 0x3b82f6) > 20);
         String keep = System.getProperty("dashboard.screenshot");
         if (keep != null && !keep.isBlank()) {
+            until(() -> points("chart-active") >= 20, Duration.ofSeconds(30)); // charts with some history to show
             File shot = browser.getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -281,8 +282,12 @@ class DashboardBrowserTest {
     }
 
     private static void until(java.util.function.BooleanSupplier condition) {
+        until(condition, WAIT);
+    }
+
+    private static void until(java.util.function.BooleanSupplier condition, Duration wait) {
         try {
-            new WebDriverWait(browser, WAIT).pollingEvery(Duration.ofMillis(200))
+            new WebDriverWait(browser, wait).pollingEvery(Duration.ofMillis(200))
                     .ignoring(StaleElementReferenceException.class).ignoring(NumberFormatException.class)
                     .until(d -> condition.getAsBoolean());
         } catch (TimeoutException e) {
@@ -290,7 +295,7 @@ class DashboardBrowserTest {
             try {
                 Path shot = Path.of("target", "dashboard-failure-" + System.nanoTime() + ".png");
                 Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot);
-                throw new AssertionError("the page did not get there in " + WAIT.toSeconds() + " s; status: "
+                throw new AssertionError("the page did not get there in " + wait.toSeconds() + " s; status: "
                         + browser.findElement(By.id("status")).getText() + "; screenshot " + shot.toAbsolutePath(), e);
             } catch (IOException io) {
                 e.addSuppressed(io);
