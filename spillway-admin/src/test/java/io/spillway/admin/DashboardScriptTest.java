@@ -106,8 +106,16 @@ class DashboardScriptTest {
             assertThat(page.get("cards").get(2).asText()).contains("active 0 / ∞ (none)");
             assertThat(page.get("bars").get(0).get("full").asBoolean()).isTrue();
             assertThat(page.get("bars").get(0).get("style").asText()).isEqualTo("width:100%");
+            // the traffic table: a row per vServer, sessions current, max, limit and total
+            assertThat(page.get("stats")).hasSize(3);
+            assertThat(cells(page.get("stats").get(0))).startsWith("shop127.0.0.1:8080", "UP", "")
+                    .containsSubsequence("15", "15", "10", "15", "0"); // after web-2's disable the threshold is 10
+            assertThat(cells(page.get("stats").get(2))).containsSubsequence("0", "0", "∞", "0");
             assertThat(page.get("services")).hasSize(3);
-            assertThat(page.get("services").get(1).toString()).contains("web-2", "DISABLED", "enable");
+            List<String> web2 = cells(page.get("services").get(1));
+            assertThat(web2).contains("web-2", "DISABLED", "enable");
+            assertThat(web2.get(3)).as("age of its last state change").matches("[0-9]+s");
+            assertThat(cells(page.get("services").get(0)).get(3)).as("web-1 never changed").isEqualTo("–");
             assertThat(page.get("services").get(0).toString()).contains("web-1", "UP", "0 / 10", "disable");
             assertThat(page.get("events")).hasSize(1);
             assertThat(page.get("events").get(0).toString()).contains("web-2", "UP → DISABLED", "disabled by administrator");
@@ -118,6 +126,12 @@ class DashboardScriptTest {
                 assertThat(request.get("auth").asText()).isEqualTo("Bearer s3cret");
             }
         }
+    }
+
+    private static List<String> cells(JsonNode row) {
+        List<String> out = new ArrayList<>();
+        row.forEach(cell -> out.add(cell.asText()));
+        return out;
     }
 
     private static Map<String, Object> branch(String site, String aggregator, String state, int available, int capacity) {

@@ -73,6 +73,7 @@ const timer = nodeSetInterval(() => {
   const cards = ids["chains"].findAll(e => e.className === "vs").map(c => c.textContent);
   const bars = ids["chains"].findAll(e => e.className.startsWith("bar")).map(b => ({
       full: b.className.includes("full"), style: b.children[0].attributes.style }));
+  const stats = document.getElementById("vserver-stats").findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const events = ids["events"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const sites = ids["sites"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   // the hierarchy as indented lines: one per node, two spaces per level
@@ -86,7 +87,7 @@ const timer = nodeSetInterval(() => {
   };
   walk(ids["gslb-tree"], 0);
   console.log(JSON.stringify({ status: ids["status"].textContent, statusClass: ids["status"].className,
-      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites, tree, events,
+      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, stats, services: rows, sites, tree, events,
       requests }));
   process.exit(0); // do not wait for keep-alive connections to time out
 }, 50);
