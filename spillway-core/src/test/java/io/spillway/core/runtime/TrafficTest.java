@@ -118,27 +118,12 @@ class TrafficTest {
         VirtualServer shop = vs("shop", dynamic(null, WhenFull.DROP), null, service("web", 5));
         int threads = 4;
         int each = 50_000;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> running = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int n = 0; n < each; n++) {
-                    shop.recordRequest(200);
-                    shop.addBytes(1, 2);
-                }
-            });
-            t.start();
-            running.add(t);
-        }
-        start.countDown();
-        for (Thread t : running) {
-            t.join();
-        }
+        atOnce(threads, () -> {
+            for (int n = 0; n < each; n++) {
+                shop.recordRequest(200);
+                shop.addBytes(1, 2);
+            }
+        });
         assertThat(shop.traffic().requests(StatusClass.SUCCESSFUL)).isEqualTo((long) threads * each);
         assertThat(shop.traffic().bytesIn()).isEqualTo((long) threads * each);
         assertThat(shop.traffic().bytesOut()).isEqualTo(2L * threads * each);
@@ -170,26 +155,11 @@ class TrafficTest {
         Service web = service("web", 0); // unlimited: every admission succeeds
         int threads = 4;
         int each = 10_000;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> running = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int n = 0; n < each; n++) {
-                    web.tryAcquire();
-                }
-            });
-            t.start();
-            running.add(t);
-        }
-        start.countDown();
-        for (Thread t : running) {
-            t.join();
-        }
+        atOnce(threads, () -> {
+            for (int n = 0; n < each; n++) {
+                web.tryAcquire();
+            }
+        });
         assertThat(web.activeConnections()).isEqualTo(threads * each);
         assertThat(web.maxActiveConnections()).isEqualTo(threads * each);
     }
@@ -225,6 +195,28 @@ class TrafficTest {
         assertThat(after.service("web").maxActiveConnections()).isEqualTo(2);
         assertThat(after.service("web").traffic().lastStateChangeMillis())
                 .isEqualTo(web.traffic().lastStateChangeMillis()).isPositive();
+    }
+
+    /** Runs {@code work} on {@code threads} threads released at the same moment, and waits for them all. */
+    private static void atOnce(int threads, Runnable work) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> running = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                work.run();
+            });
+            t.start();
+            running.add(t);
+        }
+        start.countDown();
+        for (Thread t : running) {
+            t.join();
+        }
     }
 
     private static SpillwayConfig config(int capacity) {
