@@ -45,7 +45,7 @@ const requests = [];
 const realFetch = fetch;
 global.fetch = (path, init) => { requests.push({ method: init.method, path, auth: (init.headers || {}).Authorization || null });
                                  return realFetch(base + path, init); };
-global.window = { prompt: () => "prompted-token", alert: () => {} };
+global.window = { prompt: () => "prompted-token", alert: () => {}, addEventListener: () => {} };
 const nodeSetInterval = setInterval;
 let pagePoll = null;
 global.setInterval = fn => { pagePoll = fn; return 0; }; // the page's own 1 s poll: run by the harness below
