@@ -159,9 +159,9 @@ class DashboardScriptTest {
             assertThat(page.get("tree")).extracting(JsonNode::asText).containsExactly(
                     "master master this appliance",
                     "  branch branch-4 UP report 250 ms ago · available 2/2",
-                    "  aggregator aggregator-a 1 branch",
+                    "  aggregator aggregator-a 1 branch · available 3/3",
                     "    branch branch-1 UP report 250 ms ago · available 3/3",
-                    "  aggregator aggregator-b 2 branches",
+                    "  aggregator aggregator-b 2 branches · available 1/10",
                     "    branch branch-2 DOWN report 250 ms ago · available 0/6",
                     "    branch branch-3 UP report 250 ms ago · available 1/4");
             assertThat(page.get("sites")).hasSize(4);
