@@ -1,6 +1,7 @@
 package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.spillway.app.demo.Demo;
 import io.spillway.config.ConfigLoader;
@@ -40,6 +41,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -58,6 +61,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Selenium, against a real appliance with real backends on loopback. Skipped only where
  * {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing ({@code .ci/run} installs
  * both). Selenium Manager is never asked for anything: the driver and the browser are given.
+ *
+ * <p>The first case loads a chain that spills and drops, and checks that the charts draw, the
+ * counters move, the disable and enable buttons act (in the page and in the API) and the export
+ * buttons download the CSV and JSON. The second opens the demo, started beside the first case
+ * (it takes seconds), and checks its GSLB hierarchy as a tree.
  *
  * <p>Run with {@code -Ddashboard.screenshot=docs/dashboard.png} to keep the screenshot of the
  * demo's dashboard (charts with data and the GSLB tree) that the second case takes.
@@ -100,6 +108,9 @@ class DashboardBrowserTest {
         service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
                 .build();
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.setExperimentalOption("prefs", Map.of("download.default_directory",
+                Files.createDirectories(profile.resolve("downloads")).toString(), "download.prompt_for_download", false,
+                "profile.default_content_setting_values.automatic_downloads", 1)); // the second export too
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1500,1900", "--user-data-dir=" + Files.createDirectories(profile.resolve("chromium")));
@@ -136,7 +147,7 @@ class DashboardBrowserTest {
 
     @Test
     @Order(1)
-    void chartsDrawNumbersMoveAndTheButtonsDisableAndEnableAService() throws Exception {
+    void chartsDrawNumbersMoveAServiceIsDisabledAndEnabledAndTheCountersExported() throws Exception {
         startShop();
         AtomicLong answered = startLoad(10);
         browser.get("http://" + Appliance.hostPort(appliance.adminAddress()) + "/?token=" + TOKEN);
@@ -173,6 +184,37 @@ class DashboardBrowserTest {
         until(() -> cell("services", "web-1", 3).equals("UP"));
         assertThat(apiState("web-1")).isEqualTo("UP");
         assertThat(browser.findElement(By.id("status")).getAttribute("class")).isEqualTo("status");
+
+        // the export buttons fetch with the token and hand the answer over as a download
+        browser.findElement(By.id("export-csv")).click();
+        List<String> csv = Files.readAllLines(download(".csv"));
+        assertThat(csv.get(0)).startsWith("type,name,state,active,max_active,limit,total,");
+        assertThat(csv).anyMatch(line -> line.startsWith("vserver,shop,UP,"))
+                .anyMatch(line -> line.startsWith("service,web-1,UP,"));
+        browser.findElement(By.id("export-json")).click();
+        JsonNode exported = new ObjectMapper().readTree(download(".json").toFile());
+        assertThat(exported.path("vservers").get(0).path("name").asText()).isEqualTo("shop");
+        assertThat(exported.path("services")).hasSize(3);
+        assertThat(exported.path("gslb").has("sites")).isTrue();
+    }
+
+    /**
+     * The one download whose name ends with {@code suffix}, once the browser has finished it:
+     * under its own name, not empty, and no download of the browser's still in progress.
+     */
+    private static Path download(String suffix) throws IOException {
+        Path downloads = profile.resolve("downloads");
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<Path> done = named(downloads, suffix);
+            return done.size() == 1 && Files.size(done.get(0)) > 0 && named(downloads, ".crdownload").isEmpty();
+        });
+        return named(downloads, suffix).get(0);
+    }
+
+    private static List<Path> named(Path dir, String suffix) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
+        }
     }
 
     @Test
@@ -363,15 +405,14 @@ class DashboardBrowserTest {
         });
     }
 
-    /** The GSLB tree as lines: role|name for each node, with |state for branches. */
+    /**
+     * The GSLB tree as lines, read in one script call (the page redraws it every second):
+     * role|name for each node, with |state for branches.
+     */
     private static List<String> tree() {
-        List<String> out = new ArrayList<>();
-        for (WebElement node : browser.findElements(By.cssSelector("#gslb-tree .node"))) {
-            String role = node.findElement(By.className("role")).getText().toLowerCase();
-            String name = node.findElement(By.tagName("b")).getText();
-            List<WebElement> badge = node.findElements(By.className("badge"));
-            out.add(role + "|" + name + (badge.isEmpty() ? "" : "|" + badge.get(0).getText()));
-        }
-        return out;
+        return js("return [...document.querySelectorAll('#gslb-tree .node')].map(n => {"
+                + " const state = n.querySelector('.badge');"
+                + " return n.querySelector('.role').textContent.toLowerCase() + '|' + n.querySelector('b').textContent"
+                + " + (state ? '|' + state.textContent : ''); });");
     }
 }
