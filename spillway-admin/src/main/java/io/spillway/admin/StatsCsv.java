@@ -1,5 +1,8 @@
 package io.spillway.admin;
 
+import io.spillway.core.runtime.StatusClass;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +22,7 @@ import java.util.Map;
 final class StatsCsv {
 
     static final String CONTENT_TYPE = "text/csv; charset=utf-8";
-    private static final List<String> CLASSES = List.of("1xx", "2xx", "3xx", "4xx", "5xx");
+    private static final List<String> CLASSES = Arrays.stream(StatusClass.values()).map(StatusClass::label).toList();
     private static final String HEADER = "type,name,state,active,max_active,limit,total,spillovers,redirects,drops,"
             + "bytes_in,bytes_out," + String.join(",", CLASSES) + ",failures,last_change_age_ms";
 
