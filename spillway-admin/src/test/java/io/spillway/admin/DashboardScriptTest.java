@@ -130,6 +130,20 @@ class DashboardScriptTest {
         }
     }
 
+    @Test
+    void holdsTwentyVServersInTheTableAndFoldsTheirChainCardsAway() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.many(20))) {
+            JsonNode page = render(admin, "");
+            assertThat(page.get("statusClass").asText()).as(page.get("status").asText()).isEqualTo("status");
+            assertThat(page.get("stats")).hasSize(20);
+            assertThat(cells(page.get("stats").get(19)).get(0)).isEqualTo("vs-20127.0.0.1:9120");
+            assertThat(page.get("chainsOpen").asBoolean()).as("chain cards folded").isFalse();
+        }
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.many(8))) {
+            assertThat(render(admin, "").get("chainsOpen").asBoolean()).as("8 vServers: cards shown").isTrue();
+        }
+    }
+
     private static List<String> cells(JsonNode row) {
         List<String> out = new ArrayList<>();
         row.forEach(cell -> out.add(cell.asText()));

@@ -18,6 +18,7 @@ class Element {
              contains: c => list().includes(c) };
   }
   setAttribute(k, v) { this.attributes[k] = String(v); }
+  removeAttribute(k) { delete this.attributes[k]; }
   append(...nodes) { for (const n of nodes) { this.children.push(typeof n === "string" ? new Text(n) : n); } }
   replaceChildren(...nodes) { this.children = []; this.append(...nodes); }
   addEventListener(type, fn) { (this.listeners[type] = this.listeners[type] || []).push(fn); }
@@ -35,6 +36,8 @@ for (const [id, cls] of [["status", "status"], ["token-button", ""], ["chains", 
   ids[id] = new Element("div"); ids[id].className = cls;
 }
 ids["status"].textContent = "connecting…";
+ids["chains-details"] = new Element("details");
+ids["chains-details"].setAttribute("open", ""); // as in the HTML: the page folds it when there are many vServers
 // any other element the page names by id exists too, empty
 global.document = { createElement: t => new Element(t), createTextNode: t => new Text(t),
                     getElementById: id => ids[id] || (ids[id] = new Element("div")) };
@@ -64,6 +67,8 @@ const timer = nodeSetInterval(() => {
   if (ids["status"].textContent.startsWith("connecting") && Date.now() - started < 20000) { return; }
   if (++pollsDone < polls && Date.now() - started < 20000) {
     ids["status"].textContent = "connecting…";
+ids["chains-details"] = new Element("details");
+ids["chains-details"].setAttribute("open", ""); // as in the HTML: the page folds it when there are many vServers
     nextPollAt = Date.now() + 500;
     return;
   }
@@ -87,7 +92,8 @@ const timer = nodeSetInterval(() => {
   };
   walk(ids["gslb-tree"], 0);
   console.log(JSON.stringify({ status: ids["status"].textContent, statusClass: ids["status"].className,
-      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, stats, services: rows, sites, tree, events,
+      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, stats, services: rows,
+      chainsOpen: "open" in document.getElementById("chains-details").attributes, sites, tree, events,
       requests }));
   process.exit(0); // do not wait for keep-alive connections to time out
 }, 50);
