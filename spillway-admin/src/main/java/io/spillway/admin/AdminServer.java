@@ -75,7 +75,7 @@ public final class AdminServer implements AutoCloseable {
         events.track(graph.get());
         ManagementApi api = new ManagementApi(graph, events);
         api.routes().forEach(http::route);
-        http.route(Route.inline("GET", "/", Access.PUBLIC, new Dashboard()::page));
+        new Dashboard().routes().forEach(http::route);
         http.route(Route.inline("GET", "/metrics", Access.READ, this::metrics));
     }
 

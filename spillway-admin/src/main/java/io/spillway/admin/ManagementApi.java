@@ -29,6 +29,7 @@ final class ManagementApi {
     static final String VSERVERS = "/api/v1/vservers";
     static final String SERVICES = "/api/v1/services";
     static final String EVENTS = "/api/v1/events";
+    static final String STATS_CSV = "/api/v1/stats.csv";
     static final int MAX_EVENTS = 256;
 
     private final Supplier<RuntimeGraph> graph;
@@ -74,7 +75,8 @@ final class ManagementApi {
                 Route.inline("GET", SERVICES + "/{name}", Access.READ, this::service),
                 Route.inline("POST", SERVICES + "/{name}/disable", Access.WRITE, this::disable),
                 Route.inline("POST", SERVICES + "/{name}/enable", Access.WRITE, this::enable),
-                Route.inline("GET", EVENTS, Access.READ, this::events));
+                Route.inline("GET", EVENTS, Access.READ, this::events),
+                Route.inline("GET", STATS_CSV, Access.READ, this::statsCsv));
     }
 
     ApiResponse health(ApiRequest request) {
@@ -92,6 +94,14 @@ final class ManagementApi {
         VirtualServer vs = g.vserver(name);
         return vs == null ? ApiResponse.error(404, "no vserver named '" + name + "'")
                 : ApiResponse.json(200, VServerStatus.of(g, vs));
+    }
+
+    /** {@code GET /api/v1/stats.csv}: every vServer's and service's counters as CSV ({@link StatsCsv}). */
+    ApiResponse statsCsv(ApiRequest request) {
+        RuntimeGraph g = current();
+        return ApiResponse.text(200, StatsCsv.CONTENT_TYPE, StatsCsv.of(
+                g.vservers().stream().map(vs -> VServerStatus.of(g, vs)).toList(),
+                g.services().stream().map(ServiceStatus::of).toList()));
     }
 
     ApiResponse services(ApiRequest request) {

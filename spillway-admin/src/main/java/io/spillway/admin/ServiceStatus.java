@@ -12,6 +12,9 @@ import java.util.Map;
  * {@code requests} counts its responses by status class, {@code failures} its failed attempts by
  * reason, {@code stateChanges} its changes of state; all since it first existed, reloads included.
  * {@code ejected}: passive health has it out of rotation now; {@code ejections}: how often so far.
+ * {@code maxActiveConnections} is the most connections it ever held at once and {@code admitted}
+ * the connections it ever took (reloads included); {@code lastStateChangeAgeMs} how long ago its
+ * state last changed, null when it never did.
  */
 record ServiceStatus(
         String name,
@@ -29,7 +32,10 @@ record ServiceStatus(
         Map<String, Long> failures,
         long stateChanges,
         boolean ejected,
-        int ejections) {
+        int ejections,
+        int maxActiveConnections,
+        long admitted,
+        Long lastStateChangeAgeMs) {
 
     /**
      * One bound monitor's view (M5); {@code lastResponseTimeMs} is null before its first answer.
@@ -44,6 +50,7 @@ record ServiceStatus(
     }
 
     static ServiceStatus of(Service s) {
+        long changed = s.traffic().lastStateChangeMillis();
         return new ServiceStatus(
                 s.name(),
                 s.address().toString(),
@@ -60,6 +67,9 @@ record ServiceStatus(
                 TrafficView.failures(s.traffic()),
                 s.traffic().stateChanges(),
                 s.isEjected(System.nanoTime()),
-                s.ejections());
+                s.ejections(),
+                s.maxActiveConnections(),
+                s.admitted(),
+                changed == 0 ? null : Math.max(0, System.currentTimeMillis() - changed));
     }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
  * value. {@code persistenceEntries} is null when the chain this vServer heads has no spillover
  * persistence. {@code chain} lists this vServer and its backups, in spillover order.
  * {@code requests} counts HTTP requests by status class ({@code 1xx}…{@code 5xx}); {@code bytesIn}
- * and {@code bytesOut} are the bytes received from and sent to clients; all since the vServer
- * first existed, reloads included.
+ * and {@code bytesOut} are the bytes received from and sent to clients; {@code maxActiveConnections}
+ * is the most connections it ever held at once; all since the vServer first existed, reloads
+ * included.
  */
 record VServerStatus(
         String name,
@@ -44,7 +45,8 @@ record VServerStatus(
         List<String> peers,
         Map<String, Long> requests,
         long bytesIn,
-        long bytesOut) {
+        long bytesOut,
+        int maxActiveConnections) {
 
     static VServerStatus of(RuntimeGraph graph, VirtualServer vs) {
         int threshold = vs.threshold();
@@ -76,6 +78,7 @@ record VServerStatus(
                 config.peers(),
                 TrafficView.requests(vs.traffic()),
                 vs.traffic().bytesIn(),
-                vs.traffic().bytesOut());
+                vs.traffic().bytesOut(),
+                vs.maxActiveConnections());
     }
 }

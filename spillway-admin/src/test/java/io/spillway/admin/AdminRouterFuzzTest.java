@@ -90,7 +90,7 @@ class AdminRouterFuzzTest {
         JsonHttpServer server = new JsonHttpServer("fuzz", "admin", AdminServer.LIMITS, true,
                 ImmediateEventExecutor.INSTANCE);
         new ManagementApi(() -> graph, events).routes().forEach(server::route);
-        server.route(Route.inline("GET", "/", Access.PUBLIC, new Dashboard()::page));
+        new Dashboard().routes().forEach(server::route);
         server.route(Route.blocking("PUT", "/api/v1/ext", Access.forMethod("PUT"),
                 request -> ApiResponse.json(200, java.util.Map.of("path", request.path(),
                         "bytes", request.body().length, "query", request.query()))).below());

@@ -64,7 +64,8 @@ class DashboardScriptTest {
 
     private JsonNode render(AdminFixture admin, String query, int polls) throws Exception {
         String html = admin.get("/").body();
-        String script = html.substring(html.indexOf("<script>") + "<script>".length(), html.indexOf("</script>"));
+        int start = html.indexOf("<script>") + "<script>".length(); // the page's own script, not the library's
+        String script = html.substring(start, html.indexOf("</script>", start));
         Path scriptFile = Files.writeString(dir.resolve("dashboard.js"), script);
         Path harness = dir.resolve("harness.js");
         try (InputStream in = DashboardScriptTest.class.getResourceAsStream("dashboard-harness.js")) {
@@ -105,9 +106,19 @@ class DashboardScriptTest {
             assertThat(page.get("cards").get(2).asText()).contains("active 0 / ∞ (none)");
             assertThat(page.get("bars").get(0).get("full").asBoolean()).isTrue();
             assertThat(page.get("bars").get(0).get("style").asText()).isEqualTo("width:100%");
+            // the traffic table: a row per vServer, sessions current, max, limit and total
+            assertThat(page.get("stats")).hasSize(3);
+            assertThat(cells(page.get("stats").get(0))).startsWith("shop127.0.0.1:8080", "UP", "")
+                    .containsSubsequence("15", "15", "10", "15", "0"); // after web-2's disable the threshold is 10
+            assertThat(cells(page.get("stats").get(2))).containsSubsequence("0", "0", "∞", "0");
             assertThat(page.get("services")).hasSize(3);
-            assertThat(page.get("services").get(1).toString()).contains("web-2", "DISABLED", "enable");
-            assertThat(page.get("services").get(0).toString()).contains("web-1", "UP", "0 / 10", "disable");
+            List<String> web2 = cells(page.get("services").get(1));
+            assertThat(web2).contains("web-2", "DISABLED", "enable");
+            assertThat(web2.get(3)).as("age of its last state change").matches("[0-9]+s");
+            assertThat(cells(page.get("services").get(0)).get(3)).as("web-1 never changed").isEqualTo("–");
+            // web-1: no connection now, none ever, capacity 10
+            assertThat(cells(page.get("services").get(0))).startsWith("web-1", "127.0.0.1:8081", "UP", "–", "0", "0", "10", "0")
+                    .endsWith("disable");
             assertThat(page.get("events")).hasSize(1);
             assertThat(page.get("events").get(0).toString()).contains("web-2", "UP → DISABLED", "disabled by administrator");
             assertThat(page.get("gslbHidden").asBoolean()).isFalse();
@@ -117,6 +128,26 @@ class DashboardScriptTest {
                 assertThat(request.get("auth").asText()).isEqualTo("Bearer s3cret");
             }
         }
+    }
+
+    @Test
+    void holdsTwentyVServersInTheTableAndFoldsTheirChainCardsAway() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.many(20))) {
+            JsonNode page = render(admin, "");
+            assertThat(page.get("statusClass").asText()).as(page.get("status").asText()).isEqualTo("status");
+            assertThat(page.get("stats")).hasSize(20);
+            assertThat(cells(page.get("stats").get(19)).get(0)).isEqualTo("vs-20127.0.0.1:9120");
+            assertThat(page.get("chainsOpen").asBoolean()).as("chain cards folded").isFalse();
+        }
+        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.many(8))) {
+            assertThat(render(admin, "").get("chainsOpen").asBoolean()).as("8 vServers: cards shown").isTrue();
+        }
+    }
+
+    private static List<String> cells(JsonNode row) {
+        List<String> out = new ArrayList<>();
+        row.forEach(cell -> out.add(cell.asText()));
+        return out;
     }
 
     private static Map<String, Object> branch(String site, String aggregator, String state, int available, int capacity) {
@@ -142,9 +173,9 @@ class DashboardScriptTest {
             assertThat(page.get("tree")).extracting(JsonNode::asText).containsExactly(
                     "master master this appliance",
                     "  branch branch-4 UP report 250 ms ago · available 2/2",
-                    "  aggregator aggregator-a 1 branch",
+                    "  aggregator aggregator-a 1 branch · available 3/3",
                     "    branch branch-1 UP report 250 ms ago · available 3/3",
-                    "  aggregator aggregator-b 2 branches",
+                    "  aggregator aggregator-b 2 branches · available 1/10",
                     "    branch branch-2 DOWN report 250 ms ago · available 0/6",
                     "    branch branch-3 UP report 250 ms ago · available 1/4");
             assertThat(page.get("sites")).hasSize(4);

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +43,33 @@ class DashboardTest {
             // no external assets: no remote scripts, styles, fonts or images
             assertThat(html).doesNotContainPattern("(src|href)\\s*=\\s*\"(https?:)?//")
                     .doesNotContain("@import").doesNotContain("url(");
+        }
+    }
+
+    @Test
+    void servesItsChartLibraryFromTheJarWithoutTokenAndCachedForAYear() throws Exception {
+        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+            String html = admin.get("/").body();
+            Matcher assets = Pattern.compile("(?:src|href)=\"(/assets/[^\"]+)\"").matcher(html);
+            List<String> paths = new ArrayList<>();
+            while (assets.find()) {
+                paths.add(assets.group(1));
+            }
+            assertThat(paths).containsExactly("/assets/uplot/1.6.30/uPlot.min.css", "/assets/uplot/1.6.30/uPlot.iife.min.js");
+            for (String path : paths) {
+                HttpResponse<String> res = admin.get(path); // no token
+                assertThat(res.statusCode()).as(path).isEqualTo(200);
+                assertThat(res.headers().firstValue("cache-control")).hasValue("public, max-age=31536000, immutable");
+                // the library itself reaches for nothing remote either
+                assertThat(res.body()).doesNotContainPattern("(src|href)\\s*=\\s*[\"'](https?:)?//")
+                        .doesNotContain("@import").doesNotContainPattern("url\\(\\s*['\"]?(https?:)?//");
+            }
+            assertThat(admin.get(paths.get(1)).body()).contains("uPlot").hasSizeBetween(30_000, 80_000);
+            assertThat(admin.get(paths.get(1)).headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+            HttpResponse<String> licence = admin.get("/assets/uplot/1.6.30/LICENSE");
+            assertThat(licence.statusCode()).isEqualTo(200);
+            assertThat(licence.body()).contains("MIT");
+            assertThat(admin.get("/assets/uplot/1.6.30/package.json").statusCode()).isEqualTo(404);
         }
     }
 

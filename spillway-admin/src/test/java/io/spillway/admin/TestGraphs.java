@@ -64,6 +64,20 @@ final class TestGraphs {
         return RuntimeGraph.build(shopConfig());
     }
 
+    /** {@code count} vServers {@code vs-01} … each with its own service {@code web-01} … (capacity 4). */
+    static RuntimeGraph many(int count) {
+        List<ServiceConfig> services = new java.util.ArrayList<>();
+        List<VServerConfig> vservers = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String n = String.format("%02d", i);
+            services.add(service("web-" + n, 8100 + i, 4, List.of()));
+            vservers.add(vserver("vs-" + n, HostPort.parse("127.0.0.1:" + (9100 + i)), VServerProtocol.HTTP,
+                    List.of("web-" + n), new SpilloverConfig(SpilloverMethod.DYNAMICCONNECTION, 0, null, Duration.ZERO,
+                            32, 1000, WhenFull.DROP, null)));
+        }
+        return RuntimeGraph.build(new SpillwayConfig(new AdminConfig(null, null), List.of(), services, vservers, null));
+    }
+
     /** A graph after a reload: {@code plain} is gone, {@code api} (one service {@code api-1}) is new. */
     static RuntimeGraph reloaded() {
         return RuntimeGraph.build(new SpillwayConfig(new AdminConfig(null, null), List.of(),

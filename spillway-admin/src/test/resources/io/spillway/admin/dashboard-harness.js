@@ -18,6 +18,7 @@ class Element {
              contains: c => list().includes(c) };
   }
   setAttribute(k, v) { this.attributes[k] = String(v); }
+  removeAttribute(k) { delete this.attributes[k]; }
   append(...nodes) { for (const n of nodes) { this.children.push(typeof n === "string" ? new Text(n) : n); } }
   replaceChildren(...nodes) { this.children = []; this.append(...nodes); }
   addEventListener(type, fn) { (this.listeners[type] = this.listeners[type] || []).push(fn); }
@@ -35,7 +36,11 @@ for (const [id, cls] of [["status", "status"], ["token-button", ""], ["chains", 
   ids[id] = new Element("div"); ids[id].className = cls;
 }
 ids["status"].textContent = "connecting…";
-global.document = { createElement: t => new Element(t), createTextNode: t => new Text(t), getElementById: id => ids[id] };
+ids["chains-details"] = new Element("details");
+ids["chains-details"].setAttribute("open", ""); // as in the HTML: the page folds it when there are many vServers
+// any other element the page names by id exists too, empty
+global.document = { createElement: t => new Element(t), createTextNode: t => new Text(t),
+                    getElementById: id => ids[id] || (ids[id] = new Element("div")) };
 global.location = { search: query || "" };
 const storage = {};
 global.sessionStorage = { getItem: k => (k in storage ? storage[k] : null), setItem: (k, v) => { storage[k] = String(v); } };
@@ -43,7 +48,7 @@ const requests = [];
 const realFetch = fetch;
 global.fetch = (path, init) => { requests.push({ method: init.method, path, auth: (init.headers || {}).Authorization || null });
                                  return realFetch(base + path, init); };
-global.window = { prompt: () => "prompted-token", alert: () => {} };
+global.window = { prompt: () => "prompted-token", alert: () => {}, addEventListener: () => {} };
 const nodeSetInterval = setInterval;
 let pagePoll = null;
 global.setInterval = fn => { pagePoll = fn; return 0; }; // the page's own 1 s poll: run by the harness below
@@ -62,6 +67,8 @@ const timer = nodeSetInterval(() => {
   if (ids["status"].textContent.startsWith("connecting") && Date.now() - started < 20000) { return; }
   if (++pollsDone < polls && Date.now() - started < 20000) {
     ids["status"].textContent = "connecting…";
+ids["chains-details"] = new Element("details");
+ids["chains-details"].setAttribute("open", ""); // as in the HTML: the page folds it when there are many vServers
     nextPollAt = Date.now() + 500;
     return;
   }
@@ -71,6 +78,7 @@ const timer = nodeSetInterval(() => {
   const cards = ids["chains"].findAll(e => e.className === "vs").map(c => c.textContent);
   const bars = ids["chains"].findAll(e => e.className.startsWith("bar")).map(b => ({
       full: b.className.includes("full"), style: b.children[0].attributes.style }));
+  const stats = document.getElementById("vserver-stats").findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const events = ids["events"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   const sites = ids["sites"].findAll(e => e.tagName === "TR").map(tr => tr.children.map(td => td.textContent));
   // the hierarchy as indented lines: one per node, two spaces per level
@@ -84,7 +92,8 @@ const timer = nodeSetInterval(() => {
   };
   walk(ids["gslb-tree"], 0);
   console.log(JSON.stringify({ status: ids["status"].textContent, statusClass: ids["status"].className,
-      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, services: rows, sites, tree, events,
+      gslbHidden: ids["gslb-section"].classList.contains("hidden"), chains, cards, bars, stats, services: rows,
+      chainsOpen: "open" in document.getElementById("chains-details").attributes, sites, tree, events,
       requests }));
   process.exit(0); // do not wait for keep-alive connections to time out
 }, 50);

@@ -164,6 +164,16 @@ public final class Service {
         return slots.active();
     }
 
+    /** The most connections it ever had at once, reloads included (HAProxy's "max sessions"). */
+    public int maxActiveConnections() {
+        return slots.maxActive();
+    }
+
+    /** Connections it ever admitted, reloads included (HAProxy's "total sessions"). */
+    public long admitted() {
+        return slots.admitted();
+    }
+
     /** The count this service shares with its predecessor and successor across reloads. */
     Slots slots() {
         return slots;
@@ -377,7 +387,7 @@ public final class Service {
         if (before == after) {
             return;
         }
-        slots.traffic().countStateChange();
+        slots.traffic().countStateChange(System.currentTimeMillis());
         for (ServiceListener l : listeners) {
             l.onStateChange(this, before, after, reason);
         }

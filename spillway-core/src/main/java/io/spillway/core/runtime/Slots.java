@@ -30,10 +30,17 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Data path.</b> Admission is a compare-and-set loop on one {@link AtomicInteger}, so
  * racing accepts on different event loops never push the count past the limit; the counters
  * are {@link LongAdder}s, so counting never contends. Nothing here allocates.
+ *
+ * <p><b>The most ever active at once</b> ({@link #maxActive()}, HAProxy's "max sessions") is a
+ * high-water mark the admission that raised the count sets: it already holds the count its
+ * own compare-and-set produced, so keeping the mark costs one volatile read per admission and
+ * a write only when the mark rises, which under steady load it almost never does. Like the
+ * counters, it goes on across reloads.
  */
 public final class Slots {
 
     private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger maxActive = new AtomicInteger();
     private final LongAdder admitted = new LongAdder();
     private final LongAdder spillovers = new LongAdder();
     private final LongAdder redirects = new LongAdder();
@@ -63,6 +70,7 @@ public final class Slots {
             }
             if (active.compareAndSet(current, current + 1)) {
                 admitted.increment();
+                raiseMax(current + 1);
                 return current + 1;
             }
         }
@@ -79,8 +87,16 @@ public final class Slots {
 
     /** Takes a slot whatever the limit: persistence (S6), {@code whenFull: accept} (S5), no room anywhere. */
     public void acquireForced() {
-        active.incrementAndGet();
+        raiseMax(active.incrementAndGet());
         admitted.increment();
+    }
+
+    /** Raises the high-water mark to {@code count}; only a count above the mark writes. */
+    private void raiseMax(int count) {
+        int mark = maxActive.get();
+        while (count > mark && !maxActive.compareAndSet(mark, count)) {
+            mark = maxActive.get();
+        }
     }
 
     /**
@@ -95,6 +111,11 @@ public final class Slots {
 
     public int active() {
         return active.get();
+    }
+
+    /** The most slots ever held at once (reloads included). */
+    public int maxActive() {
+        return maxActive.get();
     }
 
     /** Slots ever taken, by {@link #tryAcquire(int)} or {@link #acquireForced()}. */

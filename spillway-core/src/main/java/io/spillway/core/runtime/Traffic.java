@@ -21,6 +21,8 @@ public final class Traffic {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder stateChanges = new LongAdder();
+    /** Wall-clock millis of the last state change; 0: none yet. Written off the data path. */
+    private volatile long lastStateChangeMillis;
 
     private static LongAdder[] adders(int n) {
         LongAdder[] out = new LongAdder[n];
@@ -52,8 +54,9 @@ public final class Traffic {
         failures[reason.ordinal()].increment();
     }
 
-    void countStateChange() {
+    void countStateChange(long epochMillis) {
         stateChanges.increment();
+        lastStateChangeMillis = epochMillis;
     }
 
     public long requests(StatusClass statusClass) {
@@ -92,5 +95,10 @@ public final class Traffic {
 
     public long stateChanges() {
         return stateChanges.sum();
+    }
+
+    /** When the last state change happened (epoch millis), or 0 when there was none yet. */
+    public long lastStateChangeMillis() {
+        return lastStateChangeMillis;
     }
 }

@@ -96,6 +96,11 @@ public final class VirtualServer implements ServiceListener {
         return slots.active();
     }
 
+    /** The most connections it ever had at once, reloads included (HAProxy's "max sessions"). */
+    public int maxActiveConnections() {
+        return slots.maxActive();
+    }
+
     /** The count and counters this vServer shares with its predecessor and successor across reloads. */
     Slots slots() {
         return slots;

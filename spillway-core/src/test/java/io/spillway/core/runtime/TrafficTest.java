@@ -118,6 +118,87 @@ class TrafficTest {
         VirtualServer shop = vs("shop", dynamic(null, WhenFull.DROP), null, service("web", 5));
         int threads = 4;
         int each = 50_000;
+        atOnce(threads, () -> {
+            for (int n = 0; n < each; n++) {
+                shop.recordRequest(200);
+                shop.addBytes(1, 2);
+            }
+        });
+        assertThat(shop.traffic().requests(StatusClass.SUCCESSFUL)).isEqualTo((long) threads * each);
+        assertThat(shop.traffic().bytesIn()).isEqualTo((long) threads * each);
+        assertThat(shop.traffic().bytesOut()).isEqualTo(2L * threads * each);
+    }
+
+    @Test
+    void maxSessionsIsTheMostConnectionsEverHeldAtOnce() {
+        Service web = service("web", 5);
+        VirtualServer shop = vs("shop", dynamic(null, WhenFull.ACCEPT), null, web);
+
+        assertThat(web.tryAcquire()).isTrue();
+        assertThat(web.tryAcquire()).isTrue();
+        assertThat(web.tryAcquire()).isTrue();
+        web.release();
+        web.release();
+        assertThat(web.tryAcquire()).isTrue();
+        assertThat(web.activeConnections()).isEqualTo(2);
+        assertThat(web.maxActiveConnections()).isEqualTo(3);
+        assertThat(web.admitted()).isEqualTo(4);
+
+        for (int i = 0; i < 4; i++) {
+            shop.acquireForced(); // forced admissions raise the mark too
+        }
+        assertThat(shop.maxActiveConnections()).isEqualTo(4);
+    }
+
+    @Test
+    void maxSessionsMissesNoPeakWhenEventLoopsAdmitAtOnce() throws Exception {
+        Service web = service("web", 0); // unlimited: every admission succeeds
+        int threads = 4;
+        int each = 10_000;
+        atOnce(threads, () -> {
+            for (int n = 0; n < each; n++) {
+                web.tryAcquire();
+            }
+        });
+        assertThat(web.activeConnections()).isEqualTo(threads * each);
+        assertThat(web.maxActiveConnections()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void theLastStateChangeIsTimedAndNoOtherCallMovesIt() {
+        Service web = service("web", 5);
+        assertThat(web.traffic().lastStateChangeMillis()).isZero();
+
+        long before = System.currentTimeMillis();
+        web.disable();
+        long after = System.currentTimeMillis();
+        long changed = web.traffic().lastStateChangeMillis();
+        assertThat(changed).isBetween(before, after);
+
+        web.setHealth(false, "monitor failed"); // still DISABLED: no change heard
+        web.setCapacity(9);
+        assertThat(web.traffic().lastStateChangeMillis()).isEqualTo(changed);
+    }
+
+    @Test
+    void maxSessionsAndTheLastStateChangeGoOnAcrossAReload() {
+        RuntimeGraph before = RuntimeGraph.build(config(5));
+        Service web = before.service("web");
+        web.tryAcquire();
+        web.tryAcquire();
+        web.release();
+        web.disable();
+
+        RuntimeGraph after = RuntimeGraph.build(config(3), before);
+
+        assertThat(after.service("web")).isNotSameAs(web);
+        assertThat(after.service("web").maxActiveConnections()).isEqualTo(2);
+        assertThat(after.service("web").traffic().lastStateChangeMillis())
+                .isEqualTo(web.traffic().lastStateChangeMillis()).isPositive();
+    }
+
+    /** Runs {@code work} on {@code threads} threads released at the same moment, and waits for them all. */
+    private static void atOnce(int threads, Runnable work) throws InterruptedException {
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> running = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -127,10 +208,7 @@ class TrafficTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                for (int n = 0; n < each; n++) {
-                    shop.recordRequest(200);
-                    shop.addBytes(1, 2);
-                }
+                work.run();
             });
             t.start();
             running.add(t);
@@ -139,9 +217,6 @@ class TrafficTest {
         for (Thread t : running) {
             t.join();
         }
-        assertThat(shop.traffic().requests(StatusClass.SUCCESSFUL)).isEqualTo((long) threads * each);
-        assertThat(shop.traffic().bytesIn()).isEqualTo((long) threads * each);
-        assertThat(shop.traffic().bytesOut()).isEqualTo(2L * threads * each);
     }
 
     private static SpillwayConfig config(int capacity) {
