@@ -2,6 +2,7 @@ package io.spillway.app;
 
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class AdminTlsTest {
     void theAdminApiSpeaksHttpsOnlyWhileTlsIsConfigured() throws Exception {
         Path pem = dir.resolve("admin.pem");
         Path key = dir.resolve("admin.key");
-        TestCertificates.create("spillway-admin", pem, key);
+        TestCertificate.forName("spillway-admin").writeTo(pem, key);
         Path file = Files.writeString(dir.resolve("spillway.yaml"), yaml(0,
                 "  tls: {certificate: %s, key: %s, protocols: [TLSv1.3]}".formatted(pem, key)));
         LoadResult loaded = ConfigLoader.load(file);
@@ -65,13 +66,13 @@ class AdminTlsTest {
         appliance = Appliance.start(loaded.config(), file, 1);
         InetSocketAddress admin = appliance.adminAddress();
         String where = "127.0.0.1:" + admin.getPort();
-        HttpClient https = HttpClient.newBuilder().sslContext(TestCertificates.trustingAll())
+        HttpClient https = HttpClient.newBuilder().sslContext(TestCertificate.trustingAll())
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         assertThat(get(https, "https://" + where + "/api/v1/vservers").statusCode()).isEqualTo(200);
         assertThat(get(https, "https://" + where + "/metrics").body()).contains("spillway_");
-        assertThat(TestCertificates.servedName(admin)).isEqualTo("CN=spillway-admin");
+        assertThat(TestCertificate.servedName(admin)).isEqualTo("CN=spillway-admin");
         assertThatThrownBy(() -> get(plain, "http://" + where + "/api/v1/vservers"))
                 .as("plain HTTP gets no answer").isInstanceOf(IOException.class);
 

@@ -2,6 +2,7 @@ package io.spillway.app;
 
 import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class CertificateRotationTest {
     void aRotatedCertificateIsServedAfterAReloadOfAnUnchangedFile() throws Exception {
         Path pem = dir.resolve("front.pem");
         Path key = dir.resolve("front.key");
-        certificate("rotation-a", pem, key);
+        TestCertificate.forName("rotation-a").writeTo(pem, key);
         Path file = Files.writeString(dir.resolve("spillway.yaml"), """
                 services:
                   - {name: web, address: 127.0.0.1:9, protocol: http, capacity: 4}
@@ -50,25 +51,17 @@ class CertificateRotationTest {
         assertThat(loaded.errors()).isEmpty();
         appliance = Appliance.start(loaded.config(), file, 1);
         InetSocketAddress front = appliance.vserverAddress("front");
-        assertThat(servedName(front)).isEqualTo("CN=rotation-a");
+        assertThat(TestCertificate.servedName(front)).isEqualTo("CN=rotation-a");
 
         Path staged = Files.createDirectory(dir.resolve("staged"));
-        certificate("rotation-b", staged.resolve("front.pem"), staged.resolve("front.key"));
+        TestCertificate.forName("rotation-b").writeTo(staged.resolve("front.pem"), staged.resolve("front.key"));
         Files.move(staged.resolve("front.pem"), pem, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged.resolve("front.key"), key, StandardCopyOption.REPLACE_EXISTING);
         Appliance.ReloadOutcome outcome = appliance.reload();
 
         assertThat(outcome.errors()).isEmpty();
         assertThat(outcome.changes()).containsExactly("tls file rotated: " + key, "tls file rotated: " + pem);
-        assertThat(servedName(front)).isEqualTo("CN=rotation-b");
+        assertThat(TestCertificate.servedName(front)).isEqualTo("CN=rotation-b");
         assertThat(appliance.reload().changes()).as("nothing changed since").isEmpty();
-    }
-
-    private static String servedName(InetSocketAddress at) throws Exception {
-        return TestCertificates.servedName(at);
-    }
-
-    private static void certificate(String cn, Path pem, Path key) throws Exception {
-        TestCertificates.create(cn, pem, key);
     }
 }

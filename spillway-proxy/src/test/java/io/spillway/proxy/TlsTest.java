@@ -5,6 +5,7 @@ import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.TestCertificate;
 import io.spillway.transport.Tls;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
