@@ -1,11 +1,9 @@
 package io.spillway.app;
 
 import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.testkit.TestCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,16 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AdminTlsTest {
 
-    @TempDir
-    Path dir;
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     private String yaml(int port, String tls) {
         return """
@@ -56,14 +45,11 @@ class AdminTlsTest {
 
     @Test
     void theAdminApiSpeaksHttpsOnlyWhileTlsIsConfigured() throws Exception {
-        Path pem = dir.resolve("admin.pem");
-        Path key = dir.resolve("admin.key");
+        Path pem = spillway.dir().resolve("admin.pem");
+        Path key = spillway.dir().resolve("admin.key");
         TestCertificate.forName("spillway-admin").writeTo(pem, key);
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), yaml(0,
+        Appliance appliance = spillway.start(yaml(0,
                 "  tls: {certificate: %s, key: %s, protocols: [TLSv1.3]}".formatted(pem, key)));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        appliance = Appliance.start(loaded.config(), file, 1);
         InetSocketAddress admin = appliance.adminAddress();
         String where = "127.0.0.1:" + admin.getPort();
         HttpClient https = HttpClient.newBuilder().sslContext(TestCertificate.trustingAll())
@@ -76,7 +62,7 @@ class AdminTlsTest {
         assertThatThrownBy(() -> get(plain, "http://" + where + "/api/v1/vservers"))
                 .as("plain HTTP gets no answer").isInstanceOf(IOException.class);
 
-        Files.writeString(file, yaml(0, "")); // the same listen: the listener stays
+        spillway.write(yaml(0, "")); // the same listen: the listener stays
         Appliance.ReloadOutcome outcome = appliance.reload();
 
         assertThat(outcome.errors()).isEmpty();
@@ -86,7 +72,7 @@ class AdminTlsTest {
 
     @Test
     void tlsWithoutAListenerIsAConfigurationError() throws Exception {
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), """
+        Path file = spillway.write("""
                 admin:
                   tls: {certificate: a.pem, key: a.key, protocols: [TLSv1.1]}
                 """);

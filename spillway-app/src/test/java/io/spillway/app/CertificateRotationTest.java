@@ -1,11 +1,8 @@
 package io.spillway.app;
 
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.testkit.TestCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -21,23 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CertificateRotationTest {
 
-    @TempDir
-    Path dir;
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     @Test
     void aRotatedCertificateIsServedAfterAReloadOfAnUnchangedFile() throws Exception {
-        Path pem = dir.resolve("front.pem");
-        Path key = dir.resolve("front.key");
+        Path pem = spillway.dir().resolve("front.pem");
+        Path key = spillway.dir().resolve("front.key");
         TestCertificate.forName("rotation-a").writeTo(pem, key);
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), """
+        Appliance appliance = spillway.start("""
                 services:
                   - {name: web, address: 127.0.0.1:9, protocol: http, capacity: 4}
                 vservers:
@@ -47,13 +36,10 @@ class CertificateRotationTest {
                     tls: {certificate: %s, key: %s}
                     services: [web]
                 """.formatted(pem, key));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        appliance = Appliance.start(loaded.config(), file, 1);
         InetSocketAddress front = appliance.vserverAddress("front");
         assertThat(TestCertificate.servedName(front)).isEqualTo("CN=rotation-a");
 
-        Path staged = Files.createDirectory(dir.resolve("staged"));
+        Path staged = Files.createDirectory(spillway.dir().resolve("staged"));
         TestCertificate.forName("rotation-b").writeTo(staged.resolve("front.pem"), staged.resolve("front.key"));
         Files.move(staged.resolve("front.pem"), pem, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged.resolve("front.key"), key, StandardCopyOption.REPLACE_EXISTING);
