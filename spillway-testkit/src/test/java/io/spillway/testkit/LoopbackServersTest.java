@@ -191,6 +191,29 @@ class LoopbackServersTest {
         }
     }
 
+    @Test
+    void aRawHttpBackendRecordsAnswersEachHeadAndEndsConnectionsAsToldByItsEnding() throws Exception {
+        String head = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        try (RawHttpBackend recording = RawHttpBackend.recording().start();
+             Socket s = new Socket("127.0.0.1", recording.port())) {
+            assertThat(exchange(s, head, RawHttpBackend.OK.length())).isEqualTo(RawHttpBackend.OK);
+            assertThat(exchange(s, head, RawHttpBackend.OK.length())).as("kept alive").isEqualTo(RawHttpBackend.OK);
+            assertThat(recording.received()).isEqualTo(head + head);
+        }
+        try (RawHttpBackend oneShot = RawHttpBackend.oneShot("HTTP/1.1 204 No Content\r\n\r\n").start();
+             Socket s = new Socket("127.0.0.1", oneShot.port())) {
+            assertThat(exchange(s, head, 1000)).as("answered, then closed").isEqualTo("HTTP/1.1 204 No Content\r\n\r\n");
+            assertThat(oneShot.heads()).isEqualTo(1);
+        }
+        try (RawHttpBackend dropping = new RawHttpBackend(RawHttpBackend.OK, RawHttpBackend.Ending.AT_SECOND_HEAD).start();
+             Socket s = new Socket("127.0.0.1", dropping.port())) {
+            assertThat(exchange(s, head, RawHttpBackend.OK.length())).isEqualTo(RawHttpBackend.OK);
+            assertThat(exchange(s, head, 1000)).as("closed unanswered").isEmpty();
+            assertThat(dropping.heads()).isEqualTo(2);
+            assertThat(dropping.connections()).isEqualTo(1);
+        }
+    }
+
     private static String roundTrip(DatagramSocket client, InetSocketAddress to, String text) throws IOException {
         byte[] out = text.getBytes(StandardCharsets.UTF_8);
         client.send(new DatagramPacket(out, out.length, to));
