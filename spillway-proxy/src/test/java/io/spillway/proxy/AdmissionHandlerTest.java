@@ -6,10 +6,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdmissionHandlerTest {
 
-    private static Transport transport;
-
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
+    @RegisterExtension
+    static final TestNet net = new TestNet();
 
     /** What the admission handler let through: the connection, and whether the next handler saw it become active. */
     private record Admitted(EmbeddedChannel channel, ClientConnection connection, List<String> next) {
@@ -44,7 +33,7 @@ class AdmissionHandlerTest {
 
     private static Admitted connect(RuntimeGraph graph, String vserver, ClientLimit limit) throws Exception {
         List<String> next = new ArrayList<>();
-        EmbeddedClient ch = new EmbeddedClient(graph, vserver, transport);
+        EmbeddedClient ch = new EmbeddedClient(graph, vserver, net.transport);
         ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, limit));
         ch.pipeline().addLast("next", new ChannelInboundHandlerAdapter() {
             @Override

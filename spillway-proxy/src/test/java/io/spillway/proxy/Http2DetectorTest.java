@@ -7,12 +7,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,25 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class Http2DetectorTest {
 
     private static final String PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-    private static Transport transport;
+    @RegisterExtension
+    static final TestNet net = new TestNet();
     private EmbeddedClient ch;
     private final List<String> codecSaw = new ArrayList<>();
-
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @BeforeEach
     void connect() throws Exception {
         RuntimeGraph graph = Configs.create().service("web", 9, 10)
                 .vserver(vs("front", VServerProtocol.HTTP, "web")).graph();
-        ch = new EmbeddedClient(graph, "front", transport);
+        ch = new EmbeddedClient(graph, "front", net.transport);
         ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit())); // as every client pipeline starts
         ch.pipeline().addLast("h2detect", new Http2Detector(ch.connection));
         ch.pipeline().addLast(ClientPipeline.CODEC, new ChannelInboundHandlerAdapter() {

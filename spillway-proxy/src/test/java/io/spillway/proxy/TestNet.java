@@ -41,7 +41,7 @@ final class TestNet implements AutoCloseable, AfterEachCallback, AfterAllCallbac
 
     /** A TCP echo service that greets each connection with {@code name} and a newline. */
     TcpBackend tcpBackend(String name) {
-        return track(new TcpBackend().greeting(name + "\n").start());
+        return track(new TcpBackend().on(backendGroup).greeting(name + "\n").start());
     }
 
     HttpBackend httpBackend(String name) {

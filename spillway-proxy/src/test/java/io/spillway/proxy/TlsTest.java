@@ -89,7 +89,7 @@ class TlsTest {
     @Test
     void tlsTcpVServerPassesTheBackendsTlsThroughUntouched() throws Exception {
         SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString(), TlsPolicy.DEFAULT);
-        TcpBackend t = net.track(new TcpBackend(backendTls).greeting("t\n").start());
+        TcpBackend t = net.track(new TcpBackend(backendTls).on(net.backendGroup).greeting("t\n").start());
         RuntimeGraph graph = Configs.create()
                 .service("t", t.port(), ServiceProtocol.TCP, 10, 1)
                 .vserver(vs("front", VServerProtocol.TLS_TCP, "t"))
@@ -132,7 +132,7 @@ class TlsTest {
     @Test
     void tcpVServerSpeaksTlsToATlsService() throws Exception {
         SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString(), TlsPolicy.DEFAULT);
-        TcpBackend t = net.track(new TcpBackend(backendTls).greeting("t\n").start());
+        TcpBackend t = net.track(new TcpBackend(backendTls).on(net.backendGroup).greeting("t\n").start());
         RuntimeGraph graph = Configs.create()
                 .service("t", t.port(), ServiceProtocol.TLS, 10, 1)
                 .vserver(vs("front", VServerProtocol.TCP, "t"))

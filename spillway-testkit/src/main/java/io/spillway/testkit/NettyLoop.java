@@ -6,14 +6,27 @@ import io.netty.channel.nio.NioIoHandler;
 
 import java.util.concurrent.TimeUnit;
 
-/** The one event loop of a Netty test server: made at its first start, shut down at its close. */
+/**
+ * The event loop of a Netty test server: one of its own, made at its first start and shut down
+ * at its close, or the test's group, which the test shuts down.
+ */
 final class NettyLoop {
 
     private final String name;
+    private final boolean owned;
     private EventLoopGroup group;
 
+    /** A loop of the server's own, its thread named {@code name}. */
     NettyLoop(String name) {
         this.name = name;
+        this.owned = true;
+    }
+
+    /** The test's {@code group}, left running at the server's close. */
+    NettyLoop(EventLoopGroup group) {
+        this.name = null;
+        this.owned = false;
+        this.group = group;
     }
 
     synchronized EventLoopGroup group() {
@@ -28,7 +41,7 @@ final class NettyLoop {
     }
 
     synchronized void shutdown() {
-        if (group != null) {
+        if (owned && group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }

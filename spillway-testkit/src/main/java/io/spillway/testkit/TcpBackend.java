@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -29,7 +30,7 @@ import java.util.function.UnaryOperator;
 public final class TcpBackend extends LoopbackServer<TcpBackend> {
 
     private final SslContext tls;
-    private final NettyLoop loop = new NettyLoop("tcp-backend");
+    private NettyLoop loop = new NettyLoop("tcp-backend");
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -47,6 +48,12 @@ public final class TcpBackend extends LoopbackServer<TcpBackend> {
     /** With {@code tls}, the service speaks TLS. */
     public TcpBackend(SslContext tls) {
         this.tls = tls;
+    }
+
+    /** Runs on the test's {@code group} (shut down by the test) instead of an event loop of its own. */
+    public TcpBackend on(EventLoopGroup group) {
+        this.loop = new NettyLoop(group);
+        return this;
     }
 
     /** What each new connection receives first. */
