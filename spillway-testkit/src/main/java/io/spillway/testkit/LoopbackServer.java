@@ -69,7 +69,7 @@ public abstract class LoopbackServer<S extends LoopbackServer<S>>
     /** The port, bound by the first start. */
     public final synchronized int port() {
         if (port == 0) {
-            throw new IllegalStateException(getClass().getSimpleName() + " was never started");
+            throw new IllegalStateException(getClass().getSimpleName() + " has no port: never started, or closed");
         }
         return port;
     }
