@@ -1,12 +1,9 @@
 package io.spillway.app;
 
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.log.AccessRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -22,17 +19,9 @@ import static org.awaitility.Awaitility.await;
  */
 class AccessLogReloadTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
 
     private static String yaml(String logging) {
         return """
@@ -50,19 +39,15 @@ class AccessLogReloadTest {
 
     @Test
     void aReloadMovesTheAccessLogToItsNewPathAndRemovingTheSectionTurnsItOff() throws Exception {
-        Path first = dir.resolve("first.log");
-        Path second = dir.resolve("second.log");
-        Path file = Files.writeString(dir.resolve("spillway.yaml"),
-                yaml("logging: {access: {path: " + first + "}}\n"));
-        LoadResult result = ConfigLoader.load(file);
-        assertThat(result.errors()).isEmpty();
-        appliance = Appliance.start(result.config(), file, 1);
+        Path first = spillway.dir().resolve("first.log");
+        Path second = spillway.dir().resolve("second.log");
+        Appliance appliance = spillway.start(yaml("logging: {access: {path: " + first + "}}\n"));
 
         assertThat(appliance.accessLog().enabled()).isTrue();
         appliance.accessLog().log(record("/one"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(first) && Files.readString(first).contains("/one"));
 
-        Files.writeString(file, yaml("logging: {access: {path: " + second + ", maxSize: 1MB, keep: 2}}\n"));
+        spillway.write(yaml("logging: {access: {path: " + second + ", maxSize: 1MB, keep: 2}}\n"));
         assertThat(appliance.reload().changes()).containsExactly("logging: changed");
         appliance.accessLog().log(record("/two"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(second) && Files.readString(second).contains("/two"));
@@ -71,7 +56,7 @@ class AccessLogReloadTest {
         assertThat(appliance.registry().scrape()).contains("spillway_access_log_written_total 2.0")
                 .contains("spillway_access_log_dropped_total 0.0");
 
-        Files.writeString(file, yaml(""));
+        spillway.write(yaml(""));
         assertThat(appliance.reload().changes()).containsExactly("logging: changed");
         assertThat(appliance.accessLog().enabled()).isFalse();
     }

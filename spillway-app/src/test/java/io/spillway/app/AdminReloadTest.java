@@ -2,11 +2,8 @@ package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,19 +26,11 @@ import static org.awaitility.Awaitility.await;
  */
 class AdminReloadTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
 
     private static String yaml(int port, String token) {
         return """
@@ -53,12 +40,6 @@ class AdminReloadTest {
                 vservers:
                   - {name: shop, listen: 127.0.0.1:0, protocol: http, services: [web-1], spillover: {method: dynamicconnection}}
                 """.formatted(port, token);
-    }
-
-    private Appliance startFrom(Path file) throws Exception {
-        LoadResult result = ConfigLoader.load(file);
-        assertThat(result.errors()).isEmpty();
-        return Appliance.start(result.config(), file, 1);
     }
 
     private HttpResponse<String> send(int port, String method, String path, String token) throws Exception {
@@ -77,10 +58,9 @@ class AdminReloadTest {
 
     @Test
     void aNewTokenHoldsFromTheNextRequest() throws Exception {
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), yaml(0, "old-token"));
-        appliance = startFrom(file);
+        Appliance appliance = spillway.start(yaml(0, "old-token"));
         int port = appliance.adminAddress().getPort();
-        Files.writeString(file, yaml(0, "new-token"));
+        spillway.write(yaml(0, "new-token"));
 
         HttpResponse<String> reload = send(port, "POST", "/api/v1/reload", "old-token");
         assertThat(reload.statusCode()).isEqualTo(200);
@@ -95,9 +75,8 @@ class AdminReloadTest {
     void aMovedListenerAnswersOnItsNewAddressAndTheOldOneCloses() throws Exception {
         int first = ApplianceProcesses.freePort();
         int second = ApplianceProcesses.freePort();
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), yaml(first, "t0k3n"));
-        appliance = startFrom(file);
-        Files.writeString(file, yaml(second, "t0k3n"));
+        Appliance appliance = spillway.start(yaml(first, "t0k3n"));
+        spillway.write(yaml(second, "t0k3n"));
 
         HttpResponse<String> reload = send(first, "POST", "/api/v1/reload", "t0k3n");
         assertThat(reload.statusCode()).isEqualTo(200);
@@ -113,10 +92,9 @@ class AdminReloadTest {
     @Test
     void aListenerThatCannotBindRefusesTheWholeReload() throws Exception {
         int first = ApplianceProcesses.freePort();
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), yaml(first, "t0k3n"));
-        appliance = startFrom(file);
+        Appliance appliance = spillway.start(yaml(first, "t0k3n"));
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Files.writeString(file, yaml(taken.getLocalPort(), "t0k3n").replace("capacity: 4", "capacity: 9"));
+            spillway.write(yaml(taken.getLocalPort(), "t0k3n").replace("capacity: 4", "capacity: 9"));
 
             HttpResponse<String> reload = send(first, "POST", "/api/v1/reload", "t0k3n");
             assertThat(reload.statusCode()).isEqualTo(400);

@@ -1,10 +1,9 @@
 package io.spillway.app;
 
 import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
-import org.junit.jupiter.api.AfterEach;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,16 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AdminTlsTest {
 
-    @TempDir
-    Path dir;
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     private String yaml(int port, String tls) {
         return """
@@ -55,27 +45,24 @@ class AdminTlsTest {
 
     @Test
     void theAdminApiSpeaksHttpsOnlyWhileTlsIsConfigured() throws Exception {
-        Path pem = dir.resolve("admin.pem");
-        Path key = dir.resolve("admin.key");
-        TestCertificates.create("spillway-admin", pem, key);
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), yaml(0,
+        Path pem = spillway.dir().resolve("admin.pem");
+        Path key = spillway.dir().resolve("admin.key");
+        TestCertificate.forName("spillway-admin").writeTo(pem, key);
+        Appliance appliance = spillway.start(yaml(0,
                 "  tls: {certificate: %s, key: %s, protocols: [TLSv1.3]}".formatted(pem, key)));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        appliance = Appliance.start(loaded.config(), file, 1);
         InetSocketAddress admin = appliance.adminAddress();
         String where = "127.0.0.1:" + admin.getPort();
-        HttpClient https = HttpClient.newBuilder().sslContext(TestCertificates.trustingAll())
+        HttpClient https = HttpClient.newBuilder().sslContext(TestCertificate.trustingAll())
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         assertThat(get(https, "https://" + where + "/api/v1/vservers").statusCode()).isEqualTo(200);
         assertThat(get(https, "https://" + where + "/metrics").body()).contains("spillway_");
-        assertThat(TestCertificates.servedName(admin)).isEqualTo("CN=spillway-admin");
+        assertThat(TestCertificate.servedName(admin)).isEqualTo("CN=spillway-admin");
         assertThatThrownBy(() -> get(plain, "http://" + where + "/api/v1/vservers"))
                 .as("plain HTTP gets no answer").isInstanceOf(IOException.class);
 
-        Files.writeString(file, yaml(0, "")); // the same listen: the listener stays
+        spillway.write(yaml(0, "")); // the same listen: the listener stays
         Appliance.ReloadOutcome outcome = appliance.reload();
 
         assertThat(outcome.errors()).isEmpty();
@@ -85,7 +72,7 @@ class AdminTlsTest {
 
     @Test
     void tlsWithoutAListenerIsAConfigurationError() throws Exception {
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), """
+        Path file = spillway.write("""
                 admin:
                   tls: {certificate: a.pem, key: a.key, protocols: [TLSv1.1]}
                 """);

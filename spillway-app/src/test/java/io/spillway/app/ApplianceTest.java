@@ -1,21 +1,13 @@
 package io.spillway.app;
 
-import com.sun.net.httpserver.HttpServer;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
-import org.junit.jupiter.api.AfterEach;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,34 +16,12 @@ import static org.awaitility.Awaitility.await;
 /** The whole appliance from a YAML file: proxying, the admin API and reload (P3). */
 class ApplianceTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
-    private HttpServer backend;
-    private Appliance appliance;
+    @RegisterExtension
+    final HttpBackend backend = new HttpBackend("web-1").answer("/", 200, "hello\n");
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-        if (backend != null) {
-            backend.stop(0);
-        }
-    }
-
-    private void startBackend() throws Exception {
-        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", ex -> {
-            byte[] body = "hello\n".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(body);
-            }
-        });
-        backend.start();
-    }
 
     private String yaml(int capacity) {
         return """
@@ -66,21 +36,12 @@ class ApplianceTest {
                     protocol: http
                     services: [web-1]
                     spillover: {method: dynamicconnection, whenFull: drop}
-                """.formatted(backend.getAddress().getPort(), capacity);
-    }
-
-    private Appliance startFrom(Path file) throws Exception {
-        LoadResult result = ConfigLoader.load(file);
-        assertThat(result.errors()).isEmpty();
-        return Appliance.start(result.config(), file, 1);
+                """.formatted(backend.port(), capacity);
     }
 
     @Test
     void proxiesAndReportsThroughTheAdminApi() throws Exception {
-        startBackend();
-        Path file = dir.resolve("spillway.yaml");
-        Files.writeString(file, yaml(10));
-        appliance = startFrom(file);
+        Appliance appliance = spillway.start(yaml(10));
 
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                 URI.create("http://" + Appliance.hostPort(appliance.vserverAddress("shop")) + "/")).build(),
@@ -95,19 +56,16 @@ class ApplianceTest {
 
     @Test
     void reloadAppliesAValidFileAndRefusesAnInvalidOneWhole() throws Exception {
-        startBackend();
-        Path file = dir.resolve("spillway.yaml");
-        Files.writeString(file, yaml(10));
-        appliance = startFrom(file);
+        Appliance appliance = spillway.start(yaml(10));
         assertThat(appliance.graph().vserver("shop").threshold()).isEqualTo(10);
 
-        Files.writeString(file, yaml(25));
+        spillway.write(yaml(25));
         HttpResponse<String> ok = admin("POST", "/api/v1/reload");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("web-1");
         await().atMost(Duration.ofSeconds(5)).until(() -> appliance.graph().vserver("shop").threshold() == 25);
 
-        Files.writeString(file, yaml(25).replace("whenFull: drop", "whenFull: sideways"));
+        spillway.write(yaml(25).replace("whenFull: drop", "whenFull: sideways"));
         HttpResponse<String> refused = admin("POST", "/api/v1/reload");
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("whenFull");
@@ -121,12 +79,9 @@ class ApplianceTest {
 
     @Test
     void reloadThatCannotBindChangesNothing() throws Exception {
-        startBackend();
-        Path file = dir.resolve("spillway.yaml");
-        Files.writeString(file, yaml(10));
-        appliance = startFrom(file);
+        Appliance appliance = spillway.start(yaml(10));
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Files.writeString(file, yaml(30) + """
+            spillway.write(yaml(30) + """
                       - name: second
                         listen: 127.0.0.1:%d
                         protocol: http
@@ -143,7 +98,7 @@ class ApplianceTest {
 
     private HttpResponse<String> admin(String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://" + Appliance.hostPort(appliance.adminAddress()) + path))
+                        URI.create("http://" + Appliance.hostPort(spillway.get().adminAddress()) + path))
                 .header("Authorization", "Bearer secret-token")
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();

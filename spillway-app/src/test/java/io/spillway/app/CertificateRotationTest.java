@@ -1,10 +1,8 @@
 package io.spillway.app;
 
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
-import org.junit.jupiter.api.AfterEach;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,23 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CertificateRotationTest {
 
-    @TempDir
-    Path dir;
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     @Test
     void aRotatedCertificateIsServedAfterAReloadOfAnUnchangedFile() throws Exception {
-        Path pem = dir.resolve("front.pem");
-        Path key = dir.resolve("front.key");
-        certificate("rotation-a", pem, key);
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), """
+        Path pem = spillway.dir().resolve("front.pem");
+        Path key = spillway.dir().resolve("front.key");
+        TestCertificate.forName("rotation-a").writeTo(pem, key);
+        Appliance appliance = spillway.start("""
                 services:
                   - {name: web, address: 127.0.0.1:9, protocol: http, capacity: 4}
                 vservers:
@@ -46,29 +36,18 @@ class CertificateRotationTest {
                     tls: {certificate: %s, key: %s}
                     services: [web]
                 """.formatted(pem, key));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        appliance = Appliance.start(loaded.config(), file, 1);
         InetSocketAddress front = appliance.vserverAddress("front");
-        assertThat(servedName(front)).isEqualTo("CN=rotation-a");
+        assertThat(TestCertificate.servedName(front)).isEqualTo("CN=rotation-a");
 
-        Path staged = Files.createDirectory(dir.resolve("staged"));
-        certificate("rotation-b", staged.resolve("front.pem"), staged.resolve("front.key"));
+        Path staged = Files.createDirectory(spillway.dir().resolve("staged"));
+        TestCertificate.forName("rotation-b").writeTo(staged.resolve("front.pem"), staged.resolve("front.key"));
         Files.move(staged.resolve("front.pem"), pem, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged.resolve("front.key"), key, StandardCopyOption.REPLACE_EXISTING);
         Appliance.ReloadOutcome outcome = appliance.reload();
 
         assertThat(outcome.errors()).isEmpty();
         assertThat(outcome.changes()).containsExactly("tls file rotated: " + key, "tls file rotated: " + pem);
-        assertThat(servedName(front)).isEqualTo("CN=rotation-b");
+        assertThat(TestCertificate.servedName(front)).isEqualTo("CN=rotation-b");
         assertThat(appliance.reload().changes()).as("nothing changed since").isEmpty();
-    }
-
-    private static String servedName(InetSocketAddress at) throws Exception {
-        return TestCertificates.servedName(at);
-    }
-
-    private static void certificate(String cn, Path pem, Path key) throws Exception {
-        TestCertificates.create(cn, pem, key);
     }
 }

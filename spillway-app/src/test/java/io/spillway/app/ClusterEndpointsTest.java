@@ -1,17 +1,11 @@
 package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.testkit.EtcdExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,30 +21,22 @@ class ClusterEndpointsTest {
     @RegisterExtension
     static final EtcdExtension etcd = new EtcdExtension();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     private final AdminCalls admin = new AdminCalls(TOKEN);
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return admin.get(appliance, path);
+        return admin.get(spillway.get(), path);
     }
 
     private JsonNode json(String path) throws Exception {
-        return admin.json(appliance, path);
+        return admin.json(spillway.get(), path);
     }
 
     @Test
     void theAdminApiAndMetricsShowTheNodesSharesAndTheMastersStanding() throws Exception {
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), """
+        spillway.start("""
                 admin: {listen: 127.0.0.1:0, token: %s}
                 services:
                   - {name: api, address: 127.0.0.1:9, capacity: 20}
@@ -65,9 +51,6 @@ class ClusterEndpointsTest {
                   exchange: {listen: 127.0.0.1:0, secret: s, interval: 50ms, etcd: [%s]}
                   domains: [{name: app.example.com}]
                 """.formatted(TOKEN, etcd.url(), etcd.url()));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        appliance = Appliance.start(loaded.config(), file, 1);
 
         // alone in its cluster, the node soon holds part of the capacity, and the master is active
         await().atMost(Duration.ofSeconds(15)).until(() -> {
@@ -103,8 +86,7 @@ class ClusterEndpointsTest {
 
     @Test
     void withoutAClusterSectionEveryFieldIsNull() throws Exception {
-        Path file = Files.writeString(dir.resolve("plain.yaml"), "admin: {listen: 127.0.0.1:0, token: " + TOKEN + "}\n");
-        appliance = Appliance.start(ConfigLoader.load(file).config(), file, 1);
+        spillway.start("admin: {listen: 127.0.0.1:0, token: " + TOKEN + "}\n");
         JsonNode cluster = json("/api/v1/cluster");
         assertThat(cluster.path("node").isNull()).isTrue();
         assertThat(cluster.path("lease").isNull()).isTrue();

@@ -2,15 +2,10 @@ package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,33 +15,19 @@ class GslbEndpointsTest {
     private static final String TOKEN = "gslb-endpoints-token";
     private static final String ADMIN_ONLY = "admin: {listen: 127.0.0.1:0, token: " + TOKEN + "}\n";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
 
     private final AdminCalls admin = new AdminCalls(TOKEN);
     private final ObjectMapper json = new ObjectMapper();
-    private Appliance appliance;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-    }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return admin.get(appliance, path);
-    }
-
-    private Appliance startFrom(Path file) throws Exception {
-        LoadResult result = ConfigLoader.load(file);
-        assertThat(result.errors()).isEmpty();
-        return Appliance.start(result.config(), file, 1);
+        return admin.get(spillway.get(), path);
     }
 
     @Test
     void anApplianceWithoutGslbKnowsNoSiteAndResolvesNoDomain() throws Exception {
-        appliance = startFrom(Files.writeString(dir.resolve("plain.yaml"), ADMIN_ONLY));
+        spillway.start(ADMIN_ONLY);
 
         HttpResponse<String> sites = get("/api/v1/gslb/sites");
         assertThat(sites.statusCode()).isEqualTo(200);
@@ -65,11 +46,10 @@ class GslbEndpointsTest {
 
     @Test
     void aReloadThatAddsAndRemovesTheGslbSectionIsFollowedByTheEndpoints() throws Exception {
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), ADMIN_ONLY);
-        appliance = startFrom(file);
+        Appliance appliance = spillway.start(ADMIN_ONLY);
         assertThat(json.readTree(get("/api/v1/gslb/node").body()).path("role").isNull()).isTrue();
 
-        Files.writeString(file, ADMIN_ONLY + """
+        spillway.write(ADMIN_ONLY + """
                 gslb:
                   site: agg-1
                   role: aggregator
@@ -83,7 +63,7 @@ class GslbEndpointsTest {
         HttpResponse<String> resolve = get("/api/v1/gslb/resolve?domain=app.example.com");
         assertThat(resolve.statusCode()).as("a domain served here with no branch yet").isEqualTo(503);
 
-        Files.writeString(file, ADMIN_ONLY);
+        spillway.write(ADMIN_ONLY);
         assertThat(appliance.reload().errors()).isEmpty();
         assertThat(json.readTree(get("/api/v1/gslb/node").body()).path("role").isNull()).isTrue();
         assertThat(get("/api/v1/gslb/resolve?domain=app.example.com").statusCode()).isEqualTo(404);

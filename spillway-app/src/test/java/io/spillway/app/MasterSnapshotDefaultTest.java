@@ -1,11 +1,11 @@
 package io.spillway.app;
 
-import com.sun.net.httpserver.HttpServer;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,20 +23,16 @@ class MasterSnapshotDefaultTest {
     Path dir;
 
     private final ApplianceProcesses processes = new ApplianceProcesses();
-    private HttpServer backend;
+    @RegisterExtension
+    final HttpBackend backend = new HttpBackend("web-1");
 
     @AfterEach
     void stop() throws Exception {
         processes.close();
-        if (backend != null) {
-            backend.stop(0);
-        }
     }
 
     @Test
     void masterWithoutSnapshotFileWritesSiteSnapshotInItsWorkingDirectory() throws Exception {
-        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.start();
         int exchange = ApplianceProcesses.freePort();
         int branchVs = ApplianceProcesses.freePort();
         Path master = Files.writeString(dir.resolve("master.yaml"), """
@@ -57,7 +53,7 @@ class MasterSnapshotDefaultTest {
                   role: branch
                   exchange: {aggregator: 127.0.0.1:%d, interval: 100ms, secret: snapshot-test}
                   publish: [{domain: app.example.test, vserver: app, address: 127.0.0.1:%d}]
-                """.formatted(backend.getAddress().getPort(), branchVs, exchange, branchVs));
+                """.formatted(backend.port(), branchVs, exchange, branchVs));
         assertThat(Main.execute("validate", "-c", master.toString())).isZero();
 
         ApplianceProcesses.Started m = processes.run(master, dir);

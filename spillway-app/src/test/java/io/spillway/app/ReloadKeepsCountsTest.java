@@ -1,30 +1,20 @@
 package io.spillway.app;
 
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,11 +27,11 @@ import static org.awaitility.Awaitility.await;
  */
 class ReloadKeepsCountsTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
+    @RegisterExtension
+    final TcpBackend backend = new TcpBackend();
 
-    private EchoBackend backend;
-    private Appliance appliance;
     private final List<Socket> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -49,12 +39,6 @@ class ReloadKeepsCountsTest {
     void stop() throws IOException {
         for (Socket c : clients) {
             c.close();
-        }
-        if (appliance != null) {
-            appliance.close();
-        }
-        if (backend != null) {
-            backend.close();
         }
     }
 
@@ -76,18 +60,13 @@ class ReloadKeepsCountsTest {
 
     @Test
     void loweredCapacityKeepsOpenConnectionsCountedAndIsNeverOvershot() throws Exception {
-        backend = new EchoBackend();
-        Path file = dir.resolve("spillway.yaml");
-        Files.writeString(file, yaml(5));
-        LoadResult loaded = ConfigLoader.load(file);
-        assertThat(loaded.errors()).isEmpty();
-        appliance = Appliance.start(loaded.config(), file, 1);
+        Appliance appliance = spillway.start(yaml(5));
         for (int i = 0; i < 5; i++) {
             assertThat(echoes(connect())).as("client %d of 5", i + 1).isTrue();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> backend.open() == 5);
 
-        Files.writeString(file, yaml(3));
+        spillway.write(yaml(3));
         HttpResponse<String> reloaded = admin("POST", "/api/v1/reload");
         assertThat(reloaded.statusCode()).isEqualTo(200);
         assertThat(reloaded.body()).contains("echo-1");
@@ -115,7 +94,7 @@ class ReloadKeepsCountsTest {
         assertThat(echoes(connect())).as("2 open on a capacity of 3").isTrue();
         assertThat(echoes(connect())).as("3 open on a capacity of 3").isFalse();
 
-        assertThat(backend.peak()).isEqualTo(5);
+        assertThat(backend.maxOpen()).isEqualTo(5);
         assertThat(backend.open()).isEqualTo(3);
         assertThat(front.admitted()).isEqualTo(6);
         assertThat(front.drops()).isEqualTo(4);
@@ -129,7 +108,7 @@ class ReloadKeepsCountsTest {
     private Socket connect() throws IOException {
         Socket s = new Socket();
         clients.add(s);
-        s.connect(appliance.vserverAddress("front"), 5_000);
+        s.connect(spillway.get().vserverAddress("front"), 5_000);
         s.setSoTimeout(5_000);
         return s;
     }
@@ -155,76 +134,10 @@ class ReloadKeepsCountsTest {
 
     private HttpResponse<String> admin(String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://" + Appliance.hostPort(appliance.adminAddress()) + path))
+                        URI.create("http://" + Appliance.hostPort(spillway.get().adminAddress()) + path))
                 .header("Authorization", "Bearer secret-token")
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A TCP echo service that counts the connections it carries at once, and the most it ever carried. */
-    private static final class EchoBackend implements AutoCloseable {
-
-        private final ServerSocket server;
-        private final AtomicInteger open = new AtomicInteger();
-        private final AtomicInteger peak = new AtomicInteger();
-        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-        EchoBackend() throws IOException {
-            server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread acceptor = new Thread(this::accept, "echo-backend-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int open() {
-            return open.get();
-        }
-
-        int peak() {
-            return peak.get();
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    accepted.add(s);
-                    peak.accumulateAndGet(open.incrementAndGet(), Math::max);
-                    Thread t = new Thread(() -> echo(s), "echo-backend-conn");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        private void echo(Socket s) {
-            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                byte[] buf = new byte[1024];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException gone) {
-                // the proxy closed the connection
-            } finally {
-                open.decrementAndGet();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket s : accepted) {
-                s.close();
-            }
-        }
     }
 }

@@ -2,12 +2,12 @@ package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,14 +35,12 @@ class SighupReloadTest {
     private final ApplianceProcesses processes = new ApplianceProcesses();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private HttpServer backend;
+    @RegisterExtension
+    final HttpBackend backend = new HttpBackend("web-1");
 
     @AfterEach
     void stop() throws Exception {
         processes.close();
-        if (backend != null) {
-            backend.stop(0);
-        }
     }
 
     private String yaml(int admin, int capacity) {
@@ -56,7 +54,7 @@ class SighupReloadTest {
                     protocol: http
                     services: [web-1]
                     spillover: {method: dynamicconnection, whenFull: drop}
-                """.formatted(admin, TOKEN, backend.getAddress().getPort(), capacity);
+                """.formatted(admin, TOKEN, backend.port(), capacity);
     }
 
     private int threshold(int admin) throws Exception {
@@ -70,8 +68,6 @@ class SighupReloadTest {
 
     @Test
     void sighupAppliesAGoodFileAndRefusesABadOneWithoutStopping() throws Exception {
-        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.start();
         int admin = ApplianceProcesses.freePort();
         Path file = dir.resolve("spillway.yaml");
         Files.writeString(file, yaml(admin, 5));

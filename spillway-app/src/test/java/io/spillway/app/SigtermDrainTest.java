@@ -1,25 +1,22 @@
 package io.spillway.app;
 
-import com.sun.net.httpserver.HttpServer;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,38 +33,16 @@ class SigtermDrainTest {
     Path dir;
 
     private final ApplianceProcesses processes = new ApplianceProcesses();
-    private final CountDownLatch arrived = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
-    private HttpServer backend;
+    @RegisterExtension
+    final HttpBackend backend = new HttpBackend("done");
 
     @AfterEach
     void stop() throws Exception {
-        release.countDown();
         processes.close();
-        if (backend != null) {
-            backend.stop(0);
-        }
     }
 
     @Test
     void sigtermLetsTheRequestInFlightFinishThenExitsZero() throws Exception {
-        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", ex -> {
-            if (ex.getRequestURI().getPath().equals("/slow")) {
-                arrived.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            byte[] body = "done".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        backend.start();
         int port = ApplianceProcesses.freePort();
         Path file = dir.resolve("spillway.yaml");
         Files.writeString(file, """
@@ -76,21 +51,21 @@ class SigtermDrainTest {
                   - {name: web-1, address: 127.0.0.1:%d, protocol: http, capacity: 10}
                 vservers:
                   - {name: shop, listen: 127.0.0.1:%d, protocol: http, services: [web-1]}
-                """.formatted(backend.getAddress().getPort(), port));
+                """.formatted(backend.port(), port));
         ApplianceProcesses.Started appliance = processes.run(file, dir);
         ApplianceProcesses.waitForPort(port);
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow")).timeout(Duration.ofSeconds(30)).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hold")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> backend.inFlight() == 1);
 
         ApplianceProcesses.signal("TERM", appliance.pid());
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> !accepts(port));
         assertThat(appliance.process().isAlive()).as("draining, not stopped").isTrue();
 
-        release.countDown();
+        backend.releaseHeld();
         HttpResponse<String> r = inFlight.get(20, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("done");

@@ -2,22 +2,16 @@ package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.core.runtime.StatusClass;
 import io.spillway.core.runtime.VirtualServer;
-import org.junit.jupiter.api.AfterEach;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,45 +28,22 @@ import static org.awaitility.Awaitility.await;
  */
 class TrafficAccountingTest {
 
-    @TempDir
-    Path dir;
-
-    private Appliance appliance;
-    private HttpServer backend;
-
-    @AfterEach
-    void stop() {
-        if (appliance != null) {
-            appliance.close();
-        }
-        if (backend != null) {
-            backend.stop(0);
-        }
-    }
+    @RegisterExtension
+    final ApplianceExtension spillway = new ApplianceExtension();
+    @RegisterExtension
+    final HttpBackend backend = new HttpBackend("web-1")
+            .answer("/a", 200, "hello").answer("/b", 200, "hello").answer("/missing", 404, "hello");
 
     @Test
     void everyRequestIsCountedAndLoggedWithItsFields() throws Exception {
-        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", ex -> {
-            int code = ex.getRequestURI().getPath().equals("/missing") ? 404 : 200;
-            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(code, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        backend.start();
-        Path access = dir.resolve("access.log");
-        Path file = Files.writeString(dir.resolve("spillway.yaml"), """
+        Path access = spillway.dir().resolve("access.log");
+        Appliance appliance = spillway.start("""
                 logging: {access: {path: %s}}
                 services:
                   - {name: web-1, address: 127.0.0.1:%d, protocol: http, capacity: 10}
                 vservers:
                   - {name: shop, listen: 127.0.0.1:0, protocol: http, services: [web-1]}
-                """.formatted(access, backend.getAddress().getPort()));
-        LoadResult result = ConfigLoader.load(file);
-        assertThat(result.errors()).isEmpty();
-        appliance = Appliance.start(result.config(), file, 1);
+                """.formatted(access, backend.port()));
         int port = appliance.vserverAddress("shop").getPort();
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

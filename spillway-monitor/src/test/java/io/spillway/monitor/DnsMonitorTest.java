@@ -1,7 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
-import io.spillway.monitor.peers.DnsPeer;
+import io.spillway.testkit.DnsBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +15,7 @@ class DnsMonitorTest extends TransportExtension {
 
     @Test
     void dnsMonitorExpectsTheKnownAddress() {
-        try (DnsPeer peer = new DnsPeer(peers, "192.0.2.10");
+        try (DnsBackend peer = new DnsBackend("192.0.2.10").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), dns().build())) {
             awaitSteadyUp(h);
 
@@ -29,34 +29,34 @@ class DnsMonitorTest extends TransportExtension {
 
     @Test
     void dnsMonitorGoesDownOnAnErrorCodeSilenceOrGarbage() {
-        try (DnsPeer peer = new DnsPeer(peers, "192.0.2.10");
+        try (DnsBackend peer = new DnsBackend("192.0.2.10").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), dns().build())) {
             awaitSteadyUp(h);
-            peer.mode(DnsPeer.Mode.NXDOMAIN);
+            peer.mode(DnsBackend.Mode.NXDOMAIN);
             assertThat(awaitDown(h)).isEqualTo("DNS rcode NXDOMAIN for www.example.test.");
-            peer.mode(DnsPeer.Mode.ANSWER);
+            peer.mode(DnsBackend.Mode.ANSWER);
             awaitUp(h);
 
-            peer.mode(DnsPeer.Mode.SILENT);
+            peer.mode(DnsBackend.Mode.SILENT);
             assertThat(awaitDown(h)).isEqualTo("timeout after 150ms");
-            peer.mode(DnsPeer.Mode.ANSWER);
+            peer.mode(DnsBackend.Mode.ANSWER);
             awaitUp(h);
 
-            peer.mode(DnsPeer.Mode.WRONG_ID);
+            peer.mode(DnsBackend.Mode.WRONG_ID);
             assertThat(awaitDown(h)).startsWith("DNS reply does not answer the query");
-            peer.mode(DnsPeer.Mode.ANSWER);
+            peer.mode(DnsBackend.Mode.ANSWER);
             awaitUp(h);
 
-            peer.mode(DnsPeer.Mode.GARBAGE);
+            peer.mode(DnsBackend.Mode.GARBAGE);
             assertThat(awaitDown(h)).startsWith("malformed DNS reply");
-            peer.mode(DnsPeer.Mode.ANSWER);
+            peer.mode(DnsBackend.Mode.ANSWER);
             awaitUp(h);
         }
     }
 
     @Test
     void dnsMonitorGoesDownWhenTheServerStops() {
-        try (DnsPeer peer = new DnsPeer(peers, "192.0.2.10");
+        try (DnsBackend peer = new DnsBackend("192.0.2.10").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), dns().build())) {
             awaitSteadyUp(h);
             peer.stop();

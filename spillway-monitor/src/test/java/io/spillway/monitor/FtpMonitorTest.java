@@ -3,7 +3,7 @@ package io.spillway.monitor;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
 import io.spillway.monitor.peers.FtpPeer;
-import io.spillway.monitor.peers.TcpPeer;
+import io.spillway.testkit.TcpBackend;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -66,7 +66,7 @@ class FtpMonitorTest extends TransportExtension {
 
     @Test
     void aPeerThatIsNotAnFtpServerFailsTheProbeWithAClearReason() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), retr().timeout(300).build())) {
             peer.reply(s -> null);
             assertThat(awaitDown(h)).as("nobody greets").isEqualTo("timeout after 300ms");

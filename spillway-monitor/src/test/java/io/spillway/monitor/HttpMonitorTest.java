@@ -3,8 +3,9 @@ package io.spillway.monitor;
 import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
-import io.spillway.monitor.peers.HttpPeer;
-import io.spillway.monitor.peers.TestCerts;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TcpBackend;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +14,7 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpMonitorGoesDownOnWrongStatusAndComesBack() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP).request("GET /healthz").expectStatus(200).build())) {
             peer.answer("/healthz", 200, "ok");
@@ -29,7 +30,7 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpEcvGoesDownWhenTheBodyLacksTheExpectedContent() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP_ECV).request("/status").expectBody("\"healthy\"").build())) {
             peer.answer("/status", 200, "{\"state\":\"healthy\"}");
@@ -45,7 +46,7 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpMonitorGoesDownWhenThePeerStopsOrHangs() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP).request("GET /").timeout(100).build())) {
             peer.answer("/", 204, "");
@@ -64,8 +65,8 @@ class HttpMonitorTest extends TransportExtension {
     }
 
     @Test
-    void httpsMonitorAcceptsASelfSignedServiceWithoutVerification() {
-        try (HttpPeer peer = new HttpPeer(peers, TestCerts.get().serverContext());
+    void httpsMonitorAcceptsASelfSignedServiceWithoutVerification() throws Exception {
+        try (HttpBackend peer = new HttpBackend("peer", TestCertificate.get().sslContext()).start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tls", MonitorType.HTTPS).request("GET /healthz").timeout(1000).build())) {
             peer.answer("/healthz", 200, "ok");
@@ -85,9 +86,9 @@ class HttpMonitorTest extends TransportExtension {
     }
 
     @Test
-    void httpsEcvTrustsTheGivenCaAndChecksTheBody() {
-        ClientTls trustOurCa = new ClientTls(TestCerts.get().certificatePem().toString(), true);
-        try (HttpPeer peer = new HttpPeer(peers, TestCerts.get().serverContext());
+    void httpsEcvTrustsTheGivenCaAndChecksTheBody() throws Exception {
+        ClientTls trustOurCa = new ClientTls(TestCertificate.get().certificatePem().toString(), true);
+        try (HttpBackend peer = new HttpBackend("peer", TestCertificate.get().sslContext()).start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tls", MonitorType.HTTPS_ECV).request("GET /").expectBody("alive")
                              .tls(trustOurCa).timeout(1000).build())) {
@@ -102,8 +103,8 @@ class HttpMonitorTest extends TransportExtension {
     }
 
     @Test
-    void httpsWithVerificationRejectsAnUntrustedCertificate() {
-        try (HttpPeer peer = new HttpPeer(peers, TestCerts.get().serverContext());
+    void httpsWithVerificationRejectsAnUntrustedCertificate() throws Exception {
+        try (HttpBackend peer = new HttpBackend("peer", TestCertificate.get().sslContext()).start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tls", MonitorType.HTTPS).tls(new ClientTls(null, true)).timeout(1000).build())) {
             peer.answer("/", 200, "ok");
@@ -114,7 +115,7 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void httpMonitorFailsOnAMalformedResponseWithoutCrashing() {
-        try (io.spillway.monitor.peers.TcpPeer peer = new io.spillway.monitor.peers.TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP).build())) {
             peer.reply(s -> "this is not HTTP\r\n\r\n");
@@ -128,7 +129,7 @@ class HttpMonitorTest extends TransportExtension {
 
     @Test
     void anOversizedResponseFailsTheProbeInsteadOfFillingMemory() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("web", MonitorType.HTTP_ECV).expectBody("ok").build())) {
             peer.answer("/", 200, "ok");

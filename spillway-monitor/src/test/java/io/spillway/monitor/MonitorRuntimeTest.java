@@ -9,8 +9,8 @@ import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.monitor.peers.HttpPeer;
-import io.spillway.monitor.peers.TcpPeer;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,7 @@ class MonitorRuntimeTest extends TransportExtension {
 
     @Test
     void probesOfOneMonitorNeverOverlapEvenWhenSlowerThanTheInterval() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             peer.answer("/", 200, "ok", 60);
             try (MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                     MonitorSpec.of("web", MonitorType.HTTP).interval(10).timeout(1000).build())) {
@@ -41,7 +41,7 @@ class MonitorRuntimeTest extends TransportExtension {
 
     @Test
     void closeStopsEveryProbeAndClosesTheConnectionsInFlight() {
-        try (TcpPeer peer = new TcpPeer(peers)) {
+        try (TcpBackend peer = new TcpBackend().start()) {
             peer.reply(s -> null);
             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                     MonitorSpec.of("ecv", MonitorType.TCP_ECV).send("hello").expectBody("world").timeout(60_000).build());
@@ -55,7 +55,7 @@ class MonitorRuntimeTest extends TransportExtension {
 
     @Test
     void aServiceKeptDownWhenTheMonitorsRestartStaysDownUntilItsPeerRecovers() {
-        try (TcpPeer peer = new TcpPeer(peers)) {
+        try (TcpBackend peer = new TcpBackend().start()) {
             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                     MonitorSpec.of("tcp", MonitorType.TCP).failures(1).interval(20).build());
             awaitSteadyUp(h);
@@ -81,7 +81,7 @@ class MonitorRuntimeTest extends TransportExtension {
 
     @Test
     void aReloadKeepsTheRunningProbesOfEveryServiceItLeftAloneAndRestartsOnlyTheChangedOnes() {
-        try (TcpPeer a = new TcpPeer(peers); TcpPeer b = new TcpPeer(peers)) {
+        try (TcpBackend a = new TcpBackend().start(); TcpBackend b = new TcpBackend().start()) {
             MonitorHarness h = MonitorHarness.builder()
                     .monitor(MonitorSpec.of("tcp", MonitorType.TCP).interval(50).build())
                     .service("a", a.port(), 10, null, null, "tcp")
@@ -116,7 +116,7 @@ class MonitorRuntimeTest extends TransportExtension {
         }
     }
 
-    private static int openConnections(TcpPeer peer) {
+    private static int openConnections(TcpBackend peer) {
         return peer.open();
     }
 
@@ -126,7 +126,7 @@ class MonitorRuntimeTest extends TransportExtension {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         events.addAppender(lines);
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("tcp", MonitorType.TCP).failures(1).build())) {
             awaitSteadyUp(h);
@@ -146,7 +146,7 @@ class MonitorRuntimeTest extends TransportExtension {
 
     @Test
     void theMonitorViewShowsStateWeightTimesAndErrors() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             peer.answer("/", 200, "ok");
             try (MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                     MonitorSpec.of("web", MonitorType.HTTP_ECV).weight(7).expectBody("ok").build())) {
@@ -165,7 +165,7 @@ class MonitorRuntimeTest extends TransportExtension {
 
     @Test
     void firstProbesAreSpreadOverTheFirstInterval() {
-        try (TcpPeer peer = new TcpPeer(peers)) {
+        try (TcpBackend peer = new TcpBackend().start()) {
             MonitorHarness.Builder b = MonitorHarness.builder()
                     .monitor(MonitorSpec.of("tcp", MonitorType.TCP).interval(1000).build());
             for (int i = 0; i < 100; i++) {

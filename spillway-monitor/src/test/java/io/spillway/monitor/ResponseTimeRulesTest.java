@@ -1,7 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
-import io.spillway.monitor.peers.HttpPeer;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +20,7 @@ class ResponseTimeRulesTest extends TransportExtension {
 
     @Test
     void absoluteMaxMarksASlowBackendDown() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      http().responseTime(Duration.ofMillis(500), null, null, 10).build())) {
             peer.answer("/", 200, "ok");
@@ -35,7 +35,7 @@ class ResponseTimeRulesTest extends TransportExtension {
 
     @Test
     void overAverageMarksASuddenlySlowBackendDown() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      http().responseTime(null, 5.0, null, 20).build())) {
             peer.answer("/", 200, "ok", 10);
@@ -48,7 +48,7 @@ class ResponseTimeRulesTest extends TransportExtension {
 
     @Test
     void deviationsMarkASuddenlySlowBackendDown() {
-        try (HttpPeer peer = new HttpPeer(peers, null);
+        try (HttpBackend peer = new HttpBackend("peer").start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      http().responseTime(null, null, 3.0, 20).build())) {
             peer.answer("/", 200, "ok", 10);

@@ -2,7 +2,7 @@ package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
-import io.spillway.monitor.peers.TcpPeer;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +11,7 @@ class TcpMonitorTest extends TransportExtension {
 
     @Test
     void tcpMonitorFollowsThePeerDownAndBackUp() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), MonitorSpec.of("m", MonitorType.TCP).build())) {
             awaitSteadyUp(h);
             assertThat(h.status().state()).isEqualTo(MonitorState.UP);
@@ -27,7 +27,7 @@ class TcpMonitorTest extends TransportExtension {
 
     @Test
     void tcpEcvExpectsTheReplyContent() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("m", MonitorType.TCP_ECV).send("PING\r\n").expectBody("PONG").build())) {
             peer.reply(s -> s.startsWith("PING") ? "+PONG\r\n" : "?");
@@ -43,7 +43,7 @@ class TcpMonitorTest extends TransportExtension {
 
     @Test
     void tcpEcvFailsOnWrongContentWhenThePeerCloses() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("m", MonitorType.TCP_ECV).send("HELLO").expectBody("WELCOME").build())) {
             peer.closeAfterReply(true);
@@ -58,7 +58,7 @@ class TcpMonitorTest extends TransportExtension {
 
     @Test
     void tcpEcvTimesOutOnASilentPeer() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("m", MonitorType.TCP_ECV).send("x").expectBody("x").timeout(100).build())) {
             awaitSteadyUp(h);
@@ -74,7 +74,7 @@ class TcpMonitorTest extends TransportExtension {
 
     @Test
     void pingWithoutRawSocketsIsATcpConnectAndSaysSo() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(), MonitorSpec.of("p", MonitorType.PING).build())) {
             awaitSteadyUp(h);
             assertThat(h.status().detail()).isEqualTo("tcp-connect");
@@ -99,7 +99,7 @@ class TcpMonitorTest extends TransportExtension {
 
     @Test
     void aTcpEcvReplyBeyondTheLimitFailsWithoutTheExpectedContent() {
-        try (TcpPeer peer = new TcpPeer(peers);
+        try (TcpBackend peer = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("m", MonitorType.TCP_ECV).send("x").expectBody("END").build())) {
             peer.reply(s -> "END");

@@ -3,8 +3,8 @@ package io.spillway.monitor;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.monitor.peers.HttpPeer;
-import io.spillway.monitor.peers.TcpPeer;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -20,7 +20,7 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
 
     @Test
     void aFailingServiceLowersTheThresholdAndItsRecoveryRestoresIt() {
-        try (TcpPeer a = new TcpPeer(peers); TcpPeer b = new TcpPeer(peers);
+        try (TcpBackend a = new TcpBackend().start(); TcpBackend b = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.builder()
                      .monitor(MonitorSpec.of("tcp", MonitorType.TCP).failures(1).successes(1).build())
                      .service("a", a.port(), 10, null, null, "tcp")
@@ -45,7 +45,7 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
 
     @Test
     void spilloverStartsSoonerWhileAServiceIsDownAndExistingConnectionsStay() throws Exception {
-        try (TcpPeer a = new TcpPeer(peers); TcpPeer b = new TcpPeer(peers); TcpPeer c = new TcpPeer(peers);
+        try (TcpBackend a = new TcpBackend().start(); TcpBackend b = new TcpBackend().start(); TcpBackend c = new TcpBackend().start();
              MonitorHarness h = MonitorHarness.builder()
                      .monitor(MonitorSpec.of("tcp", MonitorType.TCP).failures(1).successes(1).build())
                      .service("a", a.port(), 10, null, null, "tcp")
@@ -84,7 +84,7 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
 
     @Test
     void learntCapacityReplacesTheConfiguredOneAndTheThresholdFollows() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             peer.answer("/healthz", 200, "ok");
             peer.answer("/capacity", 200, "40\n");
             try (MonitorHarness h = MonitorHarness.builder()
@@ -115,7 +115,7 @@ class ThresholdFollowsMonitorsTest extends TransportExtension {
 
     @Test
     void aServiceWithoutMonitorsLearnsItsCapacityAtStart() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             peer.answer("/cap", 200, "{\"service\": \"x\", \"capacity\": 7}");
             try (MonitorHarness h = MonitorHarness.builder().service("svc", peer.port(), 100, "/cap", null)
                     .start(monitors)) {

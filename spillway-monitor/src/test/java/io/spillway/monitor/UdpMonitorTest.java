@@ -1,7 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
-import io.spillway.monitor.peers.UdpPeer;
+import io.spillway.testkit.UdpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ class UdpMonitorTest extends TransportExtension {
 
     @Test
     void udpEcvFollowsTheReplyContent() {
-        try (UdpPeer peer = new UdpPeer(peers);
+        try (UdpBackend peer = new UdpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("u", MonitorType.UDP_ECV).send("status?").expectBody("ready").build())) {
             peer.reply(b -> "ready".getBytes(StandardCharsets.UTF_8));
@@ -28,7 +28,7 @@ class UdpMonitorTest extends TransportExtension {
 
     @Test
     void udpEcvTimesOutOnASilentPeerAndFailsFastOnAClosedPort() {
-        try (UdpPeer peer = new UdpPeer(peers);
+        try (UdpBackend peer = new UdpBackend().start();
              MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
                      MonitorSpec.of("u", MonitorType.UDP_ECV).send("ping").expectBody("ping").timeout(100).build())) {
             awaitSteadyUp(h);

@@ -2,7 +2,7 @@ package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
-import io.spillway.monitor.peers.HttpPeer;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,7 +16,7 @@ class WeightedMonitorsTest extends TransportExtension {
 
     @Test
     void fourMonitorsOfWeightTenWithThresholdTwentyGoDownWhenMoreThanHalfFail() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             MonitorHarness.Builder b = MonitorHarness.builder();
             for (int i = 1; i <= 4; i++) {
                 peer.answer("/m" + i, 200, "ok");
@@ -45,7 +45,7 @@ class WeightedMonitorsTest extends TransportExtension {
 
     @Test
     void fiveMonitorsOfWeightThirtyWithThreeUpSumToNinety() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             MonitorHarness.Builder b = MonitorHarness.builder();
             String[] names = new String[5];
             for (int i = 0; i < 5; i++) {
@@ -68,7 +68,7 @@ class WeightedMonitorsTest extends TransportExtension {
 
     @Test
     void byDefaultEveryMonitorMustBeUp() {
-        try (HttpPeer peer = new HttpPeer(peers, null)) {
+        try (HttpBackend peer = new HttpBackend("peer").start()) {
             peer.answer("/a", 200, "ok");
             peer.answer("/b", 200, "ok");
             try (MonitorHarness h = MonitorHarness.builder()

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
 import io.grpc.Attributes;
 import io.grpc.stub.ServerCalls;
+import io.spillway.testkit.TestCertificate;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

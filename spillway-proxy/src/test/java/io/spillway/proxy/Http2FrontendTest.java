@@ -6,6 +6,8 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,8 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.RawHttpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -76,9 +78,9 @@ class HttpMessageFramingTest {
 
     @Test
     void trailersOfAChunkedResponsePassThrough() throws Exception {
-        OneShotHttpBackend trailing = net.track(new OneShotHttpBackend("HTTP/1.1 200 OK\r\n"
+        RawHttpBackend trailing = net.track(RawHttpBackend.oneShot("HTTP/1.1 200 OK\r\n"
                 + "Transfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
-                + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 5eb63bbbe01eeed093cb22bb8f5acdc3\r\n\r\n"));
+                + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 5eb63bbbe01eeed093cb22bb8f5acdc3\r\n\r\n").start());
         Setup s = proxyTo(trailing.port());
         try (RawHttp c = RawHttp.connect(s.address())) {
             c.send("GET / HTTP/1.1\r\nHost: x\r\nTE: trailers\r\n\r\n");

@@ -3,6 +3,8 @@ package io.spillway.proxy;
 import io.spillway.core.model.LbMethod;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.RawHttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,8 +227,8 @@ class HttpProxyTest {
     @Test
     void http10ClientIsNotSentTheInformationalResponsesOfTheService() throws Exception {
         // RFC 9110 section 15.2: HTTP/1.0 has no 1xx; such a client would take a 103 for its answer
-        OneShotHttpBackend hints = net.track(new OneShotHttpBackend("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        RawHttpBackend hints = net.track(RawHttpBackend.oneShot("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").start());
         RuntimeGraph graph = Configs.create()
                 .service("s", hints.port(), 100)
                 .vserver(vs("front", VServerProtocol.HTTP, "s"))
@@ -259,7 +261,7 @@ class HttpProxyTest {
 
     @Test
     void pooledConnectionClosedByTheServiceIsReplacedWithoutFailingTheRequest() throws Exception {
-        OneShotHttpBackend oneShot = net.track(new OneShotHttpBackend());
+        RawHttpBackend oneShot = net.track(RawHttpBackend.oneShot(RawHttpBackend.OK).start());
         RuntimeGraph graph = Configs.create()
                 .service("s", oneShot.port(), 100)
                 .vserver(vs("front", VServerProtocol.HTTP, "s"))
@@ -271,14 +273,14 @@ class HttpProxyTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("ok");
         }
-        assertThat(oneShot.connections.get()).isEqualTo(5);
+        assertThat(oneShot.connections()).isEqualTo(5);
         c.close();
         awaitAllReleased(graph);
     }
 
     @Test
     void idempotentRequestIsSentAgainWhenItsPooledConnectionDiesButAPostIsNot() throws Exception {
-        SecondRequestDroppingBackend dropping = net.track(new SecondRequestDroppingBackend());
+        RawHttpBackend dropping = net.track(new RawHttpBackend(RawHttpBackend.OK, RawHttpBackend.Ending.AT_SECOND_HEAD).start());
         RuntimeGraph graph = Configs.create()
                 .service("s", dropping.port(), 100)
                 .vserver(vs("front", VServerProtocol.HTTP, "s"))
@@ -288,11 +290,11 @@ class HttpProxyTest {
         assertThat(c.get("/").status()).isEqualTo(200);
         // reuses the pooled connection, which the service drops: GET may be sent again (RFC 9110 9.2.2)
         assertThat(c.get("/").status()).isEqualTo(200);
-        assertThat(dropping.heads.get()).isEqualTo(3);
+        assertThat(dropping.heads()).isEqualTo(3);
         // the fresh connection is pooled now; a POST on it dies the same way and must not be repeated
         c.send("POST /order HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
         assertThat(c.read(false).status()).isEqualTo(502);
-        assertThat(dropping.heads.get()).isEqualTo(4);
+        assertThat(dropping.heads()).isEqualTo(4);
         c.close();
         awaitAllReleased(graph);
     }

@@ -4,6 +4,7 @@ import io.spillway.core.model.LbMethod;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -104,7 +105,7 @@ class LoadBalancingTest {
                 c.get("/");
             }
         }
-        b.delayMillis = 300;
+        b.delayMillis(300);
         Map<String, Integer> counts = spread(proxy, 20, null);
         assertThat(counts.getOrDefault("a", 0)).isGreaterThanOrEqualTo(18);
         assertThat(graph.service("b").responseTime().millis()).isGreaterThan(graph.service("a").responseTime().millis());

@@ -11,6 +11,7 @@ import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

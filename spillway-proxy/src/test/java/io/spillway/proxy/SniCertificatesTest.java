@@ -1,15 +1,15 @@
 package io.spillway.proxy;
 
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.net.InetSocketAddress;
@@ -33,13 +33,6 @@ class SniCertificatesTest {
         shop = TestCertificate.forName("shop.example");
     }
 
-    /** A client context of its own per connection: no session of an earlier connection is offered. */
-    private static SSLContext trustAll() throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        return trustAll;
-    }
-
     @AfterAll
     static void tearDown() throws Exception {
         net.close();
@@ -52,7 +45,7 @@ class SniCertificatesTest {
 
     /** Connects with {@code sni} (null: none), checks the proxied answer, returns the CN of the certificate presented. */
     private static String presented(InetSocketAddress at, String sni) throws Exception {
-        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(at.getAddress(), at.getPort());
+        SSLSocket socket = (SSLSocket) TestCertificate.trustingAll().getSocketFactory().createSocket(at.getAddress(), at.getPort());
         SSLParameters params = socket.getSSLParameters();
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
         socket.setSSLParameters(params);

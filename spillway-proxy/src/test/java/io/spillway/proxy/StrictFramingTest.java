@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.RawHttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +30,13 @@ class StrictFramingTest {
 
     @RegisterExtension
     static final TestNet net = new TestNet();
-    private RecordingBackend backend;
+    private RawHttpBackend backend;
     private RuntimeGraph graph;
     private InetSocketAddress proxy;
 
     @BeforeEach
     void start() throws Exception {
-        backend = net.track(new RecordingBackend());
+        backend = net.track(RawHttpBackend.recording().start());
         graph = Configs.create().service("rec", backend.port(), 100)
                 .vserver(vs("front", VServerProtocol.HTTP, "rec").limits(256, 1024)).graph();
         proxy = net.proxy(graph).boundAddress("front");

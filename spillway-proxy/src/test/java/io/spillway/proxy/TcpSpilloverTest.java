@@ -6,6 +6,7 @@ import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -236,10 +237,10 @@ class TcpSpilloverTest {
             hold.countDown();
             pool.shutdownNow();
         }
-        assertThat(a1.max()).isLessThanOrEqualTo(10);
-        assertThat(a2.max()).isLessThanOrEqualTo(10);
-        assertThat(a1.max() + a2.max()).isEqualTo(20);
-        assertThat(b1.max()).isEqualTo(30);
+        assertThat(a1.maxOpen()).isLessThanOrEqualTo(10);
+        assertThat(a2.maxOpen()).isLessThanOrEqualTo(10);
+        assertThat(a1.maxOpen() + a2.maxOpen()).isEqualTo(20);
+        assertThat(b1.maxOpen()).isEqualTo(30);
         awaitAllReleased(graph);
     }
 
@@ -354,6 +355,6 @@ class TcpSpilloverTest {
         assertThat(c.closedByPeer()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(250));
         awaitAllReleased(graph);
-        assertThat(a.current()).isZero();
+        assertThat(a.open()).isZero();
     }
 }

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TcpBackend;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -37,12 +39,13 @@ final class TestNet implements AutoCloseable, AfterEachCallback, AfterAllCallbac
         return resource;
     }
 
-    TcpBackend tcpBackend(String name) throws InterruptedException {
-        return track(new TcpBackend(backendGroup, name));
+    /** A TCP echo service that greets each connection with {@code name} and a newline. */
+    TcpBackend tcpBackend(String name) {
+        return track(new TcpBackend().on(backendGroup).greeting(name + "\n").start());
     }
 
-    HttpBackend httpBackend(String name) throws IOException {
-        return track(new HttpBackend(name));
+    HttpBackend httpBackend(String name) {
+        return track(new HttpBackend(name).start());
     }
 
     ProxyServer proxy(RuntimeGraph graph) throws Exception {

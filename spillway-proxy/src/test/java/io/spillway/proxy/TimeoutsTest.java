@@ -2,6 +2,8 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TcpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,7 +56,7 @@ class TimeoutsTest {
     @Test
     void idempotentRequestsOfAHungServiceMoveToAnotherServiceWithinTheServerTimeout() throws Exception {
         Setup s = setup(vs("front", VServerProtocol.HTTP, "a", "b").serverTimeout(Duration.ofMillis(500)));
-        s.a().hung = true;
+        s.a().hung(true);
         long started = System.nanoTime();
         for (int i = 0; i < 6; i++) {
             try (RawHttp c = RawHttp.connect(s.address())) {
@@ -73,7 +75,7 @@ class TimeoutsTest {
     @Test
     void hungServiceIsTakenOutOfRotationAfterFiveTimeoutsInARow() throws Exception {
         Setup s = setup(vs("front", VServerProtocol.HTTP, "a", "b").serverTimeout(Duration.ofMillis(200)));
-        s.a().hung = true;
+        s.a().hung(true);
         for (int i = 0; i < 20; i++) {
             try (RawHttp c = RawHttp.connect(s.address())) {
                 assertThat(c.get("/").body()).isEqualTo("b");
@@ -89,7 +91,7 @@ class TimeoutsTest {
     @Test
     void requestWithABodyToAHungServiceGets504RatherThanBeingSentTwice() throws Exception {
         Setup s = setup(vs("front", VServerProtocol.HTTP, "a").serverTimeout(Duration.ofMillis(500)));
-        s.a().hung = true;
+        s.a().hung(true);
         try (RawHttp c = RawHttp.connect(s.address())) {
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
             assertThat(c.read(false).status()).isEqualTo(504);

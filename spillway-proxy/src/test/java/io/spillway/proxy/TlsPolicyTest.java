@@ -3,6 +3,8 @@ package io.spillway.proxy;
 import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TestCertificate;
 import io.spillway.transport.Tls;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

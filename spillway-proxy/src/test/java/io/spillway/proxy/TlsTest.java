@@ -5,6 +5,9 @@ import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.TlsPolicy;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.HttpBackend;
+import io.spillway.testkit.TcpBackend;
+import io.spillway.testkit.TestCertificate;
 import io.spillway.transport.Tls;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +89,7 @@ class TlsTest {
     @Test
     void tlsTcpVServerPassesTheBackendsTlsThroughUntouched() throws Exception {
         SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString(), TlsPolicy.DEFAULT);
-        TcpBackend t = net.track(new TcpBackend(net.backendGroup, "t", backendTls));
+        TcpBackend t = net.track(new TcpBackend(backendTls).on(net.backendGroup).greeting("t\n").start());
         RuntimeGraph graph = Configs.create()
                 .service("t", t.port(), ServiceProtocol.TCP, 10, 1)
                 .vserver(vs("front", VServerProtocol.TLS_TCP, "t"))
@@ -111,7 +114,7 @@ class TlsTest {
 
     @Test
     void httpVServerSpeaksTlsToATlsService() throws Exception {
-        HttpBackend secure = net.track(new HttpBackend("secure", clientTls));
+        HttpBackend secure = net.track(new HttpBackend("secure", clientTls).start());
         RuntimeGraph graph = Configs.create()
                 .service("secure", secure.port(), ServiceProtocol.TLS, 10, 1)
                 .vserver(vs("front", VServerProtocol.HTTP, "secure"))
@@ -129,7 +132,7 @@ class TlsTest {
     @Test
     void tcpVServerSpeaksTlsToATlsService() throws Exception {
         SslContext backendTls = Tls.server(cert.certificatePem().toString(), cert.keyPem().toString(), TlsPolicy.DEFAULT);
-        TcpBackend t = net.track(new TcpBackend(net.backendGroup, "t", backendTls));
+        TcpBackend t = net.track(new TcpBackend(backendTls).on(net.backendGroup).greeting("t\n").start());
         RuntimeGraph graph = Configs.create()
                 .service("t", t.port(), ServiceProtocol.TLS, 10, 1)
                 .vserver(vs("front", VServerProtocol.TCP, "t"))

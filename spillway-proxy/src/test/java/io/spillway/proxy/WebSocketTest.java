@@ -2,6 +2,7 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.testkit.RawHttpBackend;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -173,8 +174,8 @@ class WebSocketTest {
 
     @Test
     void switchingProtocolsThatNobodyAskedForIsABadGateway() throws Exception {
-        OneShotHttpBackend rogue = net.track(new OneShotHttpBackend(
-                "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+        RawHttpBackend rogue = net.track(RawHttpBackend.oneShot(
+                "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").start());
         RuntimeGraph graph = Configs.create().service("rogue", rogue.port(), 10)
                 .vserver(vs("front", VServerProtocol.HTTP, "rogue")).graph();
         ProxyServer proxy = net.proxy(graph);

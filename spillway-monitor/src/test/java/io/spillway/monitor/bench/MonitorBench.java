@@ -11,7 +11,7 @@ import io.spillway.monitor.MonitorListener;
 import io.spillway.monitor.MonitorRuntime;
 import io.spillway.monitor.ProbeOutcome;
 import io.spillway.monitor.peers.HttpPeer;
-import io.spillway.monitor.peers.TcpPeer;
+import io.spillway.testkit.TcpBackend;
 import io.spillway.transport.Transport;
 
 import java.lang.management.ManagementFactory;
@@ -62,7 +62,7 @@ public final class MonitorBench {
                     ports[i] = p.port();
                     peers.add(p);
                 } else {
-                    TcpPeer p = new TcpPeer(peerLoops);
+                    TcpBackend p = new TcpBackend().on(peerLoops.group()).start();
                     ports[i] = p.port();
                     peers.add(p);
                 }

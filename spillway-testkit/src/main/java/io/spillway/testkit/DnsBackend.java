@@ -1,4 +1,4 @@
-package io.spillway.monitor.peers;
+package io.spillway.testkit;
 
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -7,28 +7,38 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import io.spillway.transport.Transport;
 
 import java.io.IOException;
 import java.net.InetAddress;
 
 /**
- * A tiny authoritative DNS server on loopback (Netty UDP, dnsjava messages) that answers an A
- * query for one name with a configurable address, or with NXDOMAIN, or not at all, or with
- * garbage.
+ * A tiny authoritative DNS server on loopback (a {@link UdpBackend} answering with dnsjava
+ * messages): an A query for any name is answered with the configured address, or with NXDOMAIN,
+ * or not at all, or with garbage, or under the wrong id, as its {@link Mode} says. A
+ * {@link LoopbackServer}: an extension, restartable on its port.
  */
-public final class DnsPeer implements AutoCloseable {
+public final class DnsBackend extends LoopbackServer<DnsBackend> {
 
+    /** How queries are answered. */
     public enum Mode { ANSWER, NXDOMAIN, SILENT, GARBAGE, WRONG_ID }
 
-    private final UdpPeer udp;
+    private final UdpBackend udp = new UdpBackend().reply(this::answer);
     private volatile Mode mode = Mode.ANSWER;
     private volatile String address;
 
-    public DnsPeer(Transport transport, String address) {
+    /** Answers A queries with {@code address}. */
+    public DnsBackend(String address) {
         this.address = address;
-        this.udp = new UdpPeer(transport);
-        udp.reply(this::answer);
+    }
+
+    public DnsBackend mode(Mode m) {
+        this.mode = m;
+        return this;
+    }
+
+    public DnsBackend address(String a) {
+        this.address = a;
+        return this;
     }
 
     private byte[] answer(byte[] queryBytes) {
@@ -58,28 +68,18 @@ public final class DnsPeer implements AutoCloseable {
         }
     }
 
-    public void mode(Mode m) {
-        this.mode = m;
-    }
-
-    public void address(String a) {
-        this.address = a;
-    }
-
-    public int port() {
-        return udp.port();
-    }
-
-    public void stop() {
-        udp.stop();
-    }
-
-    public void start() {
-        udp.start();
+    @Override
+    protected int bind(int port) {
+        return udp.start().port();
     }
 
     @Override
-    public void close() {
+    protected void unbind() {
+        udp.stop();
+    }
+
+    @Override
+    protected void release() {
         udp.close();
     }
 }
