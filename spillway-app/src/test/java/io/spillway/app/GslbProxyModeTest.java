@@ -6,6 +6,7 @@ import io.spillway.config.ConfigLoader;
 import io.spillway.config.LoadResult;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.transport.Transport;
+import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class GslbProxyModeTest {
         int nothingListens = freePort();
         Path pem = dir.resolve("c.pem");
         Path key = dir.resolve("c.key");
-        TestCertificates.create("branch-c", pem, key);
+        TestCertificate.forName("branch-c").writeTo(pem, key);
         c = start("c.yaml", """
                 services:
                   - {name: c1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -223,7 +224,7 @@ class GslbProxyModeTest {
     void tlsTcpVServerPassesTheClientsTlsThroughToTheChosenBranch() throws Exception {
         InetSocketAddress front = b.vserverAddress("front-tls");
         Socket plain = new Socket(front.getAddress(), front.getPort(), NEAR_C, 0);
-        try (SSLSocket s = (SSLSocket) TestCertificates.trustingAll().getSocketFactory()
+        try (SSLSocket s = (SSLSocket) TestCertificate.trustingAll().getSocketFactory()
                 .createSocket(plain, "127.0.0.1", front.getPort(), true)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("GET /secure HTTP/1.1\r\nHost: " + SECURE + "\r\nConnection: close\r\n\r\n")
