@@ -6,6 +6,7 @@ import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,9 @@ import java.util.Map;
  * persistence. {@code chain} lists this vServer and its backups, in spillover order.
  * {@code requests} counts HTTP requests by status class ({@code 1xx}…{@code 5xx}); {@code bytesIn}
  * and {@code bytesOut} are the bytes received from and sent to clients; all since the vServer
- * first existed, reloads included.
+ * first existed, reloads included. {@code forwarded} counts, per peer site the vServer names
+ * (D2), the new connections it forwarded there; {@code serverConnections} and {@code tunnels} are
+ * the connections to services and the tunnels its clients hold open now.
  */
 record VServerStatus(
         String name,
@@ -44,7 +47,10 @@ record VServerStatus(
         List<String> peers,
         Map<String, Long> requests,
         long bytesIn,
-        long bytesOut) {
+        long bytesOut,
+        Map<String, Long> forwarded,
+        long serverConnections,
+        long tunnels) {
 
     static VServerStatus of(RuntimeGraph graph, VirtualServer vs) {
         int threshold = vs.threshold();
@@ -76,6 +82,17 @@ record VServerStatus(
                 config.peers(),
                 TrafficView.requests(vs.traffic()),
                 vs.traffic().bytesIn(),
-                vs.traffic().bytesOut());
+                vs.traffic().bytesOut(),
+                forwarded(vs),
+                vs.traffic().serverConnections(),
+                vs.traffic().tunnels());
+    }
+
+    private static Map<String, Long> forwarded(VirtualServer vs) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String peer : vs.config().peers()) {
+            out.put(peer, vs.traffic().forwarded(peer));
+        }
+        return out;
     }
 }

@@ -36,7 +36,10 @@ import java.util.function.Supplier;
  * <p>A peer is represented to the proxy by a synthetic vServer (spillover none, never full) with
  * one synthetic service at the peer's published address: http for http and https vServers, tcp
  * for tcp and tls-tcp (TLS passes through). It is cached per peer and rebuilt only when the peer
- * publishes a new address, so its {@code admitted()} counts the connections forwarded there.
+ * publishes a new address. Each forwarded connection is counted on the head vServer, per peer
+ * site ({@link VirtualServer#countForwarded}): the count lives with the vServer's other counters,
+ * goes on across reloads and address changes, and is what {@code /metrics}
+ * ({@code spillway_vserver_forwarded_total{vserver,peer}}) and the vServer's API view show.
  * The shares are rebuilt when the vServer, the site table (a GSLB restart) or the published
  * domain changes.
  *
@@ -72,6 +75,7 @@ public final class PeerRouting implements PeerRouter {
             return null;
         }
         VirtualServer peer = sharing.peer(head, target.get());
+        head.countForwarded(target.get().site());
         if (log.isDebugEnabled()) {
             log.debug("vserver {}: new connection from {} forwarded to peer {} at {}", head.name(), client,
                     target.get().site(), target.get().address());
@@ -85,10 +89,20 @@ public final class PeerRouting implements PeerRouter {
         return s == null ? null : s.peers().get(site);
     }
 
-    /** Connections of {@code vserver} forwarded to any peer, over the synthetic vServers held now. */
+    /**
+     * Connections of {@code vserver} forwarded to any of its peers: the head vServer's counts
+     * ({@link VirtualServer#countForwarded}), which go on across reloads and peer address changes.
+     */
     public long forwarded(String vserver) {
         Sharing s = byVServer.get(vserver);
-        return s == null ? 0 : s.peers().values().stream().mapToLong(VirtualServer::admitted).sum();
+        if (s == null) {
+            return 0;
+        }
+        long sum = 0;
+        for (String site : s.head().config().peers()) {
+            sum += s.head().traffic().forwarded(site);
+        }
+        return sum;
     }
 
     private Sharing sharing(VirtualServer head) {

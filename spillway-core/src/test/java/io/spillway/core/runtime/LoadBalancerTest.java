@@ -55,8 +55,8 @@ class LoadBalancerTest {
     void leastResponseTimePrefersTheFastest() {
         Service slow = service("slow", 0);
         Service fast = service("fast", 0);
-        slow.responseTime().record(50_000_000);
-        fast.responseTime().record(1_000_000);
+        slow.recordServedTime(50_000_000);
+        fast.recordServedTime(1_000_000);
         LoadBalancer lb = LoadBalancer.create(LbMethod.LEASTRESPONSETIME, List.of(slow, fast));
         Map<String, Integer> counts = pickMany(lb, 20, false);
         assertThat(counts.getOrDefault("fast", 0)).isGreaterThan(counts.getOrDefault("slow", 0));
