@@ -35,18 +35,21 @@ import static org.awaitility.Awaitility.await;
  * domain with 1 UP service and naming A back. A learns B's report through the aggregator and
  * forwards one new connection in three to B's published address, by smooth weighted round robin;
  * B serves what A forwards itself rather than handing it back; when B's service goes down, A
- * serves everything itself. Clients connect from 127.0.0.2, the appliances from 127.0.0.1.
+ * serves everything itself. Clients connect from 127.0.0.2, the appliances from 127.0.0.1. A counts
+ * what it forwarded per peer in {@code spillway_vserver_forwarded_total} and its vServer view.
  */
 class PeerSharingTest {
 
     static final String SECRET = "peer-sharing-test-secret";
     static final String DOMAIN = "app.example.com";
+    static final String TOKEN = "peer-sharing-admin-token";
     static final String EXCHANGE = """
                 interval: 100ms
                 staleAfter: 3s
                 secret: %s
             """.formatted(SECRET);
 
+    final AdminCalls admin = new AdminCalls(TOKEN);
     Transport transport;
     final List<HttpServer> backends = new ArrayList<>();
     final List<Appliance> appliances = new ArrayList<>();
@@ -90,6 +93,7 @@ class PeerSharingTest {
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                 """.formatted(b1, bShop, aggPort, EXCHANGE, DOMAIN, bShop));
         a = start("a.yaml", """
+                admin: {listen: 127.0.0.1:0, token: %s}
                 services:
                   - {name: a1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                   - {name: a2, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -106,7 +110,7 @@ class PeerSharingTest {
                     aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
-                """.formatted(a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
+                """.formatted(TOKEN, a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
     }
 
     @AfterEach
@@ -127,6 +131,8 @@ class PeerSharingTest {
         assertThat(served).containsEntry("b1", 10);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(20);
         assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(forwardedMetric()).as("spillway_vserver_forwarded_total at A").isEqualTo(10);
+        assertThat(admin.json(a, "/api/v1/vservers/shop").path("forwarded").path("branch-b").asLong()).isEqualTo(10);
         assertThat(b.peerRouting().forwarded("shop")).as("B hands nothing back").isZero();
         VirtualServer peer = a.peerRouting().peerVServer("shop", "branch-b");
         assertThat(peer.services()).hasSize(1);
@@ -139,6 +145,7 @@ class PeerSharingTest {
         assertThat(after).doesNotContainKey("b1");
         assertThat(after.get("a1") + after.get("a2")).isEqualTo(30);
         assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(forwardedMetric()).as("a peer that takes nothing moves nothing").isEqualTo(10);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> a.graph().vserver("shop").activeConnections() == 0
                 && peer.activeConnections() == 0);
@@ -159,6 +166,18 @@ class PeerSharingTest {
         Map<String, Integer> served = connect(6);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(6);
         assertThat(a.peerRouting().forwarded("shop")).isZero();
+    }
+
+    /** {@code spillway_vserver_forwarded_total{vserver="shop",peer="branch-b"}} scraped from A's {@code /metrics}. */
+    private long forwardedMetric() throws Exception {
+        String body = admin.get(a, "/metrics").body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("spillway_vserver_forwarded_total{") && line.contains("vserver=\"shop\"")
+                    && line.contains("peer=\"branch-b\"")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no forwarded series for shop and branch-b in\n" + body);
     }
 
     private java.util.Optional<DomainReport> peerAtA() {
