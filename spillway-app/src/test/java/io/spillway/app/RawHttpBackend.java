@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * A small HTTP/1.1 service for tests, on a plain server socket (one thread per connection),
  * that can also switch protocols, which the JDK's HttpServer cannot: a request with
  * {@code Upgrade} gets {@code 101} and the connection then echoes what it receives (a tunnel).
- * {@code GET /fail} answers 500; {@code GET /slow} answers after {@code slowMillis}; anything
- * else answers 200 with a body of {@code bodyBytes} bytes. Keep-alive; requests have no body.
+ * {@code GET /fail} answers 500; {@code GET /slow} answers after {@code slowMillis} and
+ * {@code GET /health} after {@code healthMillis}; anything else answers 200 at once. Every 200
+ * has a body of {@code bodyBytes} bytes. Keep-alive; requests have no body.
  */
 final class RawHttpBackend implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class RawHttpBackend implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final int bodyBytes;
     volatile long slowMillis;
+    volatile long healthMillis;
 
     RawHttpBackend(int bodyBytes) throws IOException {
         this.bodyBytes = bodyBytes;
@@ -71,6 +73,8 @@ final class RawHttpBackend implements AutoCloseable {
                 String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
                 if (path.startsWith("/slow")) {
                     TimeUnit.MILLISECONDS.sleep(slowMillis);
+                } else if (path.startsWith("/health")) {
+                    TimeUnit.MILLISECONDS.sleep(healthMillis);
                 }
                 boolean fail = path.startsWith("/fail");
                 byte[] body = fail ? "fail".getBytes(StandardCharsets.US_ASCII) : "x".repeat(bodyBytes).getBytes(StandardCharsets.US_ASCII);
