@@ -8,8 +8,9 @@ import java.util.Arrays;
  * selection uses. An interval runs from the branch's previous report of the domain to this one
  * (a report goes every {@code gslb.exchange.interval}, on change and on poll).
  *
- * @param intervalMillis     length of the interval these figures cover; 0 for the first report
- *                           of a domain, which has no previous one (its per-interval figures are 0)
+ * @param intervalMillis     length of the interval these figures cover; 0 when there is none (the
+ *                           first report of a domain, a second one within the same millisecond):
+ *                           the per-interval figures are then 0
  * @param requests           requests answered in the interval: HTTP requests for http and https
  *                           vServers, connections admitted for tcp and tls-tcp ones (S8)
  * @param errors             errors in the interval: requests answered 5xx and connections

@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * them go the connections held now by kind (client, server, tunnel) and the persistence entries
  * (sessions). The first report of a domain has no interval and says 0; so does one that finds a
  * counter lower than before (the vServer was removed and added again by reloads), which starts
- * the next interval from there. A vServer that a reload changed keeps its counters, so its figures
+ * the next interval from there, and a second report within the same millisecond, whose moves
+ * the next report counts. A vServer that a reload changed keeps its counters, so its figures
  * go on across the reload. Reading a counter sums a few {@code LongAdder} cells; nothing here
  * touches the data path.
  *
@@ -144,20 +145,31 @@ public final class ReportBuilder {
 
         DomainLoad next(Counters now, int clients, int servers, int tunnels, long sessions) {
             Counters before = last;
-            last = now;
-            long elapsed = before == null ? 0 : now.atMillis() - before.atMillis();
-            if (before == null || elapsed <= 0 || now.requests() < before.requests() || now.errors() < before.errors()
-                    || now.admitted() < before.admitted() || now.bytesIn() < before.bytesIn()
-                    || now.bytesOut() < before.bytesOut() || now.servedNanos() < before.servedNanos()
-                    || now.served() < before.served()) {
+            if (before == null || wentBack(before, now)) {
+                last = now;
                 return new DomainLoad(0, 0, 0, 0, 0, 0, clients, servers, tunnels, sessions, snapshot());
             }
+            long elapsed = now.atMillis() - before.atMillis();
+            if (elapsed <= 0) {
+                // a second report within the millisecond (a change, a poll, a late tick catching
+                // up at a 1 ms interval): no interval; what moved goes into the next report's
+                return new DomainLoad(0, 0, 0, 0, 0, 0, clients, servers, tunnels, sessions, snapshot());
+            }
+            last = now;
             long served = now.served() - before.served();
             record(served == 0 ? -1 : Math.round((now.servedNanos() - before.servedNanos()) / 1000.0 / served) / 1000.0);
             return new DomainLoad(elapsed, now.requests() - before.requests(), now.errors() - before.errors(),
                     now.admitted() - before.admitted(), (now.bytesIn() - before.bytesIn()) * 1000 / elapsed,
                     (now.bytesOut() - before.bytesOut()) * 1000 / elapsed, clients, servers, tunnels, sessions,
                     snapshot());
+        }
+
+        /** Whether a counter is lower than before: the vServer was removed and added again. */
+        private static boolean wentBack(Counters before, Counters now) {
+            return now.requests() < before.requests() || now.errors() < before.errors()
+                    || now.admitted() < before.admitted() || now.bytesIn() < before.bytesIn()
+                    || now.bytesOut() < before.bytesOut() || now.servedNanos() < before.servedNanos()
+                    || now.served() < before.served();
         }
 
         /** Appends one interval's mean; the oldest leaves once the history is full. */

@@ -128,6 +128,20 @@ class ReportBuilderTest {
     }
 
     @Test
+    void aSecondReportWithinTheMillisecondLeavesItsMovesToTheNext() {
+        VirtualServer shop = graph.get().vserver("shop");
+        at(T0);
+        shop.recordRequest(200);
+        DomainLoad same = at(T0).load();
+        assertThat(same.intervalMillis()).isZero();
+        assertThat(same.requests()).isZero();
+        shop.recordRequest(200);
+        DomainLoad next = at(T0 + 1).load();
+        assertThat(next.intervalMillis()).isEqualTo(1);
+        assertThat(next.requests()).as("both requests, none lost").isEqualTo(2);
+    }
+
+    @Test
     void connectionsAreReportedByKindAndDropsAreErrors() {
         VirtualServer shop = graph.get().vserver("shop");
         at(T0);
