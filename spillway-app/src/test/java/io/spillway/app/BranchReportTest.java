@@ -1,9 +1,6 @@
 package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
-import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,13 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,17 +36,15 @@ class BranchReportTest {
     static final String DOMAIN = "app.example.com";
 
     final AdminCalls admin = new AdminCalls(TOKEN);
-    final List<Appliance> appliances = new ArrayList<>();
-    Transport transport;
+    final LoopbackAppliances appliances = new LoopbackAppliances();
     RawHttpBackend backend;
     Appliance agg;
     Appliance branch;
 
     @BeforeEach
     void start() throws Exception {
-        transport = Transport.create(2);
         backend = new RawHttpBackend(2_000);
-        agg = start("agg.yaml", """
+        agg = appliances.start("agg.yaml", """
                 admin: {listen: 127.0.0.1:0, token: %s}
                 gslb:
                   site: agg
@@ -63,8 +54,8 @@ class BranchReportTest {
                     - name: %s
                 """.formatted(TOKEN, SECRET, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int shop = freePort();
-        branch = start("branch.yaml", """
+        int shop = LoopbackAppliances.freePort();
+        branch = appliances.start("branch.yaml", """
                 services:
                   - {name: web, address: 127.0.0.1:%d, protocol: http, capacity: 50}
                 vservers:
@@ -84,11 +75,8 @@ class BranchReportTest {
 
     @AfterEach
     void stop() throws IOException {
-        for (int i = appliances.size() - 1; i >= 0; i--) {
-            appliances.get(i).close();
-        }
+        appliances.close();
         backend.close();
-        transport.close();
     }
 
     @Test
@@ -100,7 +88,7 @@ class BranchReportTest {
         Thread load = new Thread(() -> {
             try {
                 for (int i = 0; loading.get(); i++) {
-                    String answer = request(shop, i % 5 == 4 ? "/fail" : "/ok");
+                    String answer = RawHttpBackend.get(shop, i % 5 == 4 ? "/fail" : "/ok");
                     assertThat(answer).startsWith(i % 5 == 4 ? "HTTP/1.1 500" : "HTTP/1.1 200");
                 }
             } catch (Throwable t) {
@@ -185,18 +173,6 @@ class BranchReportTest {
         return site == null || !site.path("state").asText().equals("UP") ? null : site.path("domains").get(0);
     }
 
-    /** One request on a new connection ({@code Connection: close}); the whole answer. */
-    private static String request(InetSocketAddress to, String path) throws IOException {
-        try (Socket s = new Socket(to.getAddress(), to.getPort())) {
-            s.setSoTimeout(5_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + DOMAIN + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        }
-    }
-
     private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
@@ -207,19 +183,5 @@ class BranchReportTest {
             head.append((char) b);
         }
         return head.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Appliance start(String name, String yaml) throws Exception {
-        LoadResult result = ConfigLoader.parse(name, yaml, Map.of());
-        assertThat(result.errors()).as(name).isEmpty();
-        Appliance appliance = Appliance.start(result.config(), null, transport, false);
-        appliances.add(appliance);
-        return appliance;
     }
 }

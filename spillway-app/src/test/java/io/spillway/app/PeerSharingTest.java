@@ -1,13 +1,9 @@
 package io.spillway.app;
 
 import com.sun.net.httpserver.HttpServer;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,20 +45,18 @@ class PeerSharingTest {
             """.formatted(SECRET);
 
     final AdminCalls admin = new AdminCalls(TOKEN);
-    Transport transport;
+    final LoopbackAppliances appliances = new LoopbackAppliances();
     final List<HttpServer> backends = new ArrayList<>();
-    final List<Appliance> appliances = new ArrayList<>();
     Appliance agg;
     Appliance a;
     Appliance b;
 
     @BeforeEach
     void start() throws Exception {
-        transport = Transport.create(2);
         int a1 = backend("a1");
         int a2 = backend("a2");
         int b1 = backend("b1");
-        agg = start("agg.yaml", """
+        agg = appliances.start("agg.yaml", """
                 gslb:
                   site: agg
                   role: aggregator
@@ -73,9 +66,9 @@ class PeerSharingTest {
                     - name: %s
                 """.formatted(EXCHANGE, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int bShop = freePort();
-        int aShop = freePort();
-        b = start("b.yaml", """
+        int bShop = LoopbackAppliances.freePort();
+        int aShop = LoopbackAppliances.freePort();
+        b = appliances.start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                 vservers:
@@ -92,7 +85,7 @@ class PeerSharingTest {
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                 """.formatted(b1, bShop, aggPort, EXCHANGE, DOMAIN, bShop));
-        a = start("a.yaml", """
+        a = appliances.start("a.yaml", """
                 admin: {listen: 127.0.0.1:0, token: %s}
                 services:
                   - {name: a1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -115,11 +108,8 @@ class PeerSharingTest {
 
     @AfterEach
     void stop() {
-        for (int i = appliances.size() - 1; i >= 0; i--) {
-            appliances.get(i).close();
-        }
+        appliances.close();
         backends.forEach(s -> s.stop(0));
-        transport.close();
     }
 
     @Test
@@ -150,16 +140,14 @@ class PeerSharingTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.graph().vserver("shop").activeConnections() == 0
                 && peer.activeConnections() == 0);
         // B still holds the idle keep-alive connections of A's upstream pool; they go with A
-        appliances.remove(a);
-        a.close();
+        appliances.stop(a);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.graph().vserver("shop").activeConnections() == 0);
     }
 
     @Test
     void peerThatStopsReportingGoesStaleAndTakesNothing() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().isPresent());
-        appliances.remove(b);
-        b.close();
+        appliances.stop(b);
         SiteTable table = a.gslb().table();
         await().atMost(Duration.ofSeconds(10)).until(() -> !table.isAvailable("branch-b"));
 
@@ -223,20 +211,5 @@ class PeerSharingTest {
         server.start();
         backends.add(server);
         return server.getAddress().getPort();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Appliance start(String name, String yaml) throws Exception {
-        LoadResult result = ConfigLoader.parse(name, yaml, Map.of());
-        assertThat(result.errors()).as(name).isEmpty();
-        SpillwayConfig config = result.config();
-        Appliance appliance = Appliance.start(config, null, transport, false);
-        appliances.add(appliance);
-        return appliance;
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code Upgrade} gets {@code 101} and the connection then echoes what it receives (a tunnel).
  * {@code GET /fail} answers 500; {@code GET /slow} answers after {@code slowMillis} and
  * {@code GET /health} after {@code healthMillis}; anything else answers 200 at once. Every 200
- * has a body of {@code bodyBytes} bytes. Keep-alive; requests have no body.
+ * has a body of {@code bodyBytes} bytes. Keep-alive; requests have no body. {@link #get} is the
+ * client side: one request on a new connection.
  */
 final class RawHttpBackend implements AutoCloseable {
 
@@ -39,6 +41,18 @@ final class RawHttpBackend implements AutoCloseable {
         this.bodyBytes = bodyBytes;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::accept);
+    }
+
+    /** A client's request: {@code GET path} on a new connection to {@code to} ({@code Connection: close}); the whole answer. */
+    static String get(InetSocketAddress to, String path) throws IOException {
+        try (Socket s = new Socket(to.getAddress(), to.getPort())) {
+            s.setSoTimeout(5_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     int port() {

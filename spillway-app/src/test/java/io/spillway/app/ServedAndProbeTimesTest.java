@@ -8,10 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +67,7 @@ class ServedAndProbeTimesTest {
 
         backend.slowMillis = 300;
         for (int i = 0; i < 3; i++) {
-            assertThat(request("/slow")).startsWith("HTTP/1.1 200");
+            assertThat(RawHttpBackend.get(appliance.vserverAddress("shop"), "/slow")).startsWith("HTTP/1.1 200");
         }
         JsonNode afterRequests = web();
         assertThat(afterRequests.path("responseTimeMs").asDouble()).isGreaterThanOrEqualTo(300);
@@ -94,17 +90,5 @@ class ServedAndProbeTimesTest {
             }
         }
         throw new AssertionError("no service web in " + services);
-    }
-
-    private String request(String path) throws IOException {
-        InetSocketAddress shop = appliance.vserverAddress("shop");
-        try (Socket s = new Socket(shop.getAddress(), shop.getPort())) {
-            s.setSoTimeout(5_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        }
     }
 }
