@@ -1,6 +1,7 @@
 package io.spillway.admin;
 
 import io.spillway.core.runtime.MonitorStatus;
+import io.spillway.core.runtime.ResponseTimeAverage;
 import io.spillway.core.runtime.Service;
 
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.Map;
 
 /**
  * The JSON view of a service (CONTRACT.md fields first, then extras). {@code responseTimeMs}
- * is null until the service has answered once; {@code reason} says why it is in its state.
+ * is the smoothed time the service takes to serve the proxy's requests (what leastresponsetime
+ * uses), null until it has served one; {@code probeRoundTripMs} is the smoothed round trip of its
+ * monitors' probes, null until one answered: two figures, never mixed. {@code reason} says why it
+ * is in its state.
  * {@code requests} counts its responses by status class, {@code failures} its failed attempts by
  * reason, {@code stateChanges} its changes of state; all since it first existed, reloads included.
  * {@code ejected}: passive health has it out of rotation now; {@code ejections}: how often so far.
@@ -35,7 +39,8 @@ record ServiceStatus(
         int ejections,
         int maxActiveConnections,
         long admitted,
-        Long lastStateChangeAgeMs) {
+        Long lastStateChangeAgeMs,
+        Double probeRoundTripMs) {
 
     /**
      * One bound monitor's view (M5); {@code lastResponseTimeMs} is null before its first answer.
@@ -58,7 +63,7 @@ record ServiceStatus(
                 s.capacity(),
                 s.activeConnections(),
                 s.weight(),
-                s.responseTime().hasSamples() ? s.responseTime().millis() : null,
+                millis(s.servedTime()),
                 s.monitorStatuses().stream().map(Monitor::of).toList(),
                 s.protocol() == null ? null : s.protocol().configName(),
                 s.capacityUrl(),
@@ -70,6 +75,11 @@ record ServiceStatus(
                 s.ejections(),
                 s.maxActiveConnections(),
                 s.admitted(),
-                changed == 0 ? null : Math.max(0, System.currentTimeMillis() - changed));
+                changed == 0 ? null : Math.max(0, System.currentTimeMillis() - changed),
+                millis(s.probeTime()));
+    }
+
+    private static Double millis(ResponseTimeAverage average) {
+        return average.hasSamples() ? average.millis() : null;
     }
 }

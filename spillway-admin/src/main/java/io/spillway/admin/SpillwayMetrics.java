@@ -51,6 +51,10 @@ import java.util.function.ToDoubleFunction;
  * (one series per {@link FailureReason}) and {@code spillway_service_state_changes_total}. The
  * proxy counts them in core's {@link Traffic} ({@code LongAdder}s, one cell per contending event
  * loop); a scrape sums the cells.
+ *
+ * <p>Peers (D2): {@code spillway_vserver_forwarded_total{vserver,peer}}, one series per peer site
+ * a vServer names, counts the new connections it forwarded to that peer (core's {@link Traffic}
+ * again, counted by the appliance's peer routing when it picks the peer).
  */
 public final class SpillwayMetrics {
 
@@ -62,6 +66,7 @@ public final class SpillwayMetrics {
     private final Map<String, List<Meter>> vserverMeters = new HashMap<>();
     private final Map<String, List<Meter>> serviceMeters = new HashMap<>();
     private final Map<List<String>, List<Meter>> monitorMeters = new HashMap<>();
+    private final Map<List<String>, List<Meter>> forwardedMeters = new HashMap<>();
 
     private SpillwayMetrics(Supplier<RuntimeGraph> graph) {
         this.graph = graph;
@@ -103,8 +108,14 @@ public final class SpillwayMetrics {
         Set<String> vservers = new HashSet<>();
         Set<String> services = new HashSet<>();
         Set<List<String>> monitors = new HashSet<>();
+        Set<List<String>> forwards = new HashSet<>();
         if (g != null) {
-            g.vservers().forEach(vs -> vservers.add(vs.name()));
+            for (VirtualServer vs : g.vservers()) {
+                vservers.add(vs.name());
+                for (String peer : vs.config().peers()) {
+                    forwards.add(List.of(vs.name(), peer));
+                }
+            }
             for (Service s : g.services()) {
                 services.add(s.name());
                 for (MonitorStatus m : s.monitorStatuses()) {
@@ -115,6 +126,7 @@ public final class SpillwayMetrics {
         sync(registry, vserverMeters, vservers, name -> vserverMeters(registry, name));
         sync(registry, serviceMeters, services, name -> serviceMeters(registry, name));
         sync(registry, monitorMeters, monitors, key -> List.of(monitorGauge(registry, key.get(0), key.get(1))));
+        sync(registry, forwardedMeters, forwards, key -> List.of(forwardedCounter(registry, key.get(0), key.get(1))));
     }
 
     private static <K> void sync(MeterRegistry registry, Map<K, List<Meter>> current, Set<K> wanted,
@@ -224,6 +236,16 @@ public final class SpillwayMetrics {
                     return s == null ? 0 : count.applyAsDouble(s);
                 })
                 .description(help).tags("service", name, label, value).register(registry);
+    }
+
+    /** One series per (vServer, peer site) the vServer names, from the start at 0 (D2). */
+    private Meter forwardedCounter(MeterRegistry registry, String vserver, String peer) {
+        return FunctionCounter.builder("spillway.vserver.forwarded", this, self -> {
+                    VirtualServer vs = self.vserver(vserver);
+                    return vs == null ? 0 : vs.traffic().forwarded(peer);
+                })
+                .description("new connections of the vServer forwarded to a peer appliance (D2)")
+                .tags("vserver", vserver, "peer", peer).register(registry);
     }
 
     private Meter monitorGauge(MeterRegistry registry, String service, String monitor) {

@@ -6,6 +6,7 @@ import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,9 @@ import java.util.Map;
  * {@code requests} counts HTTP requests by status class ({@code 1xx}…{@code 5xx}); {@code bytesIn}
  * and {@code bytesOut} are the bytes received from and sent to clients; {@code maxActiveConnections}
  * is the most connections it ever held at once; all since the vServer first existed, reloads
- * included.
+ * included. {@code forwarded} counts, per peer site the vServer names
+ * (D2), the new connections it forwarded there; {@code serverConnections} and {@code tunnels} are
+ * the connections to services and the tunnels its clients hold open now.
  */
 record VServerStatus(
         String name,
@@ -46,7 +49,10 @@ record VServerStatus(
         Map<String, Long> requests,
         long bytesIn,
         long bytesOut,
-        int maxActiveConnections) {
+        int maxActiveConnections,
+        Map<String, Long> forwarded,
+        long serverConnections,
+        long tunnels) {
 
     static VServerStatus of(RuntimeGraph graph, VirtualServer vs) {
         int threshold = vs.threshold();
@@ -79,6 +85,17 @@ record VServerStatus(
                 TrafficView.requests(vs.traffic()),
                 vs.traffic().bytesIn(),
                 vs.traffic().bytesOut(),
-                vs.maxActiveConnections());
+                vs.maxActiveConnections(),
+                forwarded(vs),
+                vs.traffic().serverConnections(),
+                vs.traffic().tunnels());
+    }
+
+    private static Map<String, Long> forwarded(VirtualServer vs) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String peer : vs.config().peers()) {
+            out.put(peer, vs.traffic().forwarded(peer));
+        }
+        return out;
     }
 }

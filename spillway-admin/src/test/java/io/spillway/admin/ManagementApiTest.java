@@ -174,7 +174,7 @@ class ManagementApiTest {
 
     @Test
     void listsServicesWithStateCapacityAndMonitors() throws Exception {
-        graph.service("web-1").responseTime().record(4_000_000);
+        graph.service("web-1").recordServedTime(4_000_000);
         JsonNode list = AdminFixture.json(admin.get("/api/v1/services"));
         assertThat(names(list)).containsExactly("web-1", "web-2", "spare-1");
         JsonNode web1 = list.get(0);

@@ -27,8 +27,11 @@ import java.util.function.Supplier;
  * aggregator (a stale, DOWN or silent peer weighs 0).
  *
  * <p>A peer is represented to the proxy by a vServer standing for it ({@link SiteVServers}), at the
- * peer's published address, kept while the address stays, so its {@code admitted()} counts the
- * connections forwarded there.
+ * peer's published address, kept while the address stays. Each forwarded connection is counted
+ * on the head vServer, per peer site ({@link VirtualServer#countForwarded}): the count lives with
+ * the vServer's other counters, goes on across reloads and address changes, and is what
+ * {@code /metrics} ({@code spillway_vserver_forwarded_total{vserver,peer}}) and the vServer's API
+ * view show.
  * The shares are rebuilt when the vServer, the site table (a GSLB restart) or the published
  * domain changes.
  *
@@ -64,6 +67,7 @@ public final class PeerRouting implements PeerRouter {
             return null;
         }
         VirtualServer peer = sharing.peers().at(target.get().site(), target.get().address());
+        head.countForwarded(target.get().site());
         if (log.isDebugEnabled()) {
             log.debug("vserver {}: new connection from {} forwarded to peer {} at {}", head.name(), client,
                     target.get().site(), target.get().address());
@@ -77,10 +81,20 @@ public final class PeerRouting implements PeerRouter {
         return s == null ? null : s.peers().get(site);
     }
 
-    /** Connections of {@code vserver} forwarded to any peer, over the synthetic vServers held now. */
+    /**
+     * Connections of {@code vserver} forwarded to any of its peers: the head vServer's counts
+     * ({@link VirtualServer#countForwarded}), which go on across reloads and peer address changes.
+     */
     public long forwarded(String vserver) {
         Sharing s = byVServer.get(vserver);
-        return s == null ? 0 : s.peers().values().stream().mapToLong(VirtualServer::admitted).sum();
+        if (s == null) {
+            return 0;
+        }
+        long sum = 0;
+        for (String site : s.head().config().peers()) {
+            sum += s.head().traffic().forwarded(site);
+        }
+        return sum;
     }
 
     private Sharing sharing(VirtualServer head) {

@@ -1,13 +1,9 @@
 package io.spillway.app;
 
 import com.sun.net.httpserver.HttpServer;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,32 +30,33 @@ import static org.awaitility.Awaitility.await;
  * domain with 1 UP service and naming A back. A learns B's report through the aggregator and
  * forwards one new connection in three to B's published address, by smooth weighted round robin;
  * B serves what A forwards itself rather than handing it back; when B's service goes down, A
- * serves everything itself. Clients connect from 127.0.0.2, the appliances from 127.0.0.1.
+ * serves everything itself. Clients connect from 127.0.0.2, the appliances from 127.0.0.1. A counts
+ * what it forwarded per peer in {@code spillway_vserver_forwarded_total} and its vServer view.
  */
 class PeerSharingTest {
 
     static final String SECRET = "peer-sharing-test-secret";
     static final String DOMAIN = "app.example.com";
+    static final String TOKEN = "peer-sharing-admin-token";
     static final String EXCHANGE = """
                 interval: 100ms
                 staleAfter: 3s
                 secret: %s
             """.formatted(SECRET);
 
-    Transport transport;
+    final AdminCalls admin = new AdminCalls(TOKEN);
+    final LoopbackAppliances appliances = new LoopbackAppliances();
     final List<HttpServer> backends = new ArrayList<>();
-    final List<Appliance> appliances = new ArrayList<>();
     Appliance agg;
     Appliance a;
     Appliance b;
 
     @BeforeEach
     void start() throws Exception {
-        transport = Transport.create(2);
         int a1 = backend("a1");
         int a2 = backend("a2");
         int b1 = backend("b1");
-        agg = start("agg.yaml", """
+        agg = appliances.start("agg.yaml", """
                 gslb:
                   site: agg
                   role: aggregator
@@ -70,9 +66,9 @@ class PeerSharingTest {
                     - name: %s
                 """.formatted(EXCHANGE, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int bShop = freePort();
-        int aShop = freePort();
-        b = start("b.yaml", """
+        int bShop = LoopbackAppliances.freePort();
+        int aShop = LoopbackAppliances.freePort();
+        b = appliances.start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                 vservers:
@@ -89,7 +85,8 @@ class PeerSharingTest {
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                 """.formatted(b1, bShop, aggPort, EXCHANGE, DOMAIN, bShop));
-        a = start("a.yaml", """
+        a = appliances.start("a.yaml", """
+                admin: {listen: 127.0.0.1:0, token: %s}
                 services:
                   - {name: a1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                   - {name: a2, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -106,16 +103,13 @@ class PeerSharingTest {
                     aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
-                """.formatted(a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
+                """.formatted(TOKEN, a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
     }
 
     @AfterEach
     void stop() {
-        for (int i = appliances.size() - 1; i >= 0; i--) {
-            appliances.get(i).close();
-        }
+        appliances.close();
         backends.forEach(s -> s.stop(0));
-        transport.close();
     }
 
     @Test
@@ -127,6 +121,8 @@ class PeerSharingTest {
         assertThat(served).containsEntry("b1", 10);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(20);
         assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(forwardedMetric()).as("spillway_vserver_forwarded_total at A").isEqualTo(10);
+        assertThat(admin.json(a, "/api/v1/vservers/shop").path("forwarded").path("branch-b").asLong()).isEqualTo(10);
         assertThat(b.peerRouting().forwarded("shop")).as("B hands nothing back").isZero();
         VirtualServer peer = a.peerRouting().peerVServer("shop", "branch-b");
         assertThat(peer.services()).hasSize(1);
@@ -139,26 +135,37 @@ class PeerSharingTest {
         assertThat(after).doesNotContainKey("b1");
         assertThat(after.get("a1") + after.get("a2")).isEqualTo(30);
         assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(forwardedMetric()).as("a peer that takes nothing moves nothing").isEqualTo(10);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> a.graph().vserver("shop").activeConnections() == 0
                 && peer.activeConnections() == 0);
         // B still holds the idle keep-alive connections of A's upstream pool; they go with A
-        appliances.remove(a);
-        a.close();
+        appliances.stop(a);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.graph().vserver("shop").activeConnections() == 0);
     }
 
     @Test
     void peerThatStopsReportingGoesStaleAndTakesNothing() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> peerAtA().isPresent());
-        appliances.remove(b);
-        b.close();
+        appliances.stop(b);
         SiteTable table = a.gslb().table();
         await().atMost(Duration.ofSeconds(10)).until(() -> !table.isAvailable("branch-b"));
 
         Map<String, Integer> served = connect(6);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(6);
         assertThat(a.peerRouting().forwarded("shop")).isZero();
+    }
+
+    /** {@code spillway_vserver_forwarded_total{vserver="shop",peer="branch-b"}} scraped from A's {@code /metrics}. */
+    private long forwardedMetric() throws Exception {
+        String body = admin.get(a, "/metrics").body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("spillway_vserver_forwarded_total{") && line.contains("vserver=\"shop\"")
+                    && line.contains("peer=\"branch-b\"")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no forwarded series for shop and branch-b in\n" + body);
     }
 
     private java.util.Optional<DomainReport> peerAtA() {
@@ -204,20 +211,5 @@ class PeerSharingTest {
         server.start();
         backends.add(server);
         return server.getAddress().getPort();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Appliance start(String name, String yaml) throws Exception {
-        LoadResult result = ConfigLoader.parse(name, yaml, Map.of());
-        assertThat(result.errors()).as(name).isEmpty();
-        SpillwayConfig config = result.config();
-        Appliance appliance = Appliance.start(config, null, transport, false);
-        appliances.add(appliance);
-        return appliance;
     }
 }

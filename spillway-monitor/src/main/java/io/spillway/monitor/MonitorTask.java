@@ -125,7 +125,7 @@ final class MonitorTask {
         }
         ProbeOutcome outcome = raw;
         if (outcome.ok()) {
-            owner.service().responseTime().record(outcome.responseNanos());
+            owner.service().recordProbeTime(outcome.responseNanos());
             String broken = responseTimeCheck.check(outcome.responseNanos());
             if (broken != null) {
                 outcome = new ProbeOutcome(false, outcome.responseNanos(), broken);

@@ -158,7 +158,7 @@ class MonitorRuntimeTest extends TransportExtension {
                     assertThat(s.weight()).isEqualTo(7);
                     assertThat(s.lastResponseTimeMs()).isGreaterThan(0);
                 });
-                assertThat(h.svc().responseTime().hasSamples()).isTrue();
+                assertThat(h.svc().probeTime().hasSamples()).isTrue();
             }
         }
     }

@@ -71,7 +71,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         Route route = connection.route();
         UpstreamPool pool = connection.pool();
         int maxHeader = route.config().limits().maxHeaderSize();
-        ChannelFuture f = connection.connector().connect(route.resources().upstream(service),
+        ChannelFuture f = connection.connector().connect(connection.vserver(), route.resources().upstream(service),
                 connection.channel().eventLoop(), route.connectTimeoutMillis(), true, p -> {
                     p.addLast("codec", new Http1ResponseDecoder(8192, Math.max(maxHeader, 8192)));
                     p.addLast("leg", new Http1ServerLeg(service, pool, route));

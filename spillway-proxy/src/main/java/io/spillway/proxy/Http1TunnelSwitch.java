@@ -3,6 +3,7 @@ package io.spillway.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.spillway.core.runtime.Service;
+import io.spillway.core.runtime.VirtualServer;
 import io.spillway.proxy.http1.Http1RequestDecoder;
 
 /**
@@ -37,7 +38,12 @@ final class Http1TunnelSwitch {
         Channel client = connection.channel();
         connection.timer().tunnel(connection.route().tunnelTimeoutMillis());
         Relay relay = Relay.start(client, server.channel());
-        client.closeFuture().addListener(f -> connection.vserver().addBytes(relay.bytesFromClient(), relay.bytesToClient()));
+        VirtualServer vs = connection.vserver();
+        vs.tunnelOpened();
+        client.closeFuture().addListener(f -> {
+            vs.tunnelClosed();
+            vs.addBytes(relay.bytesFromClient(), relay.bytesToClient());
+        });
         client.pipeline().remove(leg);
         decoder.upgradeAccepted(); // what the client sent after its request now goes to the relay
         client.pipeline().remove(decoder);

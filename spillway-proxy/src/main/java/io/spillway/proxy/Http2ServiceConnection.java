@@ -74,7 +74,7 @@ final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
         Http2ServiceConnection c = new Http2ServiceConnection(service, route, owner);
         c.waiting.add(first);
         long idleMillis = route.idleTimeoutMillis();
-        ChannelFuture f = connection.connector().connect(route.resources().upstream(service),
+        ChannelFuture f = connection.connector().connect(connection.vserver(), route.resources().upstream(service),
                 connection.channel().eventLoop(), route.connectTimeoutMillis(), true, p -> {
                     p.addLast("h2", Http2FrameCodecBuilder.forClient()
                             .initialSettings(Http2Settings.defaultSettings().pushEnabled(false))

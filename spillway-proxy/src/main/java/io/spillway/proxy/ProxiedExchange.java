@@ -239,7 +239,7 @@ final class ProxiedExchange {
             end.release();
         } else if (responseStarted) {
             // recorded before the client can have the end of the response
-            service.responseTime().record(System.nanoTime() - startNanos);
+            service.recordServedTime(System.nanoTime() - startNanos);
             client.proxyToClientEnd(end);
             complete();
         } else {
@@ -258,7 +258,7 @@ final class ProxiedExchange {
     private void switchProtocols() {
         finished = true;
         service.recordResponse(101);
-        service.responseTime().record(System.nanoTime() - startNanos);
+        service.recordServedTime(System.nanoTime() - startNanos);
         Service s = service;
         service = null; // the tunnel holds the slot now
         ServerLeg leg = server;

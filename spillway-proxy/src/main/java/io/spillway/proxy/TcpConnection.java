@@ -32,6 +32,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private String serviceName;
     private Channel server;
     private Relay relay;
+    private long connectStartNanos;
 
     TcpConnection(ClientConnection connection) {
         this.connection = connection;
@@ -64,7 +65,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         }
         service = s;
         Route route = connection.route();
-        ChannelFuture f = connection.connector().connect(route.resources().upstream(s), client.eventLoop(),
+        connectStartNanos = System.nanoTime();
+        ChannelFuture f = connection.connector().connect(connection.vserver(), route.resources().upstream(s), client.eventLoop(),
                 route.connectTimeoutMillis(), false, p -> { });
         server = f.channel();
         f.addListener((ChannelFutureListener) done -> connected(client, done));
@@ -76,6 +78,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (done.isSuccess()) {
+            // a tcp connection's served time is the service's time to accept it (leastresponsetime, G1)
+            service.recordServedTime(System.nanoTime() - connectStartNanos);
             serviceName = service.name();
             client.pipeline().remove(this);
             relay = Relay.start(client, done.channel());

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
+import io.spillway.core.runtime.VirtualServer;
 import io.spillway.transport.Transport;
 
 import javax.net.ssl.SSLEngine;
@@ -36,17 +37,29 @@ final class UpstreamConnector {
     }
 
     /**
-     * Connects to {@code upstream} on {@code loop}. The pipeline gets the client TLS handler
-     * first when the service speaks TLS, then whatever {@code handlers} adds.
+     * Connects to {@code upstream} on {@code loop} for a client of {@code owner}, the vServer that
+     * admitted it: from the connect until the close the connection counts among the owner's open
+     * server connections (G1 reports them), wherever a pool lends it afterwards. The pipeline
+     * gets the client TLS handler first when the service speaks TLS, then whatever
+     * {@code handlers} adds.
      */
-    ChannelFuture connect(Upstream upstream, EventLoop loop, long timeoutMillis, boolean autoRead,
+    ChannelFuture connect(VirtualServer owner, Upstream upstream, EventLoop loop, long timeoutMillis, boolean autoRead,
                           Consumer<ChannelPipeline> handlers) {
-        return template.clone(loop)
+        ChannelFuture f = template.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.AUTO_READ, autoRead)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, !autoRead)
                 .handler(initializer(upstream, handlers))
                 .connect(upstream.address());
+        if (owner != null) {
+            f.addListener(done -> {
+                if (done.isSuccess()) {
+                    owner.serverConnectionOpened();
+                    f.channel().closeFuture().addListener(closed -> owner.serverConnectionClosed());
+                }
+            });
+        }
+        return f;
     }
 
     private static ChannelHandler initializer(Upstream upstream, Consumer<ChannelPipeline> handlers) {

@@ -100,7 +100,7 @@ class HttpProxyTest {
             assertThat(h.containsKey(gone)).as(gone).isFalse();
         }
         // recorded when the exchange completes, which may be just after the client has the response
-        await().atMost(Duration.ofSeconds(5)).until(() -> s.graph().service(r.body()).responseTime().hasSamples());
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.graph().service(r.body()).servedTime().hasSamples());
     }
 
     @Test

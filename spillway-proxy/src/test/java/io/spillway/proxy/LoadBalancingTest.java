@@ -108,7 +108,7 @@ class LoadBalancingTest {
         b.delayMillis(300);
         Map<String, Integer> counts = spread(proxy, 20, null);
         assertThat(counts.getOrDefault("a", 0)).isGreaterThanOrEqualTo(18);
-        assertThat(graph.service("b").responseTime().millis()).isGreaterThan(graph.service("a").responseTime().millis());
+        assertThat(graph.service("b").servedTime().millis()).isGreaterThan(graph.service("a").servedTime().millis());
     }
 
     @Test

@@ -46,7 +46,7 @@ class UpstreamConnectorTest {
         EventLoop loop = net.transport.group().next();
         StringBuilder greeting = new StringBuilder();
         Upstream named = new Upstream(null, InetSocketAddress.createUnresolved("backend.test", backend.port()), null);
-        ChannelFuture connect = loop.submit(() -> connector.connect(named, loop, 5_000, true,
+        ChannelFuture connect = loop.submit(() -> connector.connect(null, named, loop, 5_000, true,
                 p -> p.addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
@@ -75,7 +75,7 @@ class UpstreamConnectorTest {
         }));
         EventLoop loop = net.transport.group().next();
         Upstream nowhere = new Upstream(null, InetSocketAddress.createUnresolved("nowhere.invalid", 80), null);
-        ChannelFuture connect = loop.submit(() -> connector.connect(nowhere, loop, 5_000, true, p -> { }))
+        ChannelFuture connect = loop.submit(() -> connector.connect(null, nowhere, loop, 5_000, true, p -> { }))
                 .get(5, TimeUnit.SECONDS);
         assertThat(connect.awaitUninterruptibly(5, TimeUnit.SECONDS)).isTrue();
         assertThat(connect.cause()).isInstanceOf(UnknownHostException.class);

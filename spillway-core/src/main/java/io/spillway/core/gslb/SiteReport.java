@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param epoch       the branch's start time, milliseconds since the Unix epoch
  * @param sequence    report number within the epoch
  * @param generatedAtMillis when the branch made the report (its clock)
+ * @param resources   the branch process's resource use (never null: {@link ResourceUse#UNKNOWN}
+ *                    when the report carries none)
  */
 public record SiteReport(
         String site,
@@ -22,10 +24,18 @@ public record SiteReport(
         long epoch,
         long sequence,
         long generatedAtMillis,
-        List<DomainReport> domains) {
+        List<DomainReport> domains,
+        ResourceUse resources) {
 
     public SiteReport {
         domains = domains == null ? List.of() : List.copyOf(domains);
+        resources = resources == null ? ResourceUse.UNKNOWN : resources;
+    }
+
+    /** A report without resource figures ({@link ResourceUse#UNKNOWN}). */
+    public SiteReport(String site, String aggregator, long epoch, long sequence, long generatedAtMillis,
+                      List<DomainReport> domains) {
+        this(site, aggregator, epoch, sequence, generatedAtMillis, domains, ResourceUse.UNKNOWN);
     }
 
     /** Whether this report comes after {@code other} from the same site. */

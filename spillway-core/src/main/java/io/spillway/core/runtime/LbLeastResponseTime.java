@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Least response time (SPEC S1): the eligible service with the lowest (active connections + 1)
- * x average response time, as NetScaler's least-response-time method weighs both. A service
+ * x average time to serve a request ({@link Service#servedTime()}: the proxy's own requests, never
+ * the monitors' probes), as NetScaler's least-response-time method weighs both. A service
  * with no sample yet scores 0 and is tried first, so that every service gets measured.
  *
  * <p>Ties (every unmeasured service scores 0) are shared out in turn over the tied eligible
@@ -52,6 +53,6 @@ final class LbLeastResponseTime extends LoadBalancer {
     }
 
     private static double score(Service s) {
-        return (s.activeConnections() + 1.0) * s.responseTime().nanos();
+        return (s.activeConnections() + 1.0) * s.servedTime().nanos();
     }
 }

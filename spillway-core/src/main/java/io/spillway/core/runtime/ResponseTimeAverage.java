@@ -3,8 +3,10 @@ package io.spillway.core.runtime;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An exponentially weighted moving average of response times, lock-free, for the
- * leastresponsetime method and for reporting. Stored as nanoseconds in an {@link AtomicLong}.
+ * An exponentially weighted moving average of response times, lock-free. A service keeps two,
+ * never mixed: the time it takes to serve requests (leastresponsetime, GSLB reports) and its
+ * monitors' probe round trips ({@link Service#servedTime()}, {@link Service#probeTime()}).
+ * Stored as nanoseconds in an {@link AtomicLong}.
  */
 public final class ResponseTimeAverage {
 

@@ -46,7 +46,8 @@ public final class Service {
     private final String capacityUrl;
     private final Slots slots;
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
-    private final ResponseTimeAverage responseTime = new ResponseTimeAverage();
+    private final ResponseTimeAverage servedTime = new ResponseTimeAverage();
+    private final ResponseTimeAverage probeTime = new ResponseTimeAverage();
     private final OutlierDetector outliers = new OutlierDetector();
 
     private volatile int capacity;
@@ -210,8 +211,28 @@ public final class Service {
         this.monitorView = view == null ? List::of : view;
     }
 
-    public ResponseTimeAverage responseTime() {
-        return responseTime;
+    /**
+     * The smoothed time this service took to serve the proxy's requests (an HTTP request until
+     * the end of its response; a tcp connection until the service accepted it): what
+     * leastresponsetime balances on and what a branch reports (G1). Probes never move it.
+     */
+    public ResponseTimeAverage servedTime() {
+        return servedTime;
+    }
+
+    /** Adds one request the service served, {@code nanos} long, to {@link #servedTime()} and to the traffic totals. */
+    public void recordServedTime(long nanos) {
+        servedTime.record(nanos);
+        slots.traffic().addServedTime(nanos);
+    }
+
+    /** The smoothed round-trip time of the monitors' probes (M3); requests never move it. */
+    public ResponseTimeAverage probeTime() {
+        return probeTime;
+    }
+
+    public void recordProbeTime(long nanos) {
+        probeTime.record(nanos);
     }
 
     /** Whether another connection fits under the capacity (racy; use {@link #tryAcquire()} to take it). */

@@ -1,5 +1,7 @@
 package io.spillway.core.runtime;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,6 +25,12 @@ public final class Traffic {
     private final LongAdder stateChanges = new LongAdder();
     /** Wall-clock millis of the last state change; 0: none yet. Written off the data path. */
     private volatile long lastStateChangeMillis;
+    private final LongAdder servedNanos = new LongAdder();
+    private final LongAdder served = new LongAdder();
+    private final LongAdder serverConnections = new LongAdder();
+    private final LongAdder tunnels = new LongAdder();
+    /** Per peer site: connections forwarded there (D2); a peer's adder is made at its first forward. */
+    private final Map<String, LongAdder> forwarded = new ConcurrentHashMap<>();
 
     private static LongAdder[] adders(int n) {
         LongAdder[] out = new LongAdder[n];
@@ -57,6 +65,30 @@ public final class Traffic {
     void countStateChange(long epochMillis) {
         stateChanges.increment();
         lastStateChangeMillis = epochMillis;
+    }
+
+    /** Adds one served request's time (negatives count as 0). */
+    void addServedTime(long nanos) {
+        servedNanos.add(Math.max(0, nanos));
+        served.increment();
+    }
+
+    /** {@code +1} when a connection to a service opens, {@code -1} when it closes. */
+    void addServerConnections(int delta) {
+        serverConnections.add(delta);
+    }
+
+    /** {@code +1} when a connection becomes a tunnel, {@code -1} when the tunnel closes. */
+    void addTunnels(int delta) {
+        tunnels.add(delta);
+    }
+
+    void countForwarded(String peer) {
+        LongAdder a = forwarded.get(peer);
+        if (a == null) {
+            a = forwarded.computeIfAbsent(peer, p -> new LongAdder());
+        }
+        a.increment();
     }
 
     public long requests(StatusClass statusClass) {
@@ -100,5 +132,31 @@ public final class Traffic {
     /** When the last state change happened (epoch millis), or 0 when there was none yet. */
     public long lastStateChangeMillis() {
         return lastStateChangeMillis;
+    }
+
+    /** Total time of the requests served, in nanoseconds; with {@link #servedRequests()}. */
+    public long servedNanos() {
+        return servedNanos.sum();
+    }
+
+    /** Requests whose time was added to {@link #servedNanos()}. */
+    public long servedRequests() {
+        return served.sum();
+    }
+
+    /** Connections to services open now. */
+    public long serverConnections() {
+        return serverConnections.sum();
+    }
+
+    /** Tunnels (upgraded connections) open now. */
+    public long tunnels() {
+        return tunnels.sum();
+    }
+
+    /** Connections forwarded to {@code peer} (D2); 0 for a peer never forwarded to. */
+    public long forwarded(String peer) {
+        LongAdder a = forwarded.get(peer);
+        return a == null ? 0 : a.sum();
     }
 }

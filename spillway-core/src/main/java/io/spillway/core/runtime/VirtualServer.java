@@ -174,6 +174,29 @@ public final class VirtualServer implements ServiceListener {
         slots.traffic().addBytes(in, out);
     }
 
+    /** A connection to a service opened for a client of this vServer; {@link #serverConnectionClosed()} when it closes. */
+    public void serverConnectionOpened() {
+        slots.traffic().addServerConnections(1);
+    }
+
+    public void serverConnectionClosed() {
+        slots.traffic().addServerConnections(-1);
+    }
+
+    /** A client connection of this vServer became a tunnel (HTTP upgrade); {@link #tunnelClosed()} when it closes. */
+    public void tunnelOpened() {
+        slots.traffic().addTunnels(1);
+    }
+
+    public void tunnelClosed() {
+        slots.traffic().addTunnels(-1);
+    }
+
+    /** Counts one new connection of this vServer forwarded to peer site {@code peer} (D2). */
+    public void countForwarded(String peer) {
+        slots.traffic().countForwarded(peer);
+    }
+
     /** Requests by status class and bytes each way since the vServer first existed (reloads included). */
     public Traffic traffic() {
         return slots.traffic();

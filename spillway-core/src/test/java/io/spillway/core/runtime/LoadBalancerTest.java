@@ -55,11 +55,37 @@ class LoadBalancerTest {
     void leastResponseTimePrefersTheFastest() {
         Service slow = service("slow", 0);
         Service fast = service("fast", 0);
-        slow.responseTime().record(50_000_000);
-        fast.responseTime().record(1_000_000);
+        slow.recordServedTime(50_000_000);
+        fast.recordServedTime(1_000_000);
         LoadBalancer lb = LoadBalancer.create(LbMethod.LEASTRESPONSETIME, List.of(slow, fast));
         Map<String, Integer> counts = pickMany(lb, 20, false);
         assertThat(counts.getOrDefault("fast", 0)).isGreaterThan(counts.getOrDefault("slow", 0));
+    }
+
+    @Test
+    void leastResponseTimeWeighsServedRequestsNotProbeRoundTrips() {
+        Service probedSlow = service("probed-slow", 0);
+        Service servesSlow = service("serves-slow", 0);
+        probedSlow.recordProbeTime(900_000_000);
+        probedSlow.recordServedTime(1_000_000);
+        servesSlow.recordProbeTime(1_000_000);
+        servesSlow.recordServedTime(50_000_000);
+        LoadBalancer lb = LoadBalancer.create(LbMethod.LEASTRESPONSETIME, List.of(probedSlow, servesSlow));
+        Map<String, Integer> counts = pickMany(lb, 20, false);
+        assertThat(counts.getOrDefault("probed-slow", 0)).isGreaterThan(counts.getOrDefault("serves-slow", 0));
+    }
+
+    @Test
+    void servedTimeAndProbeTimeMoveOnlyWithTheirOwnSamples() {
+        Service s = service("s", 0);
+        s.recordProbeTime(7_000_000);
+        assertThat(s.servedTime().hasSamples()).isFalse();
+        assertThat(s.traffic().servedRequests()).isZero();
+        s.recordServedTime(3_000_000);
+        assertThat(s.probeTime().millis()).isEqualTo(7.0);
+        assertThat(s.servedTime().millis()).isEqualTo(3.0);
+        assertThat(s.traffic().servedNanos()).isEqualTo(3_000_000);
+        assertThat(s.traffic().servedRequests()).isEqualTo(1);
     }
 
     @Test

@@ -213,7 +213,7 @@ public final class Aggregator implements LinkListener, AutoCloseable {
             // a branch names the aggregator it reports to, which is this one: a new record only if not
             SiteReport stamped = config.site().equals(report.aggregator()) ? report
                     : new SiteReport(report.site(), config.site(), report.epoch(), report.sequence(),
-                    report.generatedAtMillis(), report.domains());
+                    report.generatedAtMillis(), report.domains(), report.resources());
             SiteEntry previous = table.site(report.site()).orElse(null);
             if (table.apply(stamped, table.nowMillis(), false)) {
                 changed(report.site(), link, ReportChange.significant(previous, stamped, false));

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.spillway.core.gslb.DomainLoad;
 import io.spillway.core.gslb.DomainReport;
+import io.spillway.core.gslb.ResourceUse;
 import io.spillway.core.gslb.SiteReport;
 import io.spillway.core.model.HostPort;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -162,6 +165,7 @@ final class ReportFrameReader {
         long sequence = 0;
         long generated = 0;
         List<DomainReport> domains = null;
+        ResourceUse resources = null;
         int seen = 0;
         String field;
         while ((field = p.nextFieldName()) != null) {
@@ -181,11 +185,12 @@ final class ReportFrameReader {
                     seen |= 4;
                 }
                 case "domains" -> domains = domains(p);
+                case "resources" -> resources = resources(p);
                 default -> skip(p);
             }
         }
         end(p, seen, 7);
-        return new SiteReport(site, aggregator, epoch, sequence, generated, domains);
+        return new SiteReport(site, aggregator, epoch, sequence, generated, domains, resources);
     }
 
     private static List<DomainReport> domains(JsonParser p) throws IOException {
@@ -218,6 +223,7 @@ final class ReportFrameReader {
         long bandwidth = 0;
         int services = 0;
         int weights = 0;
+        DomainLoad load = null;
         int seen = 0;
         String field;
         while ((field = p.nextFieldName()) != null) {
@@ -273,12 +279,136 @@ final class ReportFrameReader {
                     weights = intValue(p);
                     seen |= 1 << 11;
                 }
+                case "load" -> load = load(p);
                 default -> skip(p);
             }
         }
         end(p, seen, (1 << 12) - 1);
         return new DomainReport(domain, vserver, address, up, capacity, available, active, outstanding, served,
-                average, recent, errors, bandwidth, services, weights);
+                average, recent, errors, bandwidth, services, weights, load);
+    }
+
+    private static DomainLoad load(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_OBJECT);
+        long interval = 0;
+        long requests = 0;
+        long errors = 0;
+        long clients = 0;
+        long in = 0;
+        long out = 0;
+        int clientConnections = 0;
+        int serverConnections = 0;
+        int tunnels = 0;
+        long sessions = 0;
+        double[] history = null;
+        int seen = 0;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            switch (field) {
+                case "intervalMillis" -> {
+                    interval = longValue(p);
+                    seen |= 1;
+                }
+                case "requests" -> {
+                    requests = longValue(p);
+                    seen |= 1 << 1;
+                }
+                case "errors" -> {
+                    errors = longValue(p);
+                    seen |= 1 << 2;
+                }
+                case "clientsServed" -> {
+                    clients = longValue(p);
+                    seen |= 1 << 3;
+                }
+                case "bandwidthInBytesPerSecond" -> {
+                    in = longValue(p);
+                    seen |= 1 << 4;
+                }
+                case "bandwidthOutBytesPerSecond" -> {
+                    out = longValue(p);
+                    seen |= 1 << 5;
+                }
+                case "clientConnections" -> {
+                    clientConnections = intValue(p);
+                    seen |= 1 << 6;
+                }
+                case "serverConnections" -> {
+                    serverConnections = intValue(p);
+                    seen |= 1 << 7;
+                }
+                case "tunnels" -> {
+                    tunnels = intValue(p);
+                    seen |= 1 << 8;
+                }
+                case "sessions" -> {
+                    sessions = longValue(p);
+                    seen |= 1 << 9;
+                }
+                case "responseTimeHistoryMs" -> history = doubles(p);
+                default -> skip(p);
+            }
+        }
+        end(p, seen, (1 << 10) - 1);
+        return new DomainLoad(interval, requests, errors, clients, in, out, clientConnections, serverConnections,
+                tunnels, sessions, history);
+    }
+
+    private static ResourceUse resources(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_OBJECT);
+        double cpu = 0;
+        long heap = 0;
+        long descriptors = 0;
+        int seen = 0;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            switch (field) {
+                case "cpuPercent" -> {
+                    cpu = doubleValue(p);
+                    seen |= 1;
+                }
+                case "heapUsedBytes" -> {
+                    heap = longValue(p);
+                    seen |= 2;
+                }
+                case "openFileDescriptors" -> {
+                    descriptors = longValue(p);
+                    seen |= 4;
+                }
+                default -> skip(p);
+            }
+        }
+        end(p, seen, 7);
+        return new ResourceUse(cpu, heap, descriptors);
+    }
+
+    /** An array of numbers (null: none); at most {@link DomainLoad#HISTORY} of them, else the general path judges. */
+    private static double[] doubles(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_ARRAY);
+        double[] buffer = new double[DomainLoad.HISTORY];
+        int n = 0;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_NUMBER_FLOAT) {
+                expect(t, JsonToken.VALUE_NUMBER_INT);
+            }
+            if (n == buffer.length) {
+                throw new NotWriterShape();
+            }
+            buffer[n++] = p.getDoubleValue();
+        }
+        return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
     }
 
     private static HostPort hostPort(JsonParser p) throws IOException {

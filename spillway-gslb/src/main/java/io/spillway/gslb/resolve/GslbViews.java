@@ -1,8 +1,10 @@
 package io.spillway.gslb.resolve;
 
+import io.spillway.core.gslb.DomainLoad;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.Resolution;
 import io.spillway.core.gslb.Resolver;
+import io.spillway.core.gslb.ResourceUse;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.net.IpAddress;
@@ -31,7 +33,10 @@ public final class GslbViews {
     /**
      * {@code GET /api/v1/gslb/sites}: every site known here, by name: {@code site, aggregator,
      * state (UP: report fresh, DOWN: stale), lastReportAgeMs, recovered, domains:[{domain,
-     * vserver, address, up, capacity, availableCapacity, activeConnections, responseTimeMs}]}.
+     * vserver, address, up, capacity, availableCapacity, activeConnections, responseTimeMs, then
+     * the rest of the branch's report (G1): recentResponseTimeMs, requestsServed, errors,
+     * bandwidthBytesPerSecond, availableServices, serviceWeightSum, interval:{...},
+     * connections:{client, server, tunnel}, sessions, responseTimeHistoryMs}], resources:{...}}}.
      */
     public static List<Map<String, Object>> sites(SiteTable table) {
         long now = table.nowMillis();
@@ -56,9 +61,34 @@ public final class GslbViews {
                 m.put("availableCapacity", d.availableCapacity());
                 m.put("activeConnections", d.activeConnections());
                 m.put("responseTimeMs", d.averageResponseTimeMs());
+                m.put("recentResponseTimeMs", d.recentResponseTimeMs());
+                m.put("requestsServed", d.requestsServed());
+                m.put("errors", d.errors());
+                m.put("bandwidthBytesPerSecond", d.bandwidthBytesPerSecond());
+                m.put("availableServices", d.availableServices());
+                m.put("serviceWeightSum", d.serviceWeightSum());
+                DomainLoad load = d.load();
+                Map<String, Object> interval = new LinkedHashMap<>();
+                interval.put("millis", load.intervalMillis());
+                interval.put("requests", load.requests());
+                interval.put("errors", load.errors());
+                interval.put("clientsServed", load.clientsServed());
+                interval.put("bandwidthInBytesPerSecond", load.bandwidthInBytesPerSecond());
+                interval.put("bandwidthOutBytesPerSecond", load.bandwidthOutBytesPerSecond());
+                m.put("interval", interval);
+                m.put("connections", Map.of("client", load.clientConnections(), "server", load.serverConnections(),
+                        "tunnel", load.tunnels()));
+                m.put("sessions", load.sessions());
+                m.put("responseTimeHistoryMs", load.responseTimeHistoryMs());
                 domains.add(m);
             }
             site.put("domains", domains);
+            ResourceUse r = e.report().resources();
+            Map<String, Object> resources = new LinkedHashMap<>();
+            resources.put("cpuPercent", r.cpuPercent());
+            resources.put("heapUsedBytes", r.heapUsedBytes());
+            resources.put("openFileDescriptors", r.openFileDescriptors());
+            site.put("resources", resources);
             out.add(site);
         }
         return out;

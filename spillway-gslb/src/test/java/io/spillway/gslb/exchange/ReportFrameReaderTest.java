@@ -2,7 +2,9 @@ package io.spillway.gslb.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.spillway.core.gslb.DomainLoad;
 import io.spillway.core.gslb.DomainReport;
+import io.spillway.core.gslb.ResourceUse;
 import io.spillway.core.gslb.SiteReport;
 import io.spillway.core.model.HostPort;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ReportFrameReaderTest {
 
+    static final DomainLoad LOAD = new DomainLoad(100, 40, 3, 12, 5000, 250_000, 3, 2, 1, 17,
+            new double[] {-1, 8.5, 12.25, 9});
+
     static final SiteReport REPORT = new SiteReport("branch-1", "agg", 1_700_000_000_000L, 42, 1_700_000_000_123L,
+            List.of(new DomainReport("app.example.com", "shop", new HostPort("127.0.0.1", 8080), true, 10, 7, 3, 3,
+                            12345, 12.5, 9.25, 2, 1000, 2, 3, LOAD),
+                    new DomainReport("b.example.com", null, null, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+            new ResourceUse(37.5, 64_000_000, 212));
+
+    /** The same report as a branch of the previous version wrote it: no {@code load}, no {@code resources}. */
+    static final SiteReport OLD_REPORT = new SiteReport("branch-1", "agg", 1_700_000_000_000L, 42, 1_700_000_000_123L,
             List.of(new DomainReport("app.example.com", "shop", new HostPort("127.0.0.1", 8080), true, 10, 7, 3, 3,
                             12345, 12.5, 9.25, 2, 1000, 2, 3),
                     new DomainReport("b.example.com", null, null, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
@@ -62,6 +74,31 @@ class ReportFrameReaderTest {
         ExchangeMessage m = read(json);
         assertThat(m).isEqualTo(new ExchangeMessage.Report(REPORT));
         assertThat(FrameCodec.JSON.readValue(json, ExchangeMessage.class)).isEqualTo(m);
+    }
+
+    @Test
+    void aReportWithoutLoadOrResourcesReadsAsNoneOnBothPaths() throws Exception {
+        String written = new String(FrameCodec.encode(new ExchangeMessage.Report(REPORT)), StandardCharsets.UTF_8);
+        String old = written.replaceAll(",\"load\":\\{[^}]*\\}", "").replaceAll(",\"resources\":\\{[^}]*\\}", "")
+                .replaceAll("\"resources\":\\{[^}]*\\},", "");
+        assertThat(old).doesNotContain("load").doesNotContain("resources").doesNotContain("cpuPercent");
+        ExchangeMessage streamed = read(old);
+        assertThat(streamed).isEqualTo(new ExchangeMessage.Report(OLD_REPORT));
+        assertThat(FrameCodec.JSON.readValue(old, ExchangeMessage.class)).isEqualTo(streamed);
+        SiteReport r = ((ExchangeMessage.Report) streamed).report();
+        assertThat(r.resources()).isEqualTo(ResourceUse.UNKNOWN);
+        assertThat(r.domains().get(0).load()).isEqualTo(DomainLoad.NONE);
+    }
+
+    @Test
+    void aHistoryLongerThanTheWriterWritesIsLeftToDataBinding() throws Exception {
+        String written = new String(FrameCodec.encode(new ExchangeMessage.Report(REPORT)), StandardCharsets.UTF_8);
+        String field = "\"responseTimeHistoryMs\":[";
+        int at = written.indexOf(field) + field.length(); // the first domain's, which is not empty
+        String longer = written.substring(0, at) + "1.0,".repeat(DomainLoad.HISTORY) + written.substring(at);
+        assertThat(read(longer)).isNull();
+        SiteReport r = ((ExchangeMessage.Report) FrameCodec.JSON.readValue(longer, ExchangeMessage.class)).report();
+        assertThat(r.domains().get(0).load().responseTimeHistoryMs()).hasSize(DomainLoad.HISTORY + 4);
     }
 
     @Test

@@ -139,12 +139,16 @@ class MasterFailoverTest {
     }
 
     /** What an aggregator knows: each site, whether it is available, and what it reported of its domains. */
+    /** What selection sees of each site: its availability and domains, not the interval's figures (G1), which every report moves. */
     private static Map<String, String> view(GslbNode node) {
         SiteTable t = node.table();
         Map<String, String> out = new TreeMap<>();
         for (SiteEntry e : t.sites()) {
             out.put(e.site(), (t.isAvailable(e) ? "available " : "unavailable ")
-                    + e.report().domains().stream().map(DomainReport::toString).toList());
+                    + e.report().domains().stream().map(d -> new DomainReport(d.domain(), d.vserver(), d.address(),
+                    d.up(), d.capacity(), d.availableCapacity(), d.activeConnections(), d.requestsOutstanding(),
+                    d.requestsServed(), d.averageResponseTimeMs(), d.recentResponseTimeMs(), d.errors(),
+                    d.bandwidthBytesPerSecond(), d.availableServices(), d.serviceWeightSum()).toString()).toList());
         }
         return out;
     }
