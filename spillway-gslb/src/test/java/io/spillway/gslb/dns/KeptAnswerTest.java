@@ -67,7 +67,7 @@ class KeptAnswerTest {
         server.start();
         client = new SimpleResolver(InetAddress.getLoopbackAddress());
         client.setPort(server.udpAddress().getPort());
-        client.setTimeout(Duration.ofSeconds(2));
+        client.setTimeout(Duration.ofSeconds(5));
     }
 
     @AfterEach
