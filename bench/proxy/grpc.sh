@@ -51,19 +51,7 @@ BACKEND_PORT=${ports[0]}
 bench_start grpc-server java $GRPC_SERVER_JAVA_OPTS -cp "$GRPC_CP" io.spillway.proxy.GrpcBenchServer "$BACKEND_PORT"
 BACKEND_PID=$STARTED_PID
 wait_port "$BACKEND_PORT" "$BACKEND_PID" || die "the gRPC server did not listen on $BACKEND_PORT (see $WORK/grpc-server.log)"
-declare -A PORT_OF PID_OF
-i=1
-for c in "${CONTENDER_NAMES[@]}"; do
-    if [ "$c" = direct ]; then
-        PORT_OF[$c]=$BACKEND_PORT
-    else
-        PORT_OF[$c]=${ports[i]}
-    fi
-    i=$((i + 1))
-    start_contender "$c" grpc "${PORT_OF[$c]}" "$BACKEND_PORT"
-    PID_OF[$c]=$CONTENDER_PID
-    log "$c listening on 127.0.0.1:${PORT_OF[$c]} (pid ${PID_OF[$c]})"
-done
+start_contenders grpc "${ports[@]:1}"
 
 # check_call NAME PORT: one call with curl over h2c; the answer and grpc-status 0 (a trailer).
 check_call() {
@@ -77,49 +65,10 @@ check_call() {
     log "$1: one call answered '$MESSAGE!' with grpc-status 0"
 }
 
-# run_h2load PORT SECONDS: one "rps=… mean_ms=… errors=…" line; errors counts failed, errored
-# and timed-out calls and 3xx, 4xx, 5xx answers.
-run_h2load() {
-    local out
-    out=$(timeout $(($2 + 30)) h2load -d "$WORK/call.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
-        -c "$CLIENTS" -m "$STREAMS" -t "$THREADS" -D "$2" "http://127.0.0.1:$1$METHOD" 2>&1) \
-        || die "h2load failed against port $1: $out"
-    python3 - "$out" <<'EOF'
-import re, sys
-out = sys.argv[1]
-rps = re.search(r"finished in [^,]+, ([0-9.]+) req/s", out).group(1)
-r = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", out)
-done, succeeded, failed, errored, timeout = (int(r.group(i)) for i in range(3, 8))
-other = sum(int(n) for n in re.search(r"status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out).groups())
-if succeeded == 0:
-    sys.exit("no call succeeded:\n" + out)
-mean = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", out).group(1)
-unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-m = re.match(r"([0-9.]+)(us|ms|s)", mean)
-errors = failed + errored + timeout + other
-print(f"rps={rps} mean_ms={float(m.group(1)) * unit[m.group(2)]:.3f} errors={errors} succeeded={succeeded}")
-EOF
-}
-
 for c in "${CONTENDER_NAMES[@]}"; do
     check_call "$c" "${PORT_OF[$c]}"
 done
-if [ "$WARMUP" -gt 0 ]; then
-    for c in "${CONTENDER_NAMES[@]}"; do
-        log "warm-up $c ${WARMUP}s"
-        run_h2load "${PORT_OF[$c]}" "$WARMUP" >/dev/null
-    done
-fi
-for round in $(seq 1 "$ROUNDS"); do
-    for c in "${CONTENDER_NAMES[@]}"; do
-        alive "${PID_OF[$c]}" || die "$c died; log: $WORK/$c.log"
-        line=$(run_h2load "${PORT_OF[$c]}" "$DURATION")
-        record "$round" "$c" rps "$(field "$line" rps)"
-        record "$round" "$c" mean_ms "$(field "$line" mean_ms)"
-        record "$round" "$c" errors "$(field "$line" errors)"
-        log "round $round/$ROUNDS $c: $line"
-    done
-done
+h2load_rounds "$METHOD" -d "$WORK/call.bin" -H 'content-type: application/grpc' -H 'te: trailers'
 # After the rounds, the calls still work everywhere (nothing was left broken by the load).
 for c in "${CONTENDER_NAMES[@]}"; do
     check_call "$c" "${PORT_OF[$c]}"
