@@ -7,8 +7,11 @@
 # connection (NGINX's default of 1000 is lifted to match HAProxy).
 #
 # Modes: http (plain HTTP/1.1 proxy), tcp (L4 relay: HAProxy mode tcp, NGINX stream,
-# Spillway protocol tcp), tls (TLS terminated at the proxy, plain HTTP to the backend).
-# The contender "direct" is the backend itself, for calibration (http and tcp only).
+# Spillway protocol tcp), tls (TLS terminated at the proxy, plain HTTP to the backend),
+# grpc (HTTP/2 in clear text by prior knowledge on both sides: HAProxy `proto h2` on the bind
+# and the server, Spillway an http vServer in front of an h2c service; the backend is the gRPC
+# server proxy/grpc.sh starts, not NGINX).
+# The contender "direct" is the backend itself, for calibration (http, tcp and grpc only).
 
 BACKEND_WORKERS="${BACKEND_WORKERS:-1}"
 HAPROXY_MAXCONN="${HAPROXY_MAXCONN:-4000}"
@@ -109,10 +112,11 @@ defaults
     timeout http-keep-alive 300s
 EOF
     case "$mode" in
-        http | tls | h2)
-            local bind="bind 127.0.0.1:$port"
+        http | tls | h2 | grpc)
+            local bind="bind 127.0.0.1:$port" server="server b1 127.0.0.1:$backend"
             [ "$mode" = tls ] && bind="$bind ssl crt $WORK/tls/combined.pem"
             [ "$mode" = h2 ] && bind="$bind ssl crt $WORK/tls/combined.pem alpn h2,http/1.1"
+            [ "$mode" = grpc ] && bind="$bind proto h2" server="$server proto h2"
             cat <<EOF
     mode http
     http-reuse always
@@ -122,7 +126,7 @@ frontend fe
     default_backend be
 
 backend be
-    server b1 127.0.0.1:$backend
+    $server
 EOF
             ;;
         tcp)
@@ -198,6 +202,7 @@ spillway_config() {
     local vproto=http sproto=http tls_line=""
     case "$mode" in
         tcp) vproto=tcp sproto=tcp ;;
+        grpc) sproto=h2c ;;
         tls | h2)
             vproto=https
             tls_line="    tls: {certificate: $WORK/tls/cert.pem, key: $WORK/tls/key.pem}"
@@ -255,6 +260,7 @@ start_contender() {
             bench_start haproxy haproxy -db -f "$dir/haproxy.cfg"
             ;;
         nginx)
+            [ "$mode" = grpc ] && die "contender nginx has no grpc mode here (known: spillway haproxy direct)"
             nginx_proxy_config "$mode" "$port" "$backend" "$dir" >"$dir/nginx.conf"
             start_nginx nginx "$dir/nginx.conf"
             ;;

@@ -1,6 +1,5 @@
 package io.spillway.proxy;
 
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -9,6 +8,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.Attributes;
 import io.grpc.stub.ServerCalls;
 import io.spillway.testkit.TestCertificate;
@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +59,13 @@ final class GrpcBackend implements AutoCloseable {
     private final AtomicInteger held = new AtomicInteger();
     private final CountDownLatch hold = new CountDownLatch(1);
 
-    /** A server in clear text (h2c), or over TLS with {@code cert} (h2 by ALPN). */
+    /** A server in clear text (h2c), or over TLS with {@code cert} (h2 by ALPN), on an ephemeral port. */
     GrpcBackend(TestCertificate cert) throws IOException {
+        this(cert, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** A server in clear text (h2c), or over TLS with {@code cert} (h2 by ALPN), on {@code address}. */
+    GrpcBackend(TestCertificate cert, InetSocketAddress address) throws IOException {
         ServerCredentials credentials = cert == null ? InsecureServerCredentials.create()
                 : TlsServerCredentials.create(cert.certificatePem().toFile(), cert.keyPem().toFile());
         ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo")
@@ -86,7 +92,7 @@ final class GrpcBackend implements AutoCloseable {
                     response.onCompleted();
                 }))
                 .build();
-        server = Grpc.newServerBuilderForPort(0, credentials)
+        server = NettyServerBuilder.forAddress(address, credentials)
                 .addService(echo)
                 .addTransportFilter(new ServerTransportFilter() {
                     @Override
