@@ -212,7 +212,12 @@ final class Http2Messages {
         }
         Http2Headers h = new DefaultHttp2Headers(false);
         String text = lines.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-        for (String line : text.split("\r\n")) {
+        for (int from = 0, end; from < text.length(); from = end + 2) {
+            end = text.indexOf("\r\n", from);
+            if (end < 0) {
+                end = text.length();
+            }
+            String line = text.substring(from, end);
             int colon = line.indexOf(':');
             if (colon > 0) {
                 String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
