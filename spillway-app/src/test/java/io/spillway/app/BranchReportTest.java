@@ -37,13 +37,13 @@ class BranchReportTest {
 
     final AdminCalls admin = new AdminCalls(TOKEN);
     final LoopbackAppliances appliances = new LoopbackAppliances();
-    RawHttpBackend backend;
+    TunnelingHttpBackend backend;
     Appliance agg;
     Appliance branch;
 
     @BeforeEach
     void start() throws Exception {
-        backend = new RawHttpBackend(2_000);
+        backend = new TunnelingHttpBackend(2_000);
         agg = appliances.start("agg.yaml", """
                 admin: {listen: 127.0.0.1:0, token: %s}
                 gslb:
@@ -88,7 +88,7 @@ class BranchReportTest {
         Thread load = new Thread(() -> {
             try {
                 for (int i = 0; loading.get(); i++) {
-                    String answer = RawHttpBackend.get(shop, i % 5 == 4 ? "/fail" : "/ok");
+                    String answer = TunnelingHttpBackend.get(shop, i % 5 == 4 ? "/fail" : "/ok");
                     assertThat(answer).startsWith(i % 5 == 4 ? "HTTP/1.1 500" : "HTTP/1.1 200");
                 }
             } catch (Throwable t) {

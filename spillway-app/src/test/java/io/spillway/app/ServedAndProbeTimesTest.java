@@ -29,7 +29,7 @@ class ServedAndProbeTimesTest {
     Path dir;
 
     final AdminCalls admin = new AdminCalls(TOKEN);
-    RawHttpBackend backend;
+    TunnelingHttpBackend backend;
     Appliance appliance;
 
     @AfterEach
@@ -44,7 +44,7 @@ class ServedAndProbeTimesTest {
 
     @Test
     void requestsMoveOnlyTheServedTimeAndProbesOnlyTheProbeRoundTrip() throws Exception {
-        backend = new RawHttpBackend(10);
+        backend = new TunnelingHttpBackend(10);
         Path file = Files.writeString(dir.resolve("spillway.yaml"), """
                 admin: {listen: 127.0.0.1:0, token: %s}
                 monitors:
@@ -67,7 +67,7 @@ class ServedAndProbeTimesTest {
 
         backend.slowMillis = 300;
         for (int i = 0; i < 3; i++) {
-            assertThat(RawHttpBackend.get(appliance.vserverAddress("shop"), "/slow")).startsWith("HTTP/1.1 200");
+            assertThat(TunnelingHttpBackend.get(appliance.vserverAddress("shop"), "/slow")).startsWith("HTTP/1.1 200");
         }
         JsonNode afterRequests = web();
         assertThat(afterRequests.path("responseTimeMs").asDouble()).isGreaterThanOrEqualTo(300);

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * has a body of {@code bodyBytes} bytes. Keep-alive; requests have no body. {@link #get} is the
  * client side: one request on a new connection.
  */
-final class RawHttpBackend implements AutoCloseable {
+final class TunnelingHttpBackend implements AutoCloseable {
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -37,7 +37,7 @@ final class RawHttpBackend implements AutoCloseable {
     volatile long slowMillis;
     volatile long healthMillis;
 
-    RawHttpBackend(int bodyBytes) throws IOException {
+    TunnelingHttpBackend(int bodyBytes) throws IOException {
         this.bodyBytes = bodyBytes;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::accept);
