@@ -77,8 +77,8 @@ daemon off;
 master_process on;
 pid $srv/nginx.pid;
 error_log $srv/error.log crit;
-worker_rlimit_nofile $((SERVICES + 4000));
-events { worker_connections 4000; }
+worker_rlimit_nofile $((SERVICES * 2 + 4000));
+events { worker_connections $((SERVICES + 4000)); }
 EOF
     }
     nginx_main_lines
