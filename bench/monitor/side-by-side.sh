@@ -22,7 +22,8 @@
 #   CONTENDERS ("spillway haproxy monitorbench"), CHECKER_CPUS (0) and SERVER_CPUS (1): `taskset`
 #   lists for the checkers and for NGINX (empty: no pinning), FIRST_PORT (21000: SERVICES ports
 #   from there must be free; below the kernel's ephemeral range), JFR_DIR (record the appliance
-#   with JFR's profile settings into this directory), KEEP_WORK=1.
+#   with JFR's profile settings into this directory, and each Java contender's CPU by thread over
+#   the window into threads-NAME-ROUND.txt there), KEEP_WORK=1.
 # Output: bench/results/monitor-side-by-side-<UTC date>.json and a summary on stderr.
 # Bounded: each contender runs WARMUP+MEASURE seconds (plus its start, at most 120 s) and is
 # stopped by pid; everything stays on 127.0.0.1.
@@ -47,6 +48,47 @@ PIN_SERVER=(); [ -n "$SERVER_CPUS" ] && PIN_SERVER=(taskset -c "$SERVER_CPUS")
 
 cpu_ticks() { # PID: utime+stime of the process (all its threads), in clock ticks
     awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+server_ticks() { # the NGINX worker's (the master's children's) utime+stime, in clock ticks
+    local child total=0
+    for child in $(pgrep -P "$SERVER_PID"); do total=$((total + $(cpu_ticks "$child"))); done
+    echo "$total"
+}
+
+thread_ticks() { # PID: "TICKS NAME" per thread of PID, names with digits folded (loop-1, loop-2: loop-N)
+    python3 - "$1" <<'PY'
+import collections, os, re, sys
+pid = sys.argv[1]
+ticks = collections.Counter()
+for tid in os.listdir(f"/proc/{pid}/task"):
+    try:
+        name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+        fields = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    ticks[re.sub(r"[0-9]+", "N", name)] += int(fields[11]) + int(fields[12])
+for name, t in ticks.items():
+    print(t, name)
+PY
+}
+
+thread_share() { # BEFORE AFTER: each thread group's share of the process CPU between two thread_ticks
+    python3 - "$1" "$2" <<'PY'
+import sys
+def read(p):
+    d = {}
+    for line in open(p):
+        t, name = line.rstrip("\n").split(" ", 1)
+        d[name] = int(t)
+    return d
+a, b = read(sys.argv[1]), read(sys.argv[2])
+delta = {n: b[n] - a.get(n, 0) for n in b}
+total = sum(delta.values()) or 1
+for n, d in sorted(delta.items(), key=lambda x: -x[1]):
+    if d > 0:
+        print(f"{100.0 * d / total:5.1f}%  {d} ticks  {n}")
+PY
 }
 
 python3 - "$FIRST_PORT" "$LAST_PORT" <<'PY' || die "ports $FIRST_PORT-$LAST_PORT are not all free on 127.0.0.1 (set FIRST_PORT)"
@@ -185,9 +227,14 @@ for round in $(seq "$ROUNDS"); do
         sleep "$WARMUP"
         alive "$CHECKER_PID" || die "$name died during the warm-up (see $WORK/$name-$round.log)"
         load=$(cut -d' ' -f1-3 /proc/loadavg)
-        t0=$(date +%s.%N); c0=$(cpu_ticks "$CHECKER_PID")
+        [ -n "${JFR_DIR:-}" ] && [ "$name" != haproxy ] && thread_ticks "$CHECKER_PID" >"$WORK/threads-before"
+        t0=$(date +%s.%N); c0=$(cpu_ticks "$CHECKER_PID"); s0=$(server_ticks)
         sleep "$MEASURE"
-        t1=$(date +%s.%N); c1=$(cpu_ticks "$CHECKER_PID")
+        t1=$(date +%s.%N); c1=$(cpu_ticks "$CHECKER_PID"); s1=$(server_ticks)
+        if [ -n "${JFR_DIR:-}" ] && [ "$name" != haproxy ]; then
+            thread_ticks "$CHECKER_PID" >"$WORK/threads-after"
+            thread_share "$WORK/threads-before" "$WORK/threads-after" >"$JFR_DIR/threads-$name-$round.txt"
+        fi
         if [ "$name" = monitorbench ]; then
             for _ in $(seq 1 200); do alive "$CHECKER_PID" || break; sleep 0.1; done
         fi
@@ -195,10 +242,10 @@ for round in $(seq "$ROUNDS"); do
         sleep 1.5   # NGINX flushes its log buffer every second
         lag_line=""
         [ "$name" = monitorbench ] && lag_line=$(grep -h "scheduling lag" "$WORK/$name-$round.log" || true)
-        python3 - "$srv/access.log" "$t0" "$t1" "$c0" "$c1" "$HZ" "$SERVICES" "$name" "$round" "$load" "$lag_line" \
+        python3 - "$srv/access.log" "$t0" "$t1" "$c0" "$c1" "$HZ" "$SERVICES" "$name" "$round" "$load" "$lag_line" "$s0" "$s1" \
             >>"$RUNS" <<'PY'
 import json, re, sys, statistics
-path, t0, t1, c0, c1, hz, services, name, rnd, load, lag_line = sys.argv[1:]
+path, t0, t1, c0, c1, hz, services, name, rnd, load, lag_line, s0, s1 = sys.argv[1:]
 t0, t1, c0, c1, hz, services = float(t0), float(t1), int(c0), int(c1), int(hz), int(services)
 last, lateness, probes, ok = {}, [], 0, 0
 with open(path) as f:
@@ -224,7 +271,7 @@ row = {"contender": name, "round": int(rnd), "seconds": round(seconds, 2), "prob
        "cpuPerProbeUs": round(cpu_us / probes, 1) if probes else None,
        "serverLatenessMs": {"p50": pct(0.5), "p99": pct(0.99), "max": round(lateness[-1], 1) if lateness else None,
                             "gaps": len(lateness)},
-       "loadAverage": load}
+       "serverCpuPercentOfCore": round((int(s1) - int(s0)) * 100.0 / hz / seconds, 1), "loadAverage": load}
 m = re.search(r"p50 ([0-9.]+)\s+p99 ([0-9.]+)\s+p99.9 ([0-9.]+)\s+max ([0-9.]+)", lag_line)
 if m:
     row["selfReportedLagMs"] = dict(zip(["p50", "p99", "p99.9", "max"], map(float, m.groups())))
