@@ -29,9 +29,15 @@ import java.util.concurrent.atomic.LongAdder;
  * and the scheduling lag (how late each probe started against its plan) after a warm-up of one
  * interval plus two seconds.
  *
+ * <p>With {@code target=HOST:FIRST-LAST} no peer is started: service {@code i} is probed at
+ * {@code HOST:FIRST + i mod (LAST - FIRST + 1)}, a server of another process (the side-by-side
+ * bench against HAProxy, {@code bench/monitor/side-by-side.sh}); {@code request} is the HTTP
+ * monitor's request there.
+ *
  * <pre>
  * java -cp ... io.spillway.monitor.bench.MonitorBench [services=5000] [type=tcp|http]
  *      [interval=1s] [timeout=1s] [duration=20s] [peers=4] [threads=0]
+ *      [target=127.0.0.1:FIRST-LAST] [request="GET /healthz"]
  * </pre>
  */
 public final class MonitorBench {
@@ -47,6 +53,8 @@ public final class MonitorBench {
         Duration duration = io.spillway.core.model.Durations.parse(arg(args, "duration", "20s"));
         int peerCount = intArg(args, "peers", 4);
         int threads = intArg(args, "threads", 0);
+        String target = arg(args, "target", null);
+        String request = arg(args, "request", "GET /healthz");
         if (services < 1 || services > 50_000 || duration.toSeconds() > 600) {
             throw new IllegalArgumentException("services must be 1..50000 and duration at most 10m");
         }
@@ -54,7 +62,19 @@ public final class MonitorBench {
         try (Transport peerLoops = Transport.create(1);
              Transport monitorLoops = Transport.create(threads)) {
             List<AutoCloseable> peers = new ArrayList<>();
-            int[] ports = new int[peerCount];
+            String host = "127.0.0.1";
+            int[] ports;
+            if (target != null) {
+                int colon = target.lastIndexOf(':');
+                int dash = target.indexOf('-', colon);
+                host = target.substring(0, colon);
+                int first = Integer.parseInt(target.substring(colon + 1, dash < 0 ? target.length() : dash));
+                int last = dash < 0 ? first : Integer.parseInt(target.substring(dash + 1));
+                ports = java.util.stream.IntStream.rangeClosed(first, last).toArray();
+                peerCount = 0;
+            } else {
+                ports = new int[peerCount];
+            }
             for (int i = 0; i < peerCount; i++) {
                 if (type.equals("http")) {
                     HttpPeer p = new HttpPeer(peerLoops, null);
@@ -69,10 +89,10 @@ public final class MonitorBench {
             }
             MonitorType monitorType = type.equals("http") ? MonitorType.HTTP : MonitorType.TCP;
             MonitorConfig monitor = new MonitorConfig("bench", monitorType, interval, timeout, 3, 1, 1,
-                    type.equals("http") ? "GET /healthz" : null, List.of(200), null, null, null, null, null, null, null);
+                    type.equals("http") ? request : null, List.of(200), null, null, null, null, null, null, null);
             List<ServiceConfig> serviceConfigs = new ArrayList<>();
             for (int i = 0; i < services; i++) {
-                serviceConfigs.add(new ServiceConfig("svc-" + i, new HostPort("127.0.0.1", ports[i % peerCount]),
+                serviceConfigs.add(new ServiceConfig("svc-" + i, new HostPort(host, ports[i % ports.length]),
                         ServiceProtocol.TCP, 100, null, 1, List.of("bench"), null, null));
             }
             RuntimeGraph graph = RuntimeGraph.build(new SpillwayConfig(null, List.of(monitor), serviceConfigs,
