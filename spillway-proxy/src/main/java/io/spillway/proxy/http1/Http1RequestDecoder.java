@@ -53,7 +53,6 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     private boolean upgradeNext;
     private boolean closeNext;
     private boolean held;
-    private boolean decoding;
     private ChannelHandlerContext ctx;
 
     /**
@@ -89,34 +88,24 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Holds (true) or releases (false) the next request heads. A release decodes what was kept,
-     * at once, or, when it comes from a handler this decoder is feeding, as its decode loop goes on.
+     * Holds (true) or releases (false) the next request heads. What was kept is decoded in a
+     * task of the channel's event loop, never from inside the call: a release comes from the
+     * handlers this decoder feeds, often while its own decode loop is on the stack. The order of
+     * the requests is kept whatever runs first: a read that arrives before the task is added
+     * behind the kept octets and decoded after them.
      */
     public void hold(boolean hold) {
         if (held == hold) {
             return;
         }
         held = hold;
-        if (!hold && !decoding) {
-            decodeHeld();
-        }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        boolean outer = !decoding;
-        decoding = true;
-        try {
-            super.channelRead(ctx, msg);
-        } finally {
-            if (outer) {
-                decoding = false;
-            }
+        if (!hold && ctx != null) {
+            ctx.executor().execute(this::decodeHeld);
         }
     }
 
     private void decodeHeld() {
-        if (ctx != null && actualReadableBytes() > 0) {
+        if (ctx != null && !ctx.isRemoved() && actualReadableBytes() > 0) {
             try {
                 channelRead(ctx, Unpooled.EMPTY_BUFFER);
             } catch (Exception e) {

@@ -255,19 +255,21 @@ class Http1RequestDecoderTest {
     }
 
     @Test
-    void parsesNoFurtherRequestHeadWhileHeldAndGoesOnWhereItStoppedWhenReleased() {
+    void parsesNoFurtherRequestHeadWhileHeldAndGoesOnWhereItStoppedInATaskWhenReleased() {
         EmbeddedChannel ch = channel();
         Http1RequestDecoder decoder = ch.pipeline().get(Http1RequestDecoder.class);
         assertThat(feed(ch, GET)).containsExactly("head GET /a HTTP_1_1 NONE", "end");
         decoder.hold(true);
         assertThat(feed(ch, POST + GET)).as("kept, unparsed").isEmpty();
         decoder.hold(false);
+        assertThat(Transcript.drain(ch)).as("not from inside the call").isEmpty();
+        ch.runPendingTasks();
         assertThat(Transcript.drain(ch)).containsExactly(
                 "head POST /b HTTP_1_1 LENGTH", "body hello", "end", "head GET /a HTTP_1_1 NONE", "end");
     }
 
     @Test
-    void aHoldFromTheHandlerItFeedsStopsTheDecodeLoopAfterTheRequestInHand() {
+    void aHoldFromTheHandlerItFeedsStopsTheDecodeLoopAfterTheRequestInHandAndEachReleaseGoesOnInATask() {
         EmbeddedChannel ch = channel();
         Http1RequestDecoder decoder = ch.pipeline().get(Http1RequestDecoder.class);
         ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
@@ -281,8 +283,10 @@ class Http1RequestDecoderTest {
         });
         assertThat(feed(ch, GET + POST + GET)).containsExactly("head GET /a HTTP_1_1 NONE", "end");
         decoder.hold(false);
+        ch.runPendingTasks();
         assertThat(Transcript.drain(ch)).containsExactly("head POST /b HTTP_1_1 LENGTH", "body hello", "end");
         decoder.hold(false);
+        ch.runPendingTasks();
         assertThat(Transcript.drain(ch)).containsExactly("head GET /a HTTP_1_1 NONE", "end");
     }
 
