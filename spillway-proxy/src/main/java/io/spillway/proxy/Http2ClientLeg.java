@@ -14,10 +14,8 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
@@ -29,7 +27,6 @@ import io.spillway.proxy.http1.RequestHead;
 import io.spillway.proxy.http1.ResponseHead;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 stream of a client connection, as the {@link ClientLeg} of one
@@ -72,8 +69,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private boolean ended;
     /** The client's END_STREAM arrived: its side of the stream is closed. */
     private boolean clientEnded;
-    /** Runs while the stream is not writable: the client's window is not given back. */
-    private ScheduledFuture<?> sendTimeout;
+    private StreamSendTimeout sendTimeout;
     private final RequestRecord record;
 
     Http2ClientLeg(ClientConnection connection, Http2ClientConnection owner) {
@@ -91,6 +87,8 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void handlerAdded(ChannelHandlerContext ctx) {
         stream = ctx.channel();
         gate = new ReadGate(stream, 0);
+        sendTimeout = new StreamSendTimeout((Http2StreamChannel) stream,
+                connection.route().config().timeouts().send().toMillis(), () -> ended, this::sendTimedOut);
     }
 
     // ---- clientToProxyRequest ----
@@ -214,45 +212,14 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (exchange != null) {
             exchange.clientWritabilityChanged(stream.isWritable());
         }
-        watchSend();
+        sendTimeout.watch();
         ctx.fireChannelWritabilityChanged();
     }
 
-    /**
-     * Starts the send timeout while the response waits for the client: the stream cannot write,
-     * or the response's last frame is written but not sent (the client's flow-control window
-     * holds it, and a small response never makes the stream unwritable). Stops it when neither
-     * holds. Called when the writability changes and after each flush.
-     */
-    private void watchSend() {
-        if (stream.isWritable() && !(ended && endNotSent())) {
-            cancelSendTimeout();
-        } else if (sendTimeout == null && stream.isActive()) {
-            long millis = Math.max(1, connection.route().config().timeouts().send().toMillis());
-            sendTimeout = stream.eventLoop().schedule(this::sendTimedOut, millis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Whether our END_STREAM is still to be sent (the stream is open on our side). */
-    private boolean endNotSent() {
-        Http2Stream.State state = ((Http2StreamChannel) stream).stream().state();
-        return state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_REMOTE;
-    }
-
     private void sendTimedOut() {
-        sendTimeout = null;
-        if (stream.isActive() && (!stream.isWritable() || (ended && endNotSent()))) {
-            log.debug("{}: the client gave no window for the send timeout", stream);
-            abort();
-            reset(Http2Error.CANCEL);
-        }
-    }
-
-    private void cancelSendTimeout() {
-        if (sendTimeout != null) {
-            sendTimeout.cancel(false);
-            sendTimeout = null;
-        }
+        log.debug("{}: the client gave no window for the send timeout", stream);
+        abort();
+        reset(Http2Error.CANCEL);
     }
 
     // ---- proxyToClientResponse ----
@@ -305,13 +272,13 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             }
         }
         stream.flush();
-        watchSend();
+        sendTimeout.watch();
     }
 
     @Override
     public void flushToClient() {
         stream.flush();
-        watchSend();
+        sendTimeout.watch();
     }
 
     @Override
@@ -387,7 +354,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         record.done(service, action);
         stream.write(new DefaultHttp2HeadersFrame(h, false), stream.voidPromise());
         stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
-        watchSend();
+        sendTimeout.watch();
         if (!clientEnded) {
             // answered before the client finished its request: it may stop sending (RFC 9113 8.1),
             // and the stream does not stay half open, holding the connection, until it does
@@ -417,7 +384,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelSendTimeout();
+        sendTimeout.cancel();
         abort();
         ctx.fireChannelInactive();
     }
