@@ -2,10 +2,7 @@ package io.spillway.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.spillway.config.ConfigLoader;
-import io.spillway.config.LoadResult;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.transport.Transport;
 import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,9 +56,8 @@ class GslbProxyModeTest {
 
     @TempDir
     Path dir;
-    Transport transport;
     final List<HttpServer> backends = new ArrayList<>();
-    final List<Appliance> appliances = new ArrayList<>();
+    final LoopbackAppliances appliances = new LoopbackAppliances();
     final AtomicLong uploadedAtC = new AtomicLong();
     Appliance agg;
     Appliance b;
@@ -70,10 +65,9 @@ class GslbProxyModeTest {
 
     @BeforeEach
     void start() throws Exception {
-        transport = Transport.create(2);
         int backendB = backend("b");
         int backendC = backend("c");
-        agg = start("agg.yaml", """
+        agg = appliances.start("agg.yaml", """
                 gslb:
                   site: agg
                   role: aggregator
@@ -90,13 +84,13 @@ class GslbProxyModeTest {
                     - {name: %s}
                 """.formatted(EXCHANGE, DOMAIN, DEAD, EMPTY, SECURE));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int cShop = freePort();
-        int cSecure = freePort();
-        int nothingListens = freePort();
+        int cShop = LoopbackAppliances.freePort();
+        int cSecure = LoopbackAppliances.freePort();
+        int nothingListens = LoopbackAppliances.freePort();
         Path pem = dir.resolve("c.pem");
         Path key = dir.resolve("c.key");
         TestCertificate.forName("branch-c").writeTo(pem, key);
-        c = start("c.yaml", """
+        c = appliances.start("c.yaml", """
                 services:
                   - {name: c1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                 vservers:
@@ -114,8 +108,8 @@ class GslbProxyModeTest {
                     - {domain: %s, vserver: secure, address: 127.0.0.1:%d}
                 """.formatted(backendC, cShop, cSecure, pem, key, aggPort, EXCHANGE, DOMAIN, cShop, DEAD, nothingListens,
                 SECURE, cSecure));
-        int bShop = freePort();
-        b = start("b.yaml", """
+        int bShop = LoopbackAppliances.freePort();
+        b = appliances.start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
                 vservers:
@@ -140,11 +134,8 @@ class GslbProxyModeTest {
 
     @AfterEach
     void stop() {
-        for (int i = appliances.size() - 1; i >= 0; i--) {
-            appliances.get(i).close();
-        }
+        appliances.close();
         backends.forEach(s -> s.stop(0));
-        transport.close();
     }
 
     @Test
@@ -254,8 +245,7 @@ class GslbProxyModeTest {
 
     @Test
     void branchThatStopsReportingIsNoLongerChosen() throws Exception {
-        appliances.remove(c);
-        c.close();
+        appliances.stop(c);
         await().atMost(Duration.ofSeconds(10)).until(() -> !agg.gslb().table().isAvailable("branch-c"));
         Response r = request(NEAR_C, "front", "GET / HTTP/1.1\r\nHost: " + DOMAIN + "\r\nConnection: close\r\n\r\n");
         assertThat(r.fields()).as("static proximity falls back to the branches still available")
@@ -361,25 +351,11 @@ class GslbProxyModeTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static InetAddress address(String ip) {
         try {
             return InetAddress.getByName(ip);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private Appliance start(String name, String yaml) throws Exception {
-        LoadResult result = ConfigLoader.parse(name, yaml, Map.of());
-        assertThat(result.errors()).as(name).isEmpty();
-        Appliance appliance = Appliance.start(result.config(), null, transport, false);
-        appliances.add(appliance);
-        return appliance;
     }
 }
