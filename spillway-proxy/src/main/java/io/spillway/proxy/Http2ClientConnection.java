@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.VServerConfig;
@@ -28,8 +29,13 @@ import io.spillway.proxy.http1.RequestHeadWriter;
  * ({@link Http2ClientLeg}) share, and the connection's own limits and timeouts.
  *
  * <pre>
- *  [tls] ─ timer ─ h2 (Http2FrameCodec) ─ h2conn (this) ─ h2mux (Http2MultiplexHandler) ═► one Http2ClientLeg per stream
+ *  [tls] ─ timer ─ h2 (Http2FrameCodec) ─ h2flush ─ h2conn (this) ─ h2mux (Http2MultiplexHandler) ═► one Http2ClientLeg per stream
  * </pre>
+ *
+ * <p>Flushes are consolidated ({@code h2flush}, see {@link #consolidatingFlushes()}): the
+ * responses of many streams that arrive in one turn of the event loop (from many service
+ * connections, or many streams of one) leave in one write, rather than one TLS record and one
+ * system call each.
  *
  * <p>Limits, as SETTINGS and as the codec enforces them: {@code limits.maxConcurrentStreams}
  * (a stream over it is refused with REFUSED_STREAM), {@code limits.maxHeaderSize} as the header
@@ -80,13 +86,27 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
                 .build();
         Http2ClientConnection owner = new Http2ClientConnection(connection);
         p.addAfter(after, "h2", codec);
-        p.addAfter("h2", "h2conn", owner);
+        p.addAfter("h2", "h2flush", consolidatingFlushes());
+        p.addAfter("h2flush", "h2conn", owner);
         p.addAfter("h2conn", "h2mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.pipeline().addLast("http", new Http2ClientLeg(connection, owner));
             }
         }));
+    }
+
+    /**
+     * What sits above an HTTP/2 connection's frame codec, on the client side and on the service
+     * side ({@link Http2ServiceConnection}): a stream's flush outside its connection's read (a
+     * response that came from a service, a request that came from a client) only asks for a
+     * flush, done once after the event loop's current turn, when every stream that had something
+     * to send in that turn has written it; inside a read, once at its end. The codec's own flushes
+     * (SETTINGS, PING, WINDOW_UPDATE, GOAWAY, RST_STREAM of its own) go below it, unchanged. A
+     * connection that stops being writable is flushed at once.
+     */
+    static FlushConsolidationHandler consolidatingFlushes() {
+        return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
     }
 
     @Override

@@ -27,8 +27,7 @@ import java.util.concurrent.TimeUnit;
  * {@link Http2ServerLeg}s of many exchanges on one event loop, each on a stream of its own.
  *
  * <pre>
- *  [tls (ALPN h2)] ─ h2 (Http2FrameCodec) ─ h2conn (this) ─ h2mux (Http2MultiplexHandler) ═► Http2ServerLeg per stream
- *                                         └ idle (IdleStateHandler)
+ *  [tls (ALPN h2)] ─ h2 (Http2FrameCodec) ─ h2flush ─ idle (IdleStateHandler) ─ h2conn (this) ─ h2mux (Http2MultiplexHandler) ═► Http2ServerLeg per stream
  * </pre>
  *
  * <p>A connection takes streams while it is open, has not been told to go away, and has fewer
@@ -36,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_STREAMS}); legs that ask before it is ready (connected, and for {@code h2} ALPN
  * agreed on {@code h2}) wait on it. A stream asked for beyond the service's limit waits in the
  * codec (its buffering encoder) rather than failing. The connection closes when it has had no
- * stream for {@code timeouts.idle}.
+ * stream for {@code timeouts.idle}. The requests of the streams opened in one turn of the event
+ * loop leave in one write ({@code h2flush}: {@link Http2ClientConnection#consolidatingFlushes()}).
  */
 final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
 
@@ -80,6 +80,7 @@ final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
                             .initialSettings(Http2Settings.defaultSettings().pushEnabled(false))
                             .encoderEnforceMaxConcurrentStreams(true)
                             .build());
+                    p.addLast("h2flush", Http2ClientConnection.consolidatingFlushes());
                     p.addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
                     p.addLast("h2conn", c);
                     p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));

@@ -14,6 +14,12 @@ import java.util.function.BooleanSupplier;
  * unwritable, so writability alone would miss a client that announces a window of 0). When it
  * runs out with the response still waiting, {@code expired} runs. Used on the stream's event
  * loop only.
+ *
+ * <p>The connection's flushes are consolidated ({@link Http2ClientConnection#consolidatingFlushes()}):
+ * a last frame written and flushed outside a read only leaves when the event loop's turn ends.
+ * So while the stream is writable, a response whose end is not sent yet is looked at again in a
+ * task queued after that flush, and the timer starts only if the end still waits then: most
+ * streams never schedule a timer.
  */
 final class StreamSendTimeout {
 
@@ -21,7 +27,9 @@ final class StreamSendTimeout {
     private final long millis;
     private final BooleanSupplier responseEnded;
     private final Runnable expired;
+    private final Runnable recheck = this::recheck;
     private ScheduledFuture<?> timer;
+    private boolean recheckQueued;
 
     StreamSendTimeout(Http2StreamChannel stream, long millis, BooleanSupplier responseEnded, Runnable expired) {
         this.stream = stream;
@@ -35,8 +43,27 @@ final class StreamSendTimeout {
         if (!waiting()) {
             cancel();
         } else if (timer == null && stream.isActive()) {
-            timer = stream.eventLoop().schedule(this::run, millis, TimeUnit.MILLISECONDS);
+            if (!stream.isWritable()) {
+                start();
+            } else if (!recheckQueued) {
+                // only the end waits: most likely for the consolidated flush, which runs before this task
+                recheckQueued = true;
+                stream.eventLoop().execute(recheck);
+            }
         }
+    }
+
+    private void recheck() {
+        recheckQueued = false;
+        if (!waiting()) {
+            cancel();
+        } else if (timer == null && stream.isActive()) {
+            start();
+        }
+    }
+
+    private void start() {
+        timer = stream.eventLoop().schedule(this::run, millis, TimeUnit.MILLISECONDS);
     }
 
     void cancel() {
