@@ -1,14 +1,9 @@
 package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -26,8 +21,6 @@ import io.spillway.proxy.http1.Http1Method;
 import io.spillway.proxy.http1.RequestHead;
 import io.spillway.proxy.http1.ResponseHead;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One HTTP/2 stream of a client connection, as the {@link ClientLeg} of one
  * {@link ProxiedExchange} (SPEC S1, S5, S8). The connection was admitted once, by
@@ -42,8 +35,8 @@ import java.nio.charset.StandardCharsets;
  * for chunked responses decoded, so that DATA frames carry only data and the trailers (gRPC's
  * {@code grpc-status}) arrive with the end and go out as a trailing HEADERS frame.
  *
- * <p>A response head is held until its first data or its end, so that a bodiless response is
- * one HEADERS frame with END_STREAM. Flow control is HTTP/2's own: the stream's reads stop
+ * <p>The response is written by the stream's {@link Http2ResponseWriter}; a response from an
+ * HTTP/2 service goes to it as the HTTP/2 headers it came in. Flow control is HTTP/2's own: the stream's reads stop
  * while the service cannot take more of the body (the window is then not given back to the
  * client), and the service's reads stop while this stream is not writable.
  *
@@ -64,12 +57,9 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     private ProxiedExchange exchange;
     private boolean started;
     private boolean chunked;
-    private boolean headRequest;
-    private Http2Headers pendingHeaders;
-    private boolean ended;
     /** The client's END_STREAM arrived: its side of the stream is closed. */
     private boolean clientEnded;
-    private StreamSendTimeout sendTimeout;
+    private Http2ResponseWriter writer;
     private final RequestRecord record;
 
     Http2ClientLeg(ClientConnection connection, Http2ClientConnection owner) {
@@ -87,8 +77,8 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
     public void handlerAdded(ChannelHandlerContext ctx) {
         stream = ctx.channel();
         gate = new ReadGate(stream, 0);
-        sendTimeout = new StreamSendTimeout((Http2StreamChannel) stream,
-                connection.route().config().timeouts().send().toMillis(), () -> ended, this::sendTimedOut);
+        writer = new Http2ResponseWriter((Http2StreamChannel) stream, record,
+                connection.route().config().timeouts().send().toMillis(), this::sendTimedOut);
     }
 
     // ---- clientToProxyRequest ----
@@ -146,7 +136,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
         chunked = head.isChunked();
         Http1Method m = head.method();
-        headRequest = m == Http1Method.HEAD;
+        writer.headRequest(m == Http1Method.HEAD);
         ByteBuf forwarded = owner.headWriter().write(stream.alloc(), head);
         head.release();
         exchange = new ProxiedExchange(this, forwarded, m, false, true);
@@ -212,7 +202,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         if (exchange != null) {
             exchange.clientWritabilityChanged(stream.isWritable());
         }
-        sendTimeout.watch();
+        writer.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -226,59 +216,37 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void proxyToClientInterim(ResponseHead head) {
-        Http2Headers h = Http2Messages.responseHeaders(head);
-        head.release();
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
+        writer.interim(head);
     }
 
     @Override
     public void proxyToClientResponse(ResponseHead head) {
-        record.status(head.status());
-        pendingHeaders = Http2Messages.responseHeaders(head);
-        head.release();
+        writer.head(head);
     }
 
-    private void sendPendingHeaders(boolean endStream) {
-        if (pendingHeaders != null) {
-            stream.write(new DefaultHttp2HeadersFrame(pendingHeaders, endStream), stream.voidPromise());
-            pendingHeaders = null;
-        }
+    /** The final head of a response from an HTTP/2 service, as it came ({@link ProxiedExchange#serverHeaders}). */
+    void proxyToClientHeaders(int status, Http2Headers headers) {
+        writer.head(status, headers);
     }
 
     @Override
     public void proxyToClientContent(ByteBuf content) {
-        sendPendingHeaders(false);
-        if (headRequest || !content.isReadable()) {
-            content.release();
-            return;
-        }
-        record.sent(content.readableBytes());
-        stream.write(new DefaultHttp2DataFrame(content, false), stream.voidPromise());
+        writer.content(content);
     }
 
     @Override
     public void proxyToClientEnd(Http1End end) {
-        Http2Headers trailers = Http2Messages.trailers(end.trailers());
-        end.release();
-        ended = true;
-        if (pendingHeaders != null && trailers == null) {
-            sendPendingHeaders(true);
-        } else {
-            sendPendingHeaders(false);
-            if (trailers != null) {
-                stream.write(new DefaultHttp2HeadersFrame(trailers, true), stream.voidPromise());
-            } else {
-                stream.write(new DefaultHttp2DataFrame(true), stream.voidPromise());
-            }
-        }
-        stream.flush();
-        sendTimeout.watch();
+        writer.end(end);
+    }
+
+    /** The end of a response from an HTTP/2 service, with its trailers as they came. */
+    void proxyToClientTrailers(Http2Headers trailers) {
+        writer.end(trailers);
     }
 
     @Override
     public void flushToClient() {
-        stream.flush();
-        sendTimeout.watch();
+        writer.flush();
     }
 
     @Override
@@ -295,7 +263,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         record.done(done.servedBy(), AccessAction.SERVED);
         if (!done.requestComplete()) {
             // the response is complete before the request: the client may stop sending (RFC 9113 8.1)
-            stream.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            reset(Http2Error.NO_ERROR);
         }
         updateReading();
     }
@@ -339,33 +307,12 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     /** Answers the stream with an error or redirect of the proxy's own, ending it. */
     private void respond(int code, String detail, String location, AccessAction action, String service) {
-        byte[] body = (code + " " + HttpResponses.reason(code) + (detail == null ? "" : ": " + detail) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        Http2Headers h = new DefaultHttp2Headers()
-                .status(Integer.toString(code))
-                .set("content-type", "text/plain; charset=utf-8")
-                .setInt("content-length", body.length);
-        if (location != null) {
-            h.set("location", location);
-        }
-        record.status(code);
-        record.sent(body.length);
-        ended = true;
+        writer.answer(code, detail, location, clientEnded);
         record.done(service, action);
-        stream.write(new DefaultHttp2HeadersFrame(h, false), stream.voidPromise());
-        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
-        sendTimeout.watch();
-        if (!clientEnded) {
-            // answered before the client finished its request: it may stop sending (RFC 9113 8.1),
-            // and the stream does not stay half open, holding the connection, until it does
-            stream.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-        }
     }
 
     private void reset(Http2Error error) {
-        pendingHeaders = null;
-        ended = true;
-        stream.writeAndFlush(new DefaultHttp2ResetFrame(error));
+        writer.reset(error);
     }
 
     private void startRequest(Http2Headers h) {
@@ -384,7 +331,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        sendTimeout.cancel();
+        writer.closed();
         abort();
         ctx.fireChannelInactive();
     }
@@ -395,7 +342,7 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
             exchange = null;
             ex.abort();
             record.done(ex.servedBy(), AccessAction.SERVED);
-        } else if (!ended) {
+        } else if (!writer.ended()) {
             record.done(null, AccessAction.SERVED);
         }
     }

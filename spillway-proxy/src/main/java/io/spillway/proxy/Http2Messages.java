@@ -51,6 +51,8 @@ final class Http2Messages {
     private static final AsciiString COOKIE = AsciiString.cached("cookie");
     private static final AsciiString HOST = AsciiString.cached("host");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
 
     private Http2Messages() {
     }
@@ -107,7 +109,7 @@ final class Http2Messages {
     /** The HTTP/2 response headers of {@code r} (its connection-specific fields left out). */
     static Http2Headers responseHeaders(ResponseHead r) {
         Http2Headers h = new DefaultHttp2Headers(false, r.fieldCount() + 1);
-        h.status(AsciiString.of(Integer.toString(r.status())));
+        h.status(HttpResponseStatus.valueOf(r.status()).codeAsText());
         copyEndToEndFields(r, h);
         return h;
     }
@@ -115,9 +117,9 @@ final class Http2Messages {
     /** The HTTP/2 request headers of {@code r}, a head as the exchange forwards it. */
     static Http2Headers requestHeaders(RequestHead r, boolean tls) {
         Http2Headers h = new DefaultHttp2Headers(false, r.fieldCount() + 4);
-        h.method(r.string(r.start(), r.methodEnd()));
-        h.scheme(tls ? "https" : "http");
-        h.path(r.string(r.pathStart(), r.targetEnd()));
+        h.method(ascii(r.bytes(), r.start(), r.methodEnd(), false));
+        h.scheme(tls ? HTTPS : HTTP);
+        h.path(ascii(r.bytes(), r.pathStart(), r.targetEnd(), false));
         String authority = r.authority();
         if (authority != null) {
             h.authority(authority);
@@ -129,6 +131,7 @@ final class Http2Messages {
     }
 
     private static void copyEndToEndFields(Http1Head r, Http2Headers h) {
+        ByteBuf bytes = r.bytes();
         for (int i = 0; i < r.fieldCount(); i++) {
             switch (r.fieldKind(i)) {
                 case Http1Field.CONNECTION, Http1Field.KEEP_ALIVE, Http1Field.PROXY_CONNECTION,
@@ -136,12 +139,29 @@ final class Http2Messages {
                 }
                 default -> {
                     if (!r.isNamedByConnection(i)) {
-                        h.add(AsciiString.of(r.string(r.nameStart(i), r.nameEnd(i)).toLowerCase(Locale.ROOT)),
-                                r.string(r.valueStart(i), r.valueEnd(i)));
+                        h.add(ascii(bytes, r.nameStart(i), r.nameEnd(i), true), ascii(bytes, r.valueStart(i), r.valueEnd(i), false));
                     }
                 }
             }
         }
+    }
+
+    /**
+     * {@code [start, end)} of {@code bytes} as an {@link AsciiString} of its own (one copy; no
+     * String in between, and HPACK writes an AsciiString's bytes as they are), in lower case for
+     * a field name (8.2).
+     */
+    private static AsciiString ascii(ByteBuf bytes, int start, int end, boolean lowerCase) {
+        byte[] a = new byte[end - start];
+        bytes.getBytes(start, a);
+        if (lowerCase) {
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] >= 'A' && a[i] <= 'Z') {
+                    a[i] += 'a' - 'A';
+                }
+            }
+        }
+        return new AsciiString(a, false);
     }
 
     /**
@@ -229,6 +249,34 @@ final class Http2Messages {
             }
         }
         return h.isEmpty() ? null : h;
+    }
+
+    /**
+     * Makes {@code h}, headers from an HTTP/2 service that its codec validated (names in lower
+     * case, no connection-specific field, {@code te} only as {@code trailers}), fit to go on to an
+     * HTTP/2 client as they are: without {@code te}, and for {@code trailers} without pseudo-header
+     * fields (8.1). False when a value holds CR, LF or NUL (8.2.1), which {@link #field} refuses too.
+     */
+    static boolean forwardable(Http2Headers h, boolean trailers) {
+        boolean te = false;
+        boolean pseudo = false;
+        for (Map.Entry<CharSequence, CharSequence> e : h) {
+            if (unsafe(e.getValue())) {
+                return false;
+            }
+            CharSequence name = e.getKey();
+            te |= TE.contentEquals(name);
+            pseudo |= name.length() > 0 && name.charAt(0) == ':';
+        }
+        if (te) {
+            h.remove(TE);
+        }
+        if (trailers && pseudo) {
+            for (Http2Headers.PseudoHeaderName p : Http2Headers.PseudoHeaderName.values()) {
+                h.remove(p.value());
+            }
+        }
+        return true;
     }
 
     /**

@@ -63,6 +63,8 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     private boolean requestEnded;
     // the response as it comes
     private boolean finalHead;
+    /** The final head went to an HTTP/2 client as received: so do the trailers. */
+    private boolean passOn;
     private boolean chunkOut;
     private boolean closed;
     private long lastActivity;
@@ -262,6 +264,17 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
             exchange.serverDecodeFailed(this, new Http1DecodeFailure(502, "an invalid :status from an HTTP/2 service"));
             return;
         }
+        if (status >= 200 && exchange.takesHttp2Headers()) {
+            if (mayPassOn(f.headers())) {
+                finalHead = true;
+                passOn = true;
+                exchange.serverHeaders(this, status, f.headers(), false);
+                if (f.isEndStream() && exchange != null) {
+                    endResponse(null);
+                }
+            }
+            return;
+        }
         ByteBuf bytes;
         ResponseHead head = new ResponseHead();
         try {
@@ -296,7 +309,13 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     /** The end of the response, with its trailers (null: none). */
     private void endResponse(Http2Headers trailers) {
-        if (chunkOut) {
+        if (passOn) {
+            if (trailers == null) {
+                exchange.serverEnd(this, Http1End.EMPTY);
+            } else if (mayPassOn(trailers)) {
+                exchange.serverHeaders(this, 0, trailers, true);
+            }
+        } else if (chunkOut) {
             exchange.serverContent(this, Http2Messages.lastChunk(stream.alloc(), trailers));
             if (exchange != null) {
                 exchange.serverEnd(this, Http1End.EMPTY);
@@ -305,6 +324,21 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
             exchange.serverEnd(this, trailers == null ? Http1End.EMPTY
                     : Http1End.withTrailers(Http2Messages.trailerLines(stream.alloc(), trailers)));
         }
+    }
+
+    /**
+     * Whether {@code headers} from the service may go to an HTTP/2 client as they are, made so:
+     * the codec validated their names (lower case, no connection-specific field, {@code te} only
+     * as {@code trailers}), what is left is what the HTTP/1.1 detour would take out: a value with
+     * CR, LF or NUL (the response is then a bad one, as it would be for an HTTP/1.1 client), a
+     * {@code te} field, and pseudo-header fields in trailers.
+     */
+    private boolean mayPassOn(Http2Headers headers) {
+        if (!Http2Messages.forwardable(headers, finalHead)) {
+            exchange.serverDecodeFailed(this, new Http1DecodeFailure(502, "a field with CR, LF or NUL from an HTTP/2 service"));
+            return false;
+        }
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.Service;
@@ -213,6 +214,28 @@ final class ProxiedExchange {
         client.proxyToClientResponse(r);
     }
 
+    /** Whether the client is an HTTP/2 stream: it takes an HTTP/2 service's heads as they came ({@link #serverHeaders}). */
+    boolean takesHttp2Headers() {
+        return client instanceof Http2ClientLeg;
+    }
+
+    /** {@code serverToProxyResponse} between HTTP/2 legs: the final head, or the trailers that end it, as received. */
+    void serverHeaders(ServerLeg from, int status, Http2Headers headers, boolean trailers) {
+        if (finished || from != server) {
+            return;
+        }
+        Http2ClientLeg stream = (Http2ClientLeg) client;
+        if (!trailers) { // an HTTP/2 request never asks for an upgrade
+            service.recordResponse(status);
+            responseStarted = true;
+            stream.proxyToClientHeaders(status, headers);
+        } else if (responseStarted) {
+            service.recordServedTime(System.nanoTime() - startNanos);
+            stream.proxyToClientTrailers(headers);
+            complete();
+        }
+    }
+
     /** {@code serverToProxyResponse}: a part of the response body. */
     void serverContent(ServerLeg from, ByteBuf content) {
         if (finished || from != server || !responseStarted) {
@@ -388,10 +411,5 @@ final class ProxiedExchange {
     /** The service whose connection the request went to last (null when none was reached). */
     String servedBy() {
         return servedBy;
-    }
-
-    /** Whether the request's method is HEAD (its response has no body whatever its head says). */
-    boolean isHead() {
-        return method == Http1Method.HEAD;
     }
 }

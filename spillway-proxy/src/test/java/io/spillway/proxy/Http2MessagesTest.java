@@ -105,4 +105,23 @@ class Http2MessagesTest {
         assertThat(text(Http2Messages.chunk(ALLOC, Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII))))
                 .isEqualTo("5\r\nhello\r\n");
     }
+
+    @Test
+    void headersFromAnHttp2ServiceGoOnAsTheyCameLessTeAndTrailersLessPseudoFieldsButNotWithCrLfOrNul() {
+        Http2Headers head = new DefaultHttp2Headers().status("200").add("content-type", "application/grpc")
+                .add("te", "trailers");
+        assertThat(Http2Messages.forwardable(head, false)).isTrue();
+        assertThat(head.names()).extracting(CharSequence::toString).containsExactlyInAnyOrder(":status", "content-type");
+
+        Http2Headers trailers = new DefaultHttp2Headers(false).status("200").add("grpc-status", "0");
+        assertThat(Http2Messages.forwardable(trailers, true)).isTrue();
+        assertThat(trailers.names()).extracting(CharSequence::toString).containsExactly("grpc-status");
+
+        for (String bad : new String[] {"1\r\nx-evil: 1", "a\nb", "a\0b"}) {
+            Http2Headers h = new DefaultHttp2Headers(false).status("200").add("x-value", bad);
+            assertThat(Http2Messages.forwardable(h, false)).as(bad).isFalse();
+            assertThat(Http2Messages.forwardable(new DefaultHttp2Headers(false).add("grpc-message", bad), true))
+                    .as(bad).isFalse();
+        }
+    }
 }
