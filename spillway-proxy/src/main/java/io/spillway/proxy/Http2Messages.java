@@ -34,7 +34,9 @@ import java.util.Map;
  * {@code X-Forwarded-*}, {@code Via}); a response from an HTTP/2 service becomes a
  * {@link ResponseHead} the exchange and the HTTP/1.1 client leg already understand. The price
  * is one small copy of each head on the HTTP/2 side, which HPACK decoding has already paid
- * many times over.
+ * many times over. A response between two HTTP/2 legs needs none of the HTTP/1.1 rules (no
+ * edits are made to responses), so its head and trailers skip the detour: they go on as the
+ * headers they came in, through {@link #forwardable}.
  *
  * <p>Rules applied here: {@code :authority} becomes {@code Host} (8.3.1); cookies split into
  * several fields are joined with "; " (8.2.3); a request body of unknown length goes chunked;

@@ -52,6 +52,8 @@ final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
     final ResponseHeadParser responseParser;
     private Channel channel;
     private Http2FrameCodec codec;
+    /** Opens the streams, one bootstrap for all: used on the event loop only, so its handler is set just before each open. */
+    private Http2StreamChannelBootstrap bootstrap;
     private boolean ready;
     private boolean goingAway;
     private int streams;
@@ -113,6 +115,7 @@ final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         codec = ctx.pipeline().get(Http2FrameCodec.class);
+        bootstrap = new Http2StreamChannelBootstrap(channel);
     }
 
     private void ready() {
@@ -159,7 +162,7 @@ final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
         streams++;
         boolean reused = opened++ > 0;
         Http2ServerLeg leg = new Http2ServerLeg(service, this, route, reused);
-        new Http2StreamChannelBootstrap(channel).handler(leg).open().addListener(done -> {
+        bootstrap.handler(leg).open().addListener(done -> {
             if (done.isSuccess()) {
                 exchange.serverLegReady(leg);
             } else {

@@ -2,15 +2,12 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.Service;
 import io.spillway.proxy.http1.Http1DecodeFailure;
 import io.spillway.proxy.http1.Http1End;
 import io.spillway.proxy.http1.Http1Method;
 import io.spillway.proxy.http1.ResponseHead;
-
-import java.util.ArrayDeque;
 
 /**
  * One proxied HTTP request and its response, between a {@link ClientLeg} and a
@@ -48,8 +45,7 @@ final class ProxiedExchange {
     private final boolean decodeChunked;
     private final ServiceAttempts attempts;
 
-    /** Body parts that arrived before a server leg was there; an {@link Http1End} ends them. */
-    private ArrayDeque<Object> buffered;
+    private EarlyBody buffered;
     private Service service;
     private String servedBy;
     private ServerLeg server;
@@ -121,14 +117,7 @@ final class ProxiedExchange {
         startNanos = System.nanoTime();
         leg.writeHead(head.retainedDuplicate(), method, decodeChunked);
         if (buffered != null) {
-            for (Object part = buffered.poll(); part != null; part = buffered.poll()) {
-                if (part instanceof ByteBuf content) {
-                    bodyBytesSent += content.readableBytes();
-                    leg.write(content);
-                } else {
-                    ((Http1End) part).release();
-                }
-            }
+            bodyBytesSent += buffered.writeTo(leg);
         }
         leg.flush();
         client.requestFlowChanged();
@@ -172,7 +161,7 @@ final class ProxiedExchange {
 
     private void buffer(Object part) {
         if (buffered == null) {
-            buffered = new ArrayDeque<>(4);
+            buffered = new EarlyBody();
         }
         buffered.add(part);
     }
@@ -223,15 +212,13 @@ final class ProxiedExchange {
     void serverHeaders(ServerLeg from, int status, Http2Headers headers, boolean trailers) {
         if (finished || from != server) {
             return;
-        }
-        Http2ClientLeg stream = (Http2ClientLeg) client;
-        if (!trailers) { // an HTTP/2 request never asks for an upgrade
+        } else if (!trailers) { // an HTTP/2 request never asks for an upgrade
             service.recordResponse(status);
             responseStarted = true;
-            stream.proxyToClientHeaders(status, headers);
+            ((Http2ClientLeg) client).proxyToClientHeaders(status, headers);
         } else if (responseStarted) {
             service.recordServedTime(System.nanoTime() - startNanos);
-            stream.proxyToClientTrailers(headers);
+            ((Http2ClientLeg) client).proxyToClientTrailers(headers);
             complete();
         }
     }
@@ -351,8 +338,7 @@ final class ProxiedExchange {
         log.debug("{}: {} sent nothing for the server timeout", client.connection().channel(), service.name());
         service.recordFailure(FailureReason.TIMEOUT);
         if (responseStarted) {
-            abort();
-            client.exchangeBroken(this);
+            serverBroken("the service stopped sending"); // the client's stream or connection is reset
         } else if (!interimSent && bodyBytesSent == 0 && method.isIdempotent()) {
             server = null;
             from.close();
@@ -391,9 +377,7 @@ final class ProxiedExchange {
             switching = null;
         }
         if (buffered != null) {
-            for (Object part = buffered.poll(); part != null; part = buffered.poll()) {
-                ReferenceCountUtil.release(part);
-            }
+            buffered.release();
         }
         if (server != null) {
             server.close();
