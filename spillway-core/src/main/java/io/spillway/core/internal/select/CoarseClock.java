@@ -1,4 +1,4 @@
-package io.spillway.core.select;
+package io.spillway.core.internal.select;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;

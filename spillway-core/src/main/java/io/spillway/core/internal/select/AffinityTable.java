@@ -1,4 +1,4 @@
-package io.spillway.core.select;
+package io.spillway.core.internal.select;
 
 import io.spillway.core.net.IpAddress;
 

@@ -1,4 +1,4 @@
-package io.spillway.core.select;
+package io.spillway.core.internal.select;
 
 import org.junit.jupiter.api.Test;
 

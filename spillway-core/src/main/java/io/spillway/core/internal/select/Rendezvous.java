@@ -1,4 +1,4 @@
-package io.spillway.core.select;
+package io.spillway.core.internal.select;
 
 /**
  * Rendezvous (highest random weight) hashing, the one source-IP hash of the load balancer (SPEC
