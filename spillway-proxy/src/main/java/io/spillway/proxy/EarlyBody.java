@@ -2,7 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import io.spillway.proxy.http1.Http1End;
+import io.spillway.proxy.internal.http1.Http1End;
 
 import java.util.ArrayDeque;
 

@@ -9,8 +9,8 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.spillway.proxy.http1.Http1End;
-import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.Http1End;
+import io.spillway.proxy.internal.http1.ResponseHead;
 
 import java.nio.charset.StandardCharsets;
 
