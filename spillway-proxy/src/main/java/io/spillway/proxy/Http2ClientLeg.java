@@ -36,9 +36,9 @@ import io.spillway.proxy.internal.http1.ResponseHead;
  * {@code grpc-status}) arrive with the end and go out as a trailing HEADERS frame.
  *
  * <p>The response is written by the stream's {@link Http2ResponseWriter}; a response from an
- * HTTP/2 service goes to it as the HTTP/2 headers it came in. Flow control is HTTP/2's own: the stream's reads stop
- * while the service cannot take more of the body (the window is then not given back to the
- * client), and the service's reads stop while this stream is not writable.
+ * HTTP/2 service goes to it as the HTTP/2 headers it came in. Flow control is HTTP/2's own:
+ * the stream's reads stop while the service cannot take more of the body (the window is then
+ * not given back to the client), and the service's reads stop while this stream is not writable.
  *
  * <p>Answers of the proxy's own (redirect of a full chain, 429, 400, 405, 502-504) end the
  * stream, not the connection; a response that breaks after it started resets the stream. A
