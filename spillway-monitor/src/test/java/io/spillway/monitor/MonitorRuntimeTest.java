@@ -40,6 +40,30 @@ class MonitorRuntimeTest extends TransportExtension {
     }
 
     @Test
+    void aProbeThatAnswersStartsTheNextAfterTheIntervalNotAfterItsLongerTimeout() {
+        try (HttpBackend peer = new HttpBackend("peer").start();
+             MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                     MonitorSpec.of("web", MonitorType.HTTP).interval(20).timeout(60_000).build())) {
+            peer.answer("/", 200, "ok");
+            await().atMost(Duration.ofSeconds(10)).until(() -> peer.requests() >= 5);
+            assertThat(h.svc().isUp()).isTrue();
+        }
+    }
+
+    @Test
+    void aTimeoutShorterThanTheIntervalFailsEveryProbeAndTheProbesGoOn() {
+        try (TcpBackend peer = new TcpBackend().start()) {
+            peer.reply(s -> null); // accepts, never answers
+            try (MonitorHarness h = MonitorHarness.single(monitors, peer.port(),
+                    MonitorSpec.of("ecv", MonitorType.TCP_ECV).send("hello").expectBody("world")
+                            .interval(40).timeout(20).build())) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> h.probes.size() >= 4);
+                assertThat(h.probes.subList(0, 4)).allSatisfy(o -> assertThat(o.error()).isEqualTo("timeout after 20ms"));
+            }
+        }
+    }
+
+    @Test
     void closeStopsEveryProbeAndClosesTheConnectionsInFlight() {
         try (TcpBackend peer = new TcpBackend().start()) {
             peer.reply(s -> null);
