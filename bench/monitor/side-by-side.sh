@@ -19,7 +19,8 @@
 #
 # Usage: bench/monitor/side-by-side.sh
 # Environment: SERVICES (5000), ROUNDS (5), WARMUP (10 s), MEASURE (20 s),
-#   CONTENDERS ("spillway haproxy monitorbench"), CHECKER_CPUS (0) and SERVER_CPUS (1): `taskset`
+#   CONTENDERS ("spillway haproxy monitorbench"; also "baseline": the appliance jar BASELINE_JAR,
+#   e.g. main's, to measure a change before/after in the same rounds), CHECKER_CPUS (0) and SERVER_CPUS (1): `taskset`
 #   lists for the checkers and for NGINX (empty: no pinning), FIRST_PORT (21000: SERVICES ports
 #   from there must be free; below the kernel's ephemeral range), JFR_DIR (record the appliance
 #   with JFR's profile settings into this directory, and each Java contender's CPU by thread over
@@ -193,6 +194,16 @@ start_contender() { # NAME ROUND; sets CHECKER_PID (or dies)
             CHECKER_PID=$STARTED_PID
             wait_port "$admin" "$CHECKER_PID" 120 || die "spillway did not start (see $WORK/spillway-$round.log)"
             ;;
+        baseline)
+            # the appliance of another build (BASELINE_JAR, e.g. main's), run as bin/spillway runs a jar
+            local admin
+            admin=$(free_ports 1)
+            spillway_config "$admin" >"$WORK/baseline.yaml"
+            bench_start "baseline-$round" "${PIN_CHECKER[@]}" java $LAUNCHER_FLAGS -jar "$BASELINE_JAR" \
+                run -c "$WORK/baseline.yaml"
+            CHECKER_PID=$STARTED_PID
+            wait_port "$admin" "$CHECKER_PID" 120 || die "baseline did not start (see $WORK/baseline-$round.log)"
+            ;;
         haproxy)
             bench_start "haproxy-$round" "${PIN_CHECKER[@]}" haproxy -db -f "$WORK/haproxy.cfg"
             CHECKER_PID=$STARTED_PID
@@ -209,7 +220,7 @@ start_contender() { # NAME ROUND; sets CHECKER_PID (or dies)
             sleep 1
             alive "$CHECKER_PID" || die "MonitorBench did not start (see $WORK/monitorbench-$round.log)"
             ;;
-        *) die "unknown contender '$name' (known: spillway haproxy monitorbench)" ;;
+        *) die "unknown contender '$name' (known: spillway baseline haproxy monitorbench)" ;;
     esac
 }
 
@@ -306,17 +317,20 @@ for name in contenders.split():
                      "selfReportedLagP99Ms": spread([r.get("selfReportedLagMs", {}).get("p99") for r in rs])}
 ratios = {}
 names = contenders.split()
-for other in names:
-    if other == "spillway" or "spillway" not in names:
-        continue
-    pairs = [(a["cpuPerProbeUs"], b["cpuPerProbeUs"]) for a in rows if a["contender"] == "spillway"
+def ratio(one, other):
+    pairs = [(a["cpuPerProbeUs"], b["cpuPerProbeUs"]) for a in rows if a["contender"] == one
              for b in rows if b["contender"] == other and b["round"] == a["round"]]
     rs = [a / b for a, b in pairs if a and b]
-    ratios["cpuPerProbe spillway/" + other] = spread([round(r, 3) for r in rs])
+    ratios["cpuPerProbe " + one + "/" + other] = spread([round(r, 3) for r in rs])
+for other in names:
+    if other != "spillway" and "spillway" in names:
+        ratio("spillway", other)
+if "baseline" in names and "haproxy" in names:
+    ratio("baseline", "haproxy")
 doc = {"scenario": "monitor-side-by-side", "commit": git("rev-parse", "HEAD"),
        "commitDirty": bool(git("status", "--porcelain", "--untracked-files=no")),
        "cores": os.cpu_count(), "loadAverageAtEnd": list(os.getloadavg()),
-       "params": {"services": int(services), "interval": "1s", "warmupSeconds": int(warmup),
+       "params": {"services": int(services), "baselineJar": os.environ.get("BASELINE_JAR"), "interval": "1s", "warmupSeconds": int(warmup),
                   "measureSeconds": int(measure), "checkerCpus": ccpu, "serverCpus": scpu,
                   "server": first_line(["nginx", "-v"]), "haproxy": first_line(["haproxy", "-v"]),
                   "java": first_line(["java", "-version"])},
