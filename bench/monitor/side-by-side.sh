@@ -26,7 +26,7 @@
 #   with JFR's profile settings into this directory, and each Java contender's CPU by thread over
 #   the window into threads-NAME-ROUND.txt there), KEEP_WORK=1.
 # Output: bench/results/monitor-side-by-side-<UTC date>.json and a summary on stderr.
-# Bounded: each contender runs WARMUP+MEASURE seconds (plus its start, at most 120 s) and is
+# Bounded: each contender runs WARMUP+MEASURE seconds (plus its start, at most START_TIMEOUT, 300 s) and is
 # stopped by pid; everything stays on 127.0.0.1.
 set -euo pipefail
 SERVICES=${SERVICES:-5000}
@@ -192,7 +192,7 @@ start_contender() { # NAME ROUND; sets CHECKER_PID (or dies)
             bench_start "spillway-$round" "${PIN_CHECKER[@]}" env SPILLWAY_JAVA_OPTS="$LAUNCHER_FLAGS $jfr" \
                 "$ROOT/bin/spillway" run -c "$WORK/spillway.yaml"
             CHECKER_PID=$STARTED_PID
-            wait_port "$admin" "$CHECKER_PID" 120 || die "spillway did not start (see $WORK/spillway-$round.log)"
+            wait_port "$admin" "$CHECKER_PID" "${START_TIMEOUT:-300}" || die "spillway did not start (see $WORK/spillway-$round.log)"
             ;;
         baseline)
             # the appliance of another build (BASELINE_JAR, e.g. main's), run as bin/spillway runs a jar
@@ -202,7 +202,7 @@ start_contender() { # NAME ROUND; sets CHECKER_PID (or dies)
             bench_start "baseline-$round" "${PIN_CHECKER[@]}" java $LAUNCHER_FLAGS -jar "$BASELINE_JAR" \
                 run -c "$WORK/baseline.yaml"
             CHECKER_PID=$STARTED_PID
-            wait_port "$admin" "$CHECKER_PID" 120 || die "baseline did not start (see $WORK/baseline-$round.log)"
+            wait_port "$admin" "$CHECKER_PID" "${START_TIMEOUT:-300}" || die "baseline did not start (see $WORK/baseline-$round.log)"
             ;;
         haproxy)
             bench_start "haproxy-$round" "${PIN_CHECKER[@]}" haproxy -db -f "$WORK/haproxy.cfg"
