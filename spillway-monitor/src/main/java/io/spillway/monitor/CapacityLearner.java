@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,7 +30,7 @@ final class CapacityLearner implements ServiceListener {
 
     private final Service service;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
+    private final ProbeConnector connector;
     private final HttpExchange exchange;
     private final String path;
     private final long intervalNanos;
@@ -43,11 +42,11 @@ final class CapacityLearner implements ServiceListener {
     private boolean inFlight;
     private String lastError;
 
-    CapacityLearner(Service service, EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, String hostHeader,
+    CapacityLearner(Service service, EventLoop loop, ProbeConnector connector, InetSocketAddress remote, String hostHeader,
                     SslContext ssl, String path, long intervalNanos, long timeoutNanos) {
         this.service = service;
         this.loop = loop;
-        this.bootstrap = bootstrap;
+        this.connector = connector;
         this.exchange = new HttpExchange(remote, hostHeader, ssl, false, "GET", path, true, this::learn);
         this.path = path;
         this.intervalNanos = Math.max(1, intervalNanos);
@@ -80,7 +79,7 @@ final class CapacityLearner implements ServiceListener {
         inFlight = true;
         ProbeAttempt attempt = new ProbeAttempt(loop, this::fetched);
         timeout = loop.schedule(() -> attempt.fail("timeout"), timeoutNanos, TimeUnit.NANOSECONDS);
-        exchange.start(bootstrap, attempt);
+        exchange.start(connector, attempt);
     }
 
     private void fetched(ProbeOutcome outcome) {

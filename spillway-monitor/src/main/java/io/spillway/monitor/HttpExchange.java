@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -78,11 +77,11 @@ final class HttpExchange {
         this.request = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
     }
 
-    /** Connects and sends the request on {@code bootstrap}'s loop; the attempt closes the channel. */
-    void start(Bootstrap bootstrap, ProbeAttempt attempt) {
+    /** Connects and sends the request on the connector's loop; the attempt closes the channel. */
+    void start(ProbeConnector connector, ProbeAttempt attempt) {
         ReplyHandler handler = new ReplyHandler(attempt,
                 new HttpResponseReader(wantBody, headRequest, MAX_HEAD, MAX_BODY));
-        Bootstrap b = bootstrap.clone().handler(ssl == null ? handler : new ChannelInitializer<Channel>() {
+        ChannelFuture f = connector.connect(ssl == null ? handler : new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 SslHandler tls = ssl.newHandler(ch.alloc(), serverName, remote.getPort());
@@ -94,8 +93,7 @@ final class HttpExchange {
                 }
                 ch.pipeline().addLast(tls, handler);
             }
-        });
-        ChannelFuture f = b.connect(remote);
+        }, remote);
         attempt.track(f.channel());
         f.addListener(handler);
     }

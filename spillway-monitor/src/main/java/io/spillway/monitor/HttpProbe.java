@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 
@@ -48,8 +47,8 @@ final class HttpProbe implements Probe {
     }
 
     @Override
-    public void start(Bootstrap bootstrap, ProbeAttempt attempt) {
-        exchange.start(bootstrap, attempt);
+    public void start(ProbeConnector connector, ProbeAttempt attempt) {
+        exchange.start(connector, attempt);
     }
 
     private void judge(HttpResponseReader reply, ProbeAttempt attempt) {

@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.spillway.core.health.ProbeCounter;
@@ -45,7 +44,7 @@ final class MonitorTask {
     private final MonitorConfig config;
     private final Probe probe;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
+    private final ProbeConnector connector;
     private final List<MonitorListener> listeners;
     private final ResponseTimeCheck responseTimeCheck;
     private final ProbeCounter counter;
@@ -69,13 +68,13 @@ final class MonitorTask {
     }
 
     MonitorTask(ServiceHealth owner, int index, MonitorConfig config, Probe probe, EventLoop loop,
-                Bootstrap bootstrap, List<MonitorListener> listeners) {
+                ProbeConnector connector, List<MonitorListener> listeners) {
         this.owner = owner;
         this.index = index;
         this.config = config;
         this.probe = probe;
         this.loop = loop;
-        this.bootstrap = bootstrap;
+        this.connector = connector;
         this.listeners = listeners;
         this.responseTimeCheck = new ResponseTimeCheck(config.responseTime());
         // a service kept DOWN across a reload must prove itself again; otherwise up until proven down
@@ -125,7 +124,7 @@ final class MonitorTask {
         deadlineNanos = started + timeoutNanos;
         pending = loop.schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
         try {
-            probe.start(bootstrap, attempt);
+            probe.start(connector, attempt);
         } catch (RuntimeException e) {
             attempt.fail(e);
         }
