@@ -47,6 +47,7 @@ public final class PeerSharing {
         this.head = head;
         this.share = new PeerShare(domain, head.config().peers(), sites, PeerShare.Basis.AVAILABLE_SERVICES);
         this.targets = new SiteVServers(head);
+        log.info("vserver {}: sharing new connections for {} with peers {}", head.name(), domain, head.config().peers());
     }
 
     /** The published domain whose reports are compared. */
