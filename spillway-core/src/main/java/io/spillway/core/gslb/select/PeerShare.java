@@ -3,8 +3,8 @@ package io.spillway.core.gslb.select;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.PeerSites;
 import io.spillway.core.model.HostPort;
+import io.spillway.core.internal.select.SmoothRotation;
 import io.spillway.core.net.IpAddress;
-import io.spillway.core.select.SmoothRotation;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
