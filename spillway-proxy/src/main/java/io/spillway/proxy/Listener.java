@@ -4,17 +4,19 @@ import io.netty.channel.Channel;
 import io.spillway.core.model.HostPort;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
- * One bound listening socket and the route its new connections take. The route is swapped on
- * reload while the socket stays bound (P3).
+ * One listening address and the route its new connections take. The route is swapped on reload
+ * while the address stays bound (P3). The address is bound by one socket, or on epoll by one
+ * socket per event loop ({@link io.spillway.transport.Transport#listenerBootstraps}).
  */
 final class Listener {
 
     private final HostPort address;
     private volatile Route route;
     private final ClientLimit clientLimit = new ClientLimit();
-    private Channel channel;
+    private List<Channel> channels = List.of();
 
     Listener(HostPort address, Route route) {
         this.address = address;
@@ -38,17 +40,16 @@ final class Listener {
         this.route = next;
     }
 
-    void bound(Channel serverChannel) {
-        this.channel = serverChannel;
+    /** The sockets bound to the address, all on one port. */
+    void bound(List<Channel> serverChannels) {
+        this.channels = List.copyOf(serverChannels);
     }
 
     InetSocketAddress boundAddress() {
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        return channels.isEmpty() ? null : (InetSocketAddress) channels.get(0).localAddress();
     }
 
     void close() {
-        if (channel != null) {
-            channel.close().syncUninterruptibly();
-        }
+        channels.forEach(ch -> ch.close().syncUninterruptibly());
     }
 }
