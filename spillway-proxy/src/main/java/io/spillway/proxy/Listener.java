@@ -4,19 +4,17 @@ import io.netty.channel.Channel;
 import io.spillway.core.model.HostPort;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 
 /**
- * One listening address and the route its new connections take. The route is swapped on reload
- * while the address stays bound (P3). The address is bound by one socket, or on epoll by one
- * socket per event loop ({@link io.spillway.transport.Transport#listenerBootstraps}).
+ * One bound listening socket and the route its new connections take. The route is swapped on
+ * reload while the socket stays bound (P3).
  */
 final class Listener {
 
     private final HostPort address;
     private volatile Route route;
     private final ClientLimit clientLimit = new ClientLimit();
-    private List<Channel> channels = List.of();
+    private Channel channel;
 
     Listener(HostPort address, Route route) {
         this.address = address;
@@ -40,16 +38,17 @@ final class Listener {
         this.route = next;
     }
 
-    /** The sockets bound to the address, all on one port. */
-    void bound(List<Channel> serverChannels) {
-        this.channels = List.copyOf(serverChannels);
+    void bound(Channel serverChannel) {
+        this.channel = serverChannel;
     }
 
     InetSocketAddress boundAddress() {
-        return channels.isEmpty() ? null : (InetSocketAddress) channels.get(0).localAddress();
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
     void close() {
-        channels.forEach(ch -> ch.close().syncUninterruptibly());
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
     }
 }

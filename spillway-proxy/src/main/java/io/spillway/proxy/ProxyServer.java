@@ -1,6 +1,5 @@
 package io.spillway.proxy;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -20,10 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -201,30 +198,14 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Binds {@code l}'s address with every bootstrap the transport gives a listener (on epoll one
-     * socket per event loop, see {@link Transport#listenerBootstraps}); the first bind fixes the
-     * port when it is 0. When one fails, those bound are closed.
-     */
     private void bind(Listener l) throws Exception {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
-        ClientPipeline pipeline = new ClientPipeline(l, connector, pools, clients, budget, accessLog);
-        List<Channel> bound = new ArrayList<>();
-        try {
-            for (ServerBootstrap b : transport.listenerBootstraps()) {
-                Channel ch = b.attr(AdmissionHandler.PEER_ROUTER, peerRouter)
-                        .attr(AdmissionHandler.GSLB_ROUTER, gslbRouter)
-                        .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
-                        .childHandler(pipeline)
-                        .bind(at).sync().channel();
-                bound.add(ch);
-                at = (InetSocketAddress) ch.localAddress();
-            }
-        } catch (Exception e) {
-            bound.forEach(ch -> ch.close().syncUninterruptibly());
-            throw e;
-        }
-        l.bound(bound);
+        l.bound(transport.serverBootstrap()
+                .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
+                .attr(AdmissionHandler.GSLB_ROUTER, gslbRouter)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
+                .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog))
+                .bind(at).sync().channel());
         log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());
     }
 
