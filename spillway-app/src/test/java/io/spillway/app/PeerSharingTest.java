@@ -7,6 +7,7 @@ import io.spillway.core.runtime.VirtualServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,8 @@ class PeerSharingTest {
             """.formatted(SECRET);
 
     final AdminCalls admin = new AdminCalls(TOKEN);
-    final LoopbackAppliances appliances = new LoopbackAppliances();
+    @RegisterExtension
+    final ApplianceExtension appliances = new ApplianceExtension();
     final List<HttpServer> backends = new ArrayList<>();
     Appliance agg;
     Appliance a;
@@ -66,8 +68,8 @@ class PeerSharingTest {
                     - name: %s
                 """.formatted(EXCHANGE, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int bShop = LoopbackAppliances.freePort();
-        int aShop = LoopbackAppliances.freePort();
+        int bShop = ApplianceExtension.freePort();
+        int aShop = ApplianceExtension.freePort();
         b = appliances.start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -108,7 +110,6 @@ class PeerSharingTest {
 
     @AfterEach
     void stop() {
-        appliances.close();
         backends.forEach(s -> s.stop(0));
     }
 
@@ -120,11 +121,11 @@ class PeerSharingTest {
         Map<String, Integer> served = connect(30);
         assertThat(served).containsEntry("b1", 10);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(20);
-        assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(a.graph().vserver("shop").peers().forwarded()).isEqualTo(10);
         assertThat(forwardedMetric()).as("spillway_vserver_forwarded_total at A").isEqualTo(10);
         assertThat(admin.json(a, "/api/v1/vservers/shop").path("forwarded").path("branch-b").asLong()).isEqualTo(10);
-        assertThat(b.peerRouting().forwarded("shop")).as("B hands nothing back").isZero();
-        VirtualServer peer = a.peerRouting().peerVServer("shop", "branch-b");
+        assertThat(b.graph().vserver("shop").peers().forwarded()).as("B hands nothing back").isZero();
+        VirtualServer peer = a.graph().vserver("shop").peers().target("branch-b");
         assertThat(peer.services()).hasSize(1);
         assertThat(peer.services().get(0).address().port()).isEqualTo(b.vserverAddress("shop").getPort());
 
@@ -134,7 +135,7 @@ class PeerSharingTest {
         Map<String, Integer> after = connect(30);
         assertThat(after).doesNotContainKey("b1");
         assertThat(after.get("a1") + after.get("a2")).isEqualTo(30);
-        assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(a.graph().vserver("shop").peers().forwarded()).isEqualTo(10);
         assertThat(forwardedMetric()).as("a peer that takes nothing moves nothing").isEqualTo(10);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> a.graph().vserver("shop").activeConnections() == 0
@@ -153,7 +154,7 @@ class PeerSharingTest {
 
         Map<String, Integer> served = connect(6);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(6);
-        assertThat(a.peerRouting().forwarded("shop")).isZero();
+        assertThat(a.graph().vserver("shop").peers().forwarded()).isZero();
     }
 
     /** {@code spillway_vserver_forwarded_total{vserver="shop",peer="branch-b"}} scraped from A's {@code /metrics}. */
