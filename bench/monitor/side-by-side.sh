@@ -19,13 +19,16 @@
 #
 # Usage: bench/monitor/side-by-side.sh
 # Environment: SERVICES (5000), ROUNDS (5), WARMUP (10 s), MEASURE (20 s),
-#   CONTENDERS ("spillway haproxy monitorbench"), CHECKER_CPUS (0) and SERVER_CPUS (1): `taskset`
+#   CONTENDERS ("spillway haproxy monitorbench"; also "baseline": the appliance jar BASELINE_JAR,
+#   e.g. main's, to measure a change before/after in the same rounds), CHECKER_CPUS (0) and SERVER_CPUS (1): `taskset`
 #   lists for the checkers and for NGINX (empty: no pinning), FIRST_PORT (21000: SERVICES ports
 #   from there must be free; below the kernel's ephemeral range), JFR_DIR (record the appliance
 #   with JFR's profile settings into this directory, and each Java contender's CPU by thread over
 #   the window into threads-NAME-ROUND.txt there), KEEP_WORK=1.
+# Java contenders also get loopCpuPerProbeUs: the CPU of their event loops alone (threads
+#   spillway-N-N) per probe, which leaves out the JIT compiler and GC threads.
 # Output: bench/results/monitor-side-by-side-<UTC date>.json and a summary on stderr.
-# Bounded: each contender runs WARMUP+MEASURE seconds (plus its start, at most 120 s) and is
+# Bounded: each contender runs WARMUP+MEASURE seconds (plus its start, at most START_TIMEOUT, 300 s) and is
 # stopped by pid; everything stays on 127.0.0.1.
 set -euo pipefail
 SERVICES=${SERVICES:-5000}
@@ -191,7 +194,17 @@ start_contender() { # NAME ROUND; sets CHECKER_PID (or dies)
             bench_start "spillway-$round" "${PIN_CHECKER[@]}" env SPILLWAY_JAVA_OPTS="$LAUNCHER_FLAGS $jfr" \
                 "$ROOT/bin/spillway" run -c "$WORK/spillway.yaml"
             CHECKER_PID=$STARTED_PID
-            wait_port "$admin" "$CHECKER_PID" 120 || die "spillway did not start (see $WORK/spillway-$round.log)"
+            wait_port "$admin" "$CHECKER_PID" "${START_TIMEOUT:-300}" || die "spillway did not start (see $WORK/spillway-$round.log)"
+            ;;
+        baseline)
+            # the appliance of another build (BASELINE_JAR, e.g. main's), run as bin/spillway runs a jar
+            local admin
+            admin=$(free_ports 1)
+            spillway_config "$admin" >"$WORK/baseline.yaml"
+            bench_start "baseline-$round" "${PIN_CHECKER[@]}" java $LAUNCHER_FLAGS -jar "$BASELINE_JAR" \
+                run -c "$WORK/baseline.yaml"
+            CHECKER_PID=$STARTED_PID
+            wait_port "$admin" "$CHECKER_PID" "${START_TIMEOUT:-300}" || die "baseline did not start (see $WORK/baseline-$round.log)"
             ;;
         haproxy)
             bench_start "haproxy-$round" "${PIN_CHECKER[@]}" haproxy -db -f "$WORK/haproxy.cfg"
@@ -209,7 +222,7 @@ start_contender() { # NAME ROUND; sets CHECKER_PID (or dies)
             sleep 1
             alive "$CHECKER_PID" || die "MonitorBench did not start (see $WORK/monitorbench-$round.log)"
             ;;
-        *) die "unknown contender '$name' (known: spillway haproxy monitorbench)" ;;
+        *) die "unknown contender '$name' (known: spillway baseline haproxy monitorbench)" ;;
     esac
 }
 
@@ -227,13 +240,18 @@ for round in $(seq "$ROUNDS"); do
         sleep "$WARMUP"
         alive "$CHECKER_PID" || die "$name died during the warm-up (see $WORK/$name-$round.log)"
         load=$(cut -d' ' -f1-3 /proc/loadavg)
-        [ -n "${JFR_DIR:-}" ] && [ "$name" != haproxy ] && thread_ticks "$CHECKER_PID" >"$WORK/threads-before"
+        [ "$name" != haproxy ] && thread_ticks "$CHECKER_PID" >"$WORK/threads-before"
         t0=$(date +%s.%N); c0=$(cpu_ticks "$CHECKER_PID"); s0=$(server_ticks)
         sleep "$MEASURE"
         t1=$(date +%s.%N); c1=$(cpu_ticks "$CHECKER_PID"); s1=$(server_ticks)
-        if [ -n "${JFR_DIR:-}" ] && [ "$name" != haproxy ]; then
+        loop_ticks=""
+        if [ "$name" != haproxy ]; then
             thread_ticks "$CHECKER_PID" >"$WORK/threads-after"
-            thread_share "$WORK/threads-before" "$WORK/threads-after" >"$JFR_DIR/threads-$name-$round.txt"
+            # the event loops' CPU alone (threads spillway-N-N): the probes' steady cost, without the
+            # JIT compiler, GC and JFR threads, whose share depends on how starved the machine is
+            loop_ticks=$(( $(awk '$2 == "spillway-N-N" {t += $1} END {print t + 0}' "$WORK/threads-after") \
+                - $(awk '$2 == "spillway-N-N" {t += $1} END {print t + 0}' "$WORK/threads-before") ))
+            [ -n "${JFR_DIR:-}" ] && thread_share "$WORK/threads-before" "$WORK/threads-after" >"$JFR_DIR/threads-$name-$round.txt"
         fi
         if [ "$name" = monitorbench ]; then
             for _ in $(seq 1 200); do alive "$CHECKER_PID" || break; sleep 0.1; done
@@ -242,10 +260,10 @@ for round in $(seq "$ROUNDS"); do
         sleep 1.5   # NGINX flushes its log buffer every second
         lag_line=""
         [ "$name" = monitorbench ] && lag_line=$(grep -h "scheduling lag" "$WORK/$name-$round.log" || true)
-        python3 - "$srv/access.log" "$t0" "$t1" "$c0" "$c1" "$HZ" "$SERVICES" "$name" "$round" "$load" "$lag_line" "$s0" "$s1" \
+        python3 - "$srv/access.log" "$t0" "$t1" "$c0" "$c1" "$HZ" "$SERVICES" "$name" "$round" "$load" "$lag_line" "$s0" "$s1" "$loop_ticks" \
             >>"$RUNS" <<'PY'
 import json, re, sys, statistics
-path, t0, t1, c0, c1, hz, services, name, rnd, load, lag_line, s0, s1 = sys.argv[1:]
+path, t0, t1, c0, c1, hz, services, name, rnd, load, lag_line, s0, s1, loop_ticks = sys.argv[1:]
 t0, t1, c0, c1, hz, services = float(t0), float(t1), int(c0), int(c1), int(hz), int(services)
 last, lateness, probes, ok = {}, [], 0, 0
 with open(path) as f:
@@ -272,6 +290,8 @@ row = {"contender": name, "round": int(rnd), "seconds": round(seconds, 2), "prob
        "serverLatenessMs": {"p50": pct(0.5), "p99": pct(0.99), "max": round(lateness[-1], 1) if lateness else None,
                             "gaps": len(lateness)},
        "serverCpuPercentOfCore": round((int(s1) - int(s0)) * 100.0 / hz / seconds, 1), "loadAverage": load}
+if loop_ticks and probes:
+    row["loopCpuPerProbeUs"] = round(int(loop_ticks) * 1e6 / hz / probes, 1)
 m = re.search(r"p50 ([0-9.]+)\s+p99 ([0-9.]+)\s+p99.9 ([0-9.]+)\s+max ([0-9.]+)", lag_line)
 if m:
     row["selfReportedLagMs"] = dict(zip(["p50", "p99", "p99.9", "max"], map(float, m.groups())))
@@ -303,20 +323,26 @@ for name in contenders.split():
     summary[name] = {"cpuPerProbeUs": spread([r["cpuPerProbeUs"] for r in rs]),
                      "probesPerSecond": spread([r["probesPerSecond"] for r in rs]),
                      "serverLatenessP99Ms": spread([r["serverLatenessMs"]["p99"] for r in rs]),
-                     "selfReportedLagP99Ms": spread([r.get("selfReportedLagMs", {}).get("p99") for r in rs])}
+                     "selfReportedLagP99Ms": spread([r.get("selfReportedLagMs", {}).get("p99") for r in rs]),
+                     "loopCpuPerProbeUs": spread([r.get("loopCpuPerProbeUs") for r in rs])}
 ratios = {}
 names = contenders.split()
-for other in names:
-    if other == "spillway" or "spillway" not in names:
-        continue
-    pairs = [(a["cpuPerProbeUs"], b["cpuPerProbeUs"]) for a in rows if a["contender"] == "spillway"
+def ratio(one, other, key="cpuPerProbeUs", label="cpuPerProbe "):
+    pairs = [(a.get(key), b.get(key)) for a in rows if a["contender"] == one
              for b in rows if b["contender"] == other and b["round"] == a["round"]]
     rs = [a / b for a, b in pairs if a and b]
-    ratios["cpuPerProbe spillway/" + other] = spread([round(r, 3) for r in rs])
+    ratios[label + one + "/" + other] = spread([round(r, 3) for r in rs])
+for other in names:
+    if other != "spillway" and "spillway" in names:
+        ratio("spillway", other)
+if "baseline" in names and "haproxy" in names:
+    ratio("baseline", "haproxy")
+if "baseline" in names and "spillway" in names:
+    ratio("spillway", "baseline", "loopCpuPerProbeUs", "loopCpuPerProbe ")
 doc = {"scenario": "monitor-side-by-side", "commit": git("rev-parse", "HEAD"),
        "commitDirty": bool(git("status", "--porcelain", "--untracked-files=no")),
        "cores": os.cpu_count(), "loadAverageAtEnd": list(os.getloadavg()),
-       "params": {"services": int(services), "interval": "1s", "warmupSeconds": int(warmup),
+       "params": {"services": int(services), "baselineJar": os.environ.get("BASELINE_JAR"), "interval": "1s", "warmupSeconds": int(warmup),
                   "measureSeconds": int(measure), "checkerCpus": ccpu, "serverCpus": scpu,
                   "server": first_line(["nginx", "-v"]), "haproxy": first_line(["haproxy", "-v"]),
                   "java": first_line(["java", "-version"])},

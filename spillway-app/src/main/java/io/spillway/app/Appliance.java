@@ -73,7 +73,6 @@ public final class Appliance implements AutoCloseable {
     private MonitorRuntime monitors;
     private volatile AdminServer admin;
     private volatile GslbParts gslb;
-    private PeerRouting peerRouting;
     private GslbRouting gslbRouting;
     private volatile ClusterNode cluster;
     private ScheduledFuture<?> clusterMetrics;
@@ -112,15 +111,13 @@ public final class Appliance implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("spillway.access.log.written", accessLog, AccessLogWriter::written)
                 .description("access log records written").register(registry);
-        RuntimeGraph g = RuntimeGraph.build(config);
-        graph.set(g);
-        proxy = new ProxyServer(transport, g);
         // D2: vServers with peers share connections by the GSLB table of the moment (none: all local)
-        peerRouting = new PeerRouting(() -> {
+        RuntimeGraph g = RuntimeGraph.build(config, new CurrentSites(() -> {
             GslbParts parts = gslb;
             return parts == null ? null : parts.table();
-        }, () -> config.gslb());
-        proxy.setPeerRouter(peerRouting);
+        }));
+        graph.set(g);
+        proxy = new ProxyServer(transport, g);
         // G6 proxy mode: vServers with gslb carry each connection to the branch chosen for its client
         gslbRouting = new GslbRouting(() -> {
             GslbParts parts = gslb;
@@ -195,11 +192,6 @@ public final class Appliance implements AutoCloseable {
     /** The admin listener's address, or null without one. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.boundAddress();
-    }
-
-    /** How vServers with {@code peers} share new connections with peer sites (D2). */
-    public PeerRouting peerRouting() {
-        return peerRouting;
     }
 
     /** How vServers with {@code gslb} carry connections to the branch chosen for them (G6 proxy mode). */

@@ -1,6 +1,7 @@
 package io.spillway.app;
 
 import io.spillway.core.gslb.Resolution;
+import io.spillway.core.runtime.SiteVServers;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.gslb.resolve.AsyncResolver;
 import io.spillway.proxy.GslbRouter;

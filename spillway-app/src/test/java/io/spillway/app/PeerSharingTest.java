@@ -121,11 +121,11 @@ class PeerSharingTest {
         Map<String, Integer> served = connect(30);
         assertThat(served).containsEntry("b1", 10);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(20);
-        assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(a.graph().vserver("shop").peers().forwarded()).isEqualTo(10);
         assertThat(forwardedMetric()).as("spillway_vserver_forwarded_total at A").isEqualTo(10);
         assertThat(admin.json(a, "/api/v1/vservers/shop").path("forwarded").path("branch-b").asLong()).isEqualTo(10);
-        assertThat(b.peerRouting().forwarded("shop")).as("B hands nothing back").isZero();
-        VirtualServer peer = a.peerRouting().peerVServer("shop", "branch-b");
+        assertThat(b.graph().vserver("shop").peers().forwarded()).as("B hands nothing back").isZero();
+        VirtualServer peer = a.graph().vserver("shop").peers().target("branch-b");
         assertThat(peer.services()).hasSize(1);
         assertThat(peer.services().get(0).address().port()).isEqualTo(b.vserverAddress("shop").getPort());
 
@@ -135,7 +135,7 @@ class PeerSharingTest {
         Map<String, Integer> after = connect(30);
         assertThat(after).doesNotContainKey("b1");
         assertThat(after.get("a1") + after.get("a2")).isEqualTo(30);
-        assertThat(a.peerRouting().forwarded("shop")).isEqualTo(10);
+        assertThat(a.graph().vserver("shop").peers().forwarded()).isEqualTo(10);
         assertThat(forwardedMetric()).as("a peer that takes nothing moves nothing").isEqualTo(10);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> a.graph().vserver("shop").activeConnections() == 0
@@ -154,7 +154,7 @@ class PeerSharingTest {
 
         Map<String, Integer> served = connect(6);
         assertThat(served.get("a1") + served.get("a2")).isEqualTo(6);
-        assertThat(a.peerRouting().forwarded("shop")).isZero();
+        assertThat(a.graph().vserver("shop").peers().forwarded()).isZero();
     }
 
     /** {@code spillway_vserver_forwarded_total{vserver="shop",peer="branch-b"}} scraped from A's {@code /metrics}. */

@@ -1,13 +1,9 @@
 package io.spillway.app;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.spillway.testkit.ConsoleCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,19 +13,8 @@ class StatusCommandTest {
     @RegisterExtension
     final ApplianceExtension spillway = new ApplianceExtension();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void printsVServersAndServicesAndNoSitesTableWithoutGslb() throws Exception {
@@ -44,7 +29,7 @@ class StatusCommandTest {
         String admin = "http://" + Appliance.hostPort(appliance.adminAddress()) + "/";
 
         assertThat(Main.execute("status", "--admin", admin, "--token", "status-token")).isZero();
-        String printed = out.toString(StandardCharsets.UTF_8);
+        String printed = console.out();
         assertThat(printed).contains("VSERVER").contains("shop").contains("SERVICE").contains("web-1")
                 .doesNotContain("SITE");
     }

@@ -1,13 +1,10 @@
 package io.spillway.app;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.spillway.testkit.ConsoleCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,24 +15,8 @@ class ValidateCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void validFilePrintsOkAndExitsZero() throws Exception {
@@ -49,7 +30,7 @@ class ValidateCommandTest {
                     services: [web-1]
                 """);
         assertThat(Main.execute("validate", "-c", file.toString())).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ok" + System.lineSeparator());
+        assertThat(console.out()).isEqualTo("ok" + System.lineSeparator());
     }
 
     @Test
@@ -67,7 +48,7 @@ class ValidateCommandTest {
                       whenFull: redirect
                 """);
         assertThat(Main.execute("validate", "-c", file.toString())).isEqualTo(1);
-        String printed = out.toString(StandardCharsets.UTF_8);
+        String printed = console.out();
         assertThat(printed.lines()).hasSize(2)
                 .allMatch(l -> l.matches(".*bad\\.yaml:\\d+:\\d+: [\\w.\\[\\]]+: .+"));
         assertThat(printed).contains("bad.yaml:9:").contains("vservers[0].spillover.backup")
@@ -88,7 +69,7 @@ class ValidateCommandTest {
                     spillover: {backup: nowhere, whenFull: redirect}
                 """);
         assertThat(Main.execute("validate", "-c", file.toString())).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+        assertThat(console.out().lines()).containsExactly(
                 file + ":8:5: vservers[0].colour: unknown key; valid keys here: name, listen, protocol, tls,"
                         + " lbMethod, services, spillover, peers, timeouts, limits, http2, gslb",
                 file + ":9:16: vservers[0].spillover.redirectUrl: required for whenFull redirect: the URL clients"
@@ -108,7 +89,7 @@ class ValidateCommandTest {
                     colour: blue
                 """);
         assertThat(Main.execute("validate", "-c", file.toString())).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8))
+        assertThat(console.out())
                 .startsWith(file + ":7:5: vservers[0].colour: unknown key");
     }
 
@@ -116,7 +97,7 @@ class ValidateCommandTest {
     void runRefusesAnInvalidFileTheSameWay() throws Exception {
         Path file = write("bad.yaml", "vservers:\n  - name: shop\n    listen: nowhere\n");
         assertThat(Main.execute("run", "-c", file.toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:3:").contains("vservers[0].listen");
+        assertThat(console.err()).contains("bad.yaml:3:").contains("vservers[0].listen");
     }
 
     @Test
@@ -128,7 +109,7 @@ class ValidateCommandTest {
     @Test
     void missingFileIsAnError() {
         assertThat(Main.execute("validate", "-c", dir.resolve("absent.yaml").toString())).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("absent.yaml");
+        assertThat(console.out()).contains("absent.yaml");
     }
 
     private Path write(String name, String text) throws Exception {

@@ -1,8 +1,6 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.spillway.core.health.CapacityBody;
@@ -32,27 +30,24 @@ final class CapacityLearner implements ServiceListener {
 
     private final Service service;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
-    private final InetSocketAddress remote;
-    private final String hostHeader;
-    private final SslContext ssl;
+    private final ProbeConnector connector;
+    private final HttpExchange exchange;
     private final String path;
     private final long intervalNanos;
     private final long timeoutNanos;
 
     private volatile boolean closed;
     private ScheduledFuture<?> periodic;
+    private ScheduledFuture<?> timeout;
     private boolean inFlight;
     private String lastError;
 
-    CapacityLearner(Service service, EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, String hostHeader,
+    CapacityLearner(Service service, EventLoop loop, ProbeConnector connector, InetSocketAddress remote, String hostHeader,
                     SslContext ssl, String path, long intervalNanos, long timeoutNanos) {
         this.service = service;
         this.loop = loop;
-        this.bootstrap = bootstrap;
-        this.remote = remote;
-        this.hostHeader = hostHeader;
-        this.ssl = ssl;
+        this.connector = connector;
+        this.exchange = new HttpExchange(remote, hostHeader, ssl, false, "GET", path, true, this::learn);
         this.path = path;
         this.intervalNanos = Math.max(1, intervalNanos);
         this.timeoutNanos = Math.max(1, timeoutNanos);
@@ -82,39 +77,41 @@ final class CapacityLearner implements ServiceListener {
             return;
         }
         inFlight = true;
-        ProbeAttempt attempt = new ProbeAttempt(loop);
-        ScheduledFuture<?> timeout = loop.schedule(() -> attempt.fail("timeout"), timeoutNanos, TimeUnit.NANOSECONDS);
-        attempt.promise().addListener(f -> {
-            timeout.cancel(false);
-            inFlight = false;
-            ProbeOutcome outcome = attempt.promise().getNow();
-            if (outcome.ok()) {
-                lastError = null;
-            } else if (!closed && !Objects.equals(lastError, outcome.error())) {
-                lastError = outcome.error();
-                LOG.warn("capacity of service {} not learnt from {}: {}; keeping {}", service.name(), path,
-                        outcome.error(), service.capacity());
-            }
-        });
-        HttpExchange.start(bootstrap, remote, hostHeader, ssl, false, HttpMethod.GET, path, attempt, reply -> {
-            if (reply.status() != 200) {
-                attempt.failAnswered("status " + reply.status());
-                return;
-            }
-            int learnt;
-            try {
-                learnt = CapacityBody.parse(reply.body());
-            } catch (IllegalArgumentException e) {
-                attempt.failAnswered(e.getMessage());
-                return;
-            }
-            int before = service.capacity();
-            if (!closed && before != learnt) {
-                service.setCapacity(learnt);
-                EVENTS.info("service.capacity service={} old={} new={} source={}", service.name(), before, learnt, path);
-            }
-            attempt.succeed();
-        });
+        ProbeAttempt attempt = new ProbeAttempt(loop, this::fetched);
+        timeout = loop.schedule(() -> attempt.fail("timeout"), timeoutNanos, TimeUnit.NANOSECONDS);
+        exchange.start(connector, attempt);
+    }
+
+    private void fetched(ProbeOutcome outcome) {
+        timeout.cancel(false);
+        inFlight = false;
+        if (outcome.ok()) {
+            lastError = null;
+        } else if (!closed && !Objects.equals(lastError, outcome.error())) {
+            lastError = outcome.error();
+            LOG.warn("capacity of service {} not learnt from {}: {}; keeping {}", service.name(), path,
+                    outcome.error(), service.capacity());
+        }
+    }
+
+    private void learn(HttpResponseReader reply, ProbeAttempt attempt) {
+        if (reply.status() != 200) {
+            attempt.failAnswered("status " + reply.status());
+            return;
+        }
+        int learnt;
+        try {
+            learnt = CapacityBody.parse(reply.body().text());
+        } catch (IllegalArgumentException e) {
+            attempt.failAnswered(e.getMessage());
+            return;
+        }
+        int before = service.capacity();
+        if (!closed && before != learnt) {
+            service.setCapacity(learnt);
+            EVENTS.info("service.capacity service={} old={} new={} source={}", service.name(), before, learnt, path);
+        }
+        attempt.succeed();
     }
 
     Service service() {

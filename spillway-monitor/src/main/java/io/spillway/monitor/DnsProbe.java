@@ -58,7 +58,7 @@ final class DnsProbe implements Probe {
     }
 
     @Override
-    public void start(Bootstrap unused, ProbeAttempt attempt) {
+    public void start(ProbeConnector unused, ProbeAttempt attempt) {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         int id = ThreadLocalRandom.current().nextInt(0x10000);
         query.getHeader().setID(id);

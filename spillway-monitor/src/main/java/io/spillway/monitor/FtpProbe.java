@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -65,9 +64,9 @@ final class FtpProbe implements Probe {
     }
 
     @Override
-    public void start(Bootstrap bootstrap, ProbeAttempt attempt) {
-        Control control = new Control(bootstrap, attempt);
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+    public void start(ProbeConnector connector, ProbeAttempt attempt) {
+        Control control = new Control(connector, attempt);
+        ChannelFuture f = connector.connect(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new LineBasedFrameDecoder(4096),
@@ -75,8 +74,7 @@ final class FtpProbe implements Probe {
                         new StringEncoder(StandardCharsets.UTF_8),
                         control);
             }
-        });
-        ChannelFuture f = b.connect(remote);
+        }, remote);
         attempt.track(f.channel());
         f.addListener(done -> {
             if (!done.isSuccess()) {
@@ -90,7 +88,7 @@ final class FtpProbe implements Probe {
     /** The control connection's state machine; one instance per attempt. */
     private final class Control extends SimpleChannelInboundHandler<String> {
 
-        private final Bootstrap bootstrap;
+        private final ProbeConnector connector;
         private final ProbeAttempt attempt;
         private final FtpReplyReader reader = new FtpReplyReader();
         private final ReplyBuffer data = new ReplyBuffer(MAX_DATA);
@@ -102,8 +100,8 @@ final class FtpProbe implements Probe {
         private String failure;
         private long failureNanos;
 
-        Control(Bootstrap bootstrap, ProbeAttempt attempt) {
-            this.bootstrap = bootstrap;
+        Control(ProbeConnector connector, ProbeAttempt attempt) {
+            this.connector = connector;
             this.attempt = attempt;
         }
 
@@ -203,8 +201,7 @@ final class FtpProbe implements Probe {
                 refuse("bad passive port in: " + r);
                 return;
             }
-            ChannelFuture f = bootstrap.clone().handler(new DataHandler()).connect(
-                    new InetSocketAddress(remote.getAddress(), port));
+            ChannelFuture f = connector.connect(new DataHandler(), new InetSocketAddress(remote.getAddress(), port));
             attempt.track(f.channel());
             f.addListener(done -> {
                 if (!done.isSuccess()) {

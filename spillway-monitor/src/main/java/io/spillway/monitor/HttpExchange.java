@@ -1,93 +1,101 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /**
- * One HTTP/1.1 request on a fresh connection ({@code Connection: close}), over TLS when a
- * context is given, with the whole response aggregated up to {@link #MAX_BODY} bytes. Used by
- * the http* probes and by the learnt capacity (S2). Errors fail the attempt; a response is
- * handed to the caller, which judges it.
+ * One HTTP/1.1 request, as configured, sent on a fresh connection ({@code Connection: close}) at
+ * every attempt, over TLS when a context is given; the response is read by an
+ * {@link HttpResponseReader} and handed to a {@link Judge}. Used by the http* probes and by the
+ * learnt capacity (S2). Errors fail the attempt.
+ *
+ * <p><b>Built once, sent many times.</b> Thousands of probes a second send the same bytes to the
+ * same service, so the request is encoded once, into a direct buffer that every attempt writes
+ * as a duplicate; the judge is fixed too, so that an attempt allocates no more than its channel,
+ * one handler and the reader's line buffer. The body is read only when the judge needs it
+ * ({@code wantBody}); otherwise the response is complete with its head and the connection is
+ * reset at once (SO_LINGER 0), as HAProxy's checks do.
  */
 final class HttpExchange {
 
     static final int MAX_BODY = 256 * 1024;
-    private static final int MAX_HEADERS = 16 * 1024;
+    static final int MAX_HEAD = 16 * 1024;
 
-    /** A response: status and body as text. */
-    record Reply(int status, String body) {
+    /** Judges a complete response: succeeds or fails the attempt. */
+    @FunctionalInterface
+    interface Judge {
+        void judge(HttpResponseReader reply, ProbeAttempt attempt);
     }
 
-    private HttpExchange() {
-    }
+    private final InetSocketAddress remote;
+    private final String serverName;
+    private final SslContext ssl;
+    private final boolean verifyHost;
+    private final boolean wantBody;
+    private final boolean headRequest;
+    private final ByteBuf request;
+    private final Judge judge;
 
     /**
-     * @param hostHeader value of the Host header and the TLS server name
-     * @param verifyHost check the certificate against {@code hostHeader} (TLS with verify)
+     * @param hostHeader value of the Host header; its host part is the TLS server name
+     * @param verifyHost check the certificate against the server name (TLS with verify)
+     * @param method     an HTTP method token, e.g. {@code GET}
+     * @param path       the request target, starting with {@code /}
+     * @param wantBody   the judge reads {@link HttpResponseReader#body()}
      */
-    static void start(Bootstrap bootstrap, InetSocketAddress remote, String hostHeader, SslContext ssl,
-                      boolean verifyHost, HttpMethod method, String path, ProbeAttempt attempt,
-                      Consumer<Reply> onReply) {
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+    HttpExchange(InetSocketAddress remote, String hostHeader, SslContext ssl, boolean verifyHost,
+                 String method, String path, boolean wantBody, Judge judge) {
+        this.remote = remote;
+        this.serverName = hostOnly(hostHeader);
+        this.ssl = ssl;
+        this.verifyHost = verifyHost;
+        this.wantBody = wantBody;
+        this.headRequest = method.equals("HEAD");
+        this.judge = judge;
+        byte[] bytes = (method + " " + path + " HTTP/1.1\r\n"
+                + "Host: " + hostHeader + "\r\n"
+                + "User-Agent: spillway-monitor\r\n"
+                + "Accept: */*\r\n"
+                + "Connection: close\r\n"
+                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        // a JDK direct buffer: the socket writes it without a copy, and the GC frees it with this exchange
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        this.request = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+    }
+
+    /** Connects and sends the request on the connector's loop; the attempt closes the channel. */
+    void start(ProbeConnector connector, ProbeAttempt attempt) {
+        ReplyHandler handler = new ReplyHandler(attempt,
+                new HttpResponseReader(wantBody, headRequest, MAX_HEAD, MAX_BODY));
+        ChannelFuture f = connector.connect(ssl == null ? handler : new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (ssl != null) {
-                    String sni = hostOnly(hostHeader);
-                    SslHandler tls = ssl.newHandler(ch.alloc(), sni, remote.getPort());
-                    if (verifyHost) {
-                        SSLEngine engine = tls.engine();
-                        SSLParameters params = engine.getSSLParameters();
-                        params.setEndpointIdentificationAlgorithm("HTTPS");
-                        engine.setSSLParameters(params);
-                    }
-                    ch.pipeline().addLast(tls);
+                SslHandler tls = ssl.newHandler(ch.alloc(), serverName, remote.getPort());
+                if (verifyHost) {
+                    SSLEngine engine = tls.engine();
+                    SSLParameters params = engine.getSSLParameters();
+                    params.setEndpointIdentificationAlgorithm("HTTPS");
+                    engine.setSSLParameters(params);
                 }
-                ch.pipeline().addLast(new HttpClientCodec(4096, MAX_HEADERS, 8192));
-                ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));
-                ch.pipeline().addLast(new ReplyHandler(attempt, onReply));
+                ch.pipeline().addLast(tls, handler);
             }
-        });
-        ChannelFuture f = b.connect(remote);
+        }, remote);
         attempt.track(f.channel());
-        f.addListener(done -> {
-            if (!done.isSuccess()) {
-                attempt.fail(done.cause());
-                return;
-            }
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path);
-            request.headers().set(HttpHeaderNames.HOST, hostHeader);
-            request.headers().set(HttpHeaderNames.USER_AGENT, "spillway-monitor");
-            request.headers().set(HttpHeaderNames.ACCEPT, "*/*");
-            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            request.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-            f.channel().writeAndFlush(request).addListener(w -> {
-                if (!w.isSuccess()) {
-                    attempt.fail(w.cause());
-                }
-            });
-        });
+        f.addListener(handler);
     }
 
     private static String hostOnly(String hostHeader) {
@@ -109,39 +117,61 @@ final class HttpExchange {
         return message;
     }
 
-    private static final class ReplyHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+    /** One attempt's end of the connection: writes the request when connected, reads the response. */
+    private final class ReplyHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
 
         private final ProbeAttempt attempt;
-        private final Consumer<Reply> onReply;
+        private final HttpResponseReader reader;
 
-        ReplyHandler(ProbeAttempt attempt, Consumer<Reply> onReply) {
+        ReplyHandler(ProbeAttempt attempt, HttpResponseReader reader) {
             this.attempt = attempt;
-            this.onReply = onReply;
+            this.reader = reader;
+        }
+
+        /** The connect's outcome: only a failure matters here (success shows as channelActive). */
+        @Override
+        public void operationComplete(ChannelFuture connect) {
+            if (!connect.isSuccess()) {
+                attempt.fail(connect.cause());
+            }
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            if (response.decoderResult().isFailure()) {
-                attempt.failAnswered("malformed HTTP response: " + ProbeAttempt.describe(response.decoderResult().cause()));
-                return;
-            }
-            if (!attempt.isDone()) {
-                onReply.accept(new Reply(response.status().code(), response.content().toString(StandardCharsets.UTF_8)));
+        public void channelActive(ChannelHandlerContext ctx) {
+            // a failed write surfaces in exceptionCaught (void promise)
+            ctx.writeAndFlush(request.duplicate(), ctx.voidPromise());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                if (!attempt.isDone() && reader.read(in)) {
+                    judge.judge(reader, attempt);
+                }
+            } catch (HttpResponseReader.Rejected e) {
+                attempt.failAnswered(e.getMessage());
+            } finally {
+                in.release();
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            attempt.fail("connection closed before a complete response");
+            if (!attempt.isDone()) {
+                if (reader.closed()) {
+                    judge.judge(reader, attempt);
+                } else {
+                    attempt.fail("connection closed before a complete response");
+                }
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable t = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                     ? cause.getCause() : cause;
-            if (t instanceof TooLongFrameException) {
-                attempt.failAnswered("response larger than " + MAX_BODY + " bytes");
-            } else if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof javax.net.ssl.SSLException) {
                 attempt.fail("tls: " + deepestMessage(t));
             } else {
                 attempt.fail(cause);

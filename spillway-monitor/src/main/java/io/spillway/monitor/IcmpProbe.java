@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 
 import java.net.InetAddress;
 
@@ -18,7 +17,7 @@ final class IcmpProbe implements Probe {
     }
 
     @Override
-    public void start(Bootstrap unused, ProbeAttempt attempt) {
+    public void start(ProbeConnector unused, ProbeAttempt attempt) {
         pinger.ping(address, timeoutMs, attempt);
     }
 

@@ -236,7 +236,7 @@ public final class MonitorRuntime implements AutoCloseable {
             Probe probe = remote.isUnresolved()
                     ? unresolved(service)
                     : Probes.create(m, remote, hostHeader, ssl, datagramBootstrap(loop), icmp);
-            MonitorTask task = new MonitorTask(health, i, m, probe, loop, clientBootstrap(loop, m.timeout(),
+            MonitorTask task = new MonitorTask(health, i, m, probe, loop, connector(loop,
                     m.type() != io.spillway.core.model.MonitorType.FTP), listeners);
             health.add(task);
             tasks.add(task);
@@ -254,7 +254,7 @@ public final class MonitorRuntime implements AutoCloseable {
         SslContext ssl = sc.protocol().isTls()
                 ? Tls.client(sc.tls() == null ? ClientTls.INSECURE : sc.tls()) : null;
         EventLoop loop = transport.group().next();
-        return new CapacityLearner(service, loop, clientBootstrap(loop, timeout, true), remote, hostHeader, ssl,
+        return new CapacityLearner(service, loop, connector(loop, true), remote, hostHeader, ssl,
                 capacityPath(sc.capacityUrl()), interval.toNanos(), timeout.toNanos());
     }
 
@@ -268,18 +268,13 @@ public final class MonitorRuntime implements AutoCloseable {
         return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 
-    private Bootstrap clientBootstrap(EventLoop loop, Duration timeout, boolean resetOnClose) {
-        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannelClass())
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                        timeout.toMillis())));
-        if (resetOnClose) {
-            // A probe closes first; a reset instead of a FIN leaves no TIME_WAIT socket behind,
-            // which thousands of probes per second would otherwise pile up (HAProxy does the same).
-            b.option(ChannelOption.SO_LINGER, 0);
-        }
-        return b;
+    /**
+     * @param resetOnClose a probe closes first; a reset instead of a FIN leaves no TIME_WAIT socket
+     *                     behind, which thousands of probes per second would otherwise pile up
+     *                     (HAProxy does the same)
+     */
+    private ProbeConnector connector(EventLoop loop, boolean resetOnClose) {
+        return new ProbeConnector(loop, transport.socketChannelClass(), resetOnClose);
     }
 
     private Bootstrap datagramBootstrap(EventLoop loop) {

@@ -1,7 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
-
 /**
  * One kind of health check (SPEC M1). A probe is immutable and built once per
  * (service, monitor) pair; {@link #start} begins one attempt on the attempt's event loop and
@@ -9,11 +7,8 @@ import io.netty.bootstrap.Bootstrap;
  */
 interface Probe {
 
-    /**
-     * @param bootstrap a client bootstrap bound to the attempt's event loop (clone it before
-     *                  setting a handler)
-     */
-    void start(Bootstrap bootstrap, ProbeAttempt attempt);
+    /** @param connector opens TCP connections on the attempt's event loop */
+    void start(ProbeConnector connector, ProbeAttempt attempt);
 
     /** How the probe runs where it matters (e.g. {@code tcp-connect} for ping), or null. */
     default String detail() {

@@ -2,52 +2,63 @@ package io.spillway.monitor;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Promise;
 
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * One probe in flight: its start time, the channels it opened and the promise of its
- * outcome. The first of success, failure, timeout or abort wins and closes every channel the
- * attempt opened, so that no probe outlives its timeout or leaks a socket.
+ * One probe in flight: its start time, the channels it opened and the receiver of its
+ * outcome. The first of success, failure, timeout or abort wins, closes every channel the
+ * attempt opened, so that no probe outlives its timeout or leaks a socket, and hands the
+ * outcome to the receiver, once.
  *
- * <p>Confined to its event loop: the probe's channels are registered on that loop, and the
- * timeout is scheduled there.
+ * <p>Confined to its event loop: the probe's channels are registered on that loop, its timeout
+ * is scheduled there, and whatever finishes it elsewhere (the ICMP threads) hops onto the loop
+ * first. Hence a plain callback and flag instead of a promise with listeners: an attempt is made
+ * thousands of times a second.
  */
 final class ProbeAttempt {
 
     private final EventLoop loop;
     private final long startNanos = System.nanoTime();
-    private final Promise<ProbeOutcome> promise;
-    private final List<Channel> channels = new ArrayList<>(2);
+    private final Consumer<ProbeOutcome> receiver;
+    private boolean done;
+    private Channel channel;
+    private List<Channel> moreChannels;
 
-    ProbeAttempt(EventLoop loop) {
+    /** @param receiver called once, on the loop, with the outcome */
+    ProbeAttempt(EventLoop loop, Consumer<ProbeOutcome> receiver) {
         this.loop = loop;
-        this.promise = loop.newPromise();
+        this.receiver = receiver;
     }
 
     EventLoop loop() {
         return loop;
     }
 
-    Promise<ProbeOutcome> promise() {
-        return promise;
+    long startNanos() {
+        return startNanos;
     }
 
     boolean isDone() {
-        return promise.isDone();
+        return done;
     }
 
     /** Closes {@code channel} when the attempt ends (at once if it already has). */
-    void track(Channel channel) {
-        if (promise.isDone()) {
-            channel.close();
+    void track(Channel c) {
+        if (done) {
+            c.close();
+        } else if (channel == null) {
+            channel = c;
         } else {
-            channels.add(channel);
+            if (moreChannels == null) {
+                moreChannels = new ArrayList<>(2);
+            }
+            moreChannels.add(c);
         }
     }
 
@@ -79,14 +90,20 @@ final class ProbeAttempt {
     }
 
     private void finish(ProbeOutcome outcome) {
-        if (promise.trySuccess(outcome)) {
-            for (Channel c : channels) {
-                c.close();
-            }
-            channels.clear();
+        if (done) {
+            return;
         }
+        done = true;
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+        if (moreChannels != null) {
+            moreChannels.forEach(Channel::close);
+            moreChannels = null;
+        }
+        receiver.accept(outcome);
     }
-
     /** A short, stable text for a probe error. */
     static String describe(Throwable cause) {
         Throwable t = cause;

@@ -12,16 +12,21 @@ import java.util.Arrays;
 final class ReplyBuffer {
 
     private final int limit;
-    private byte[] bytes = new byte[256];
+    private byte[] bytes;
     private int length;
 
     ReplyBuffer(int limit) {
         this.limit = limit;
+        this.bytes = new byte[Math.min(256, limit)];
     }
 
     /** @return false when the reply would exceed the limit (nothing is appended then) */
     boolean append(ByteBuf buf) {
-        int n = buf.readableBytes();
+        return append(buf, buf.readableBytes());
+    }
+
+    /** Appends the next {@code n} readable bytes of {@code buf}; false (nothing appended) beyond the limit. */
+    boolean append(ByteBuf buf, int n) {
         if (length + n > limit) {
             return false;
         }

@@ -1,6 +1,5 @@
 package io.spillway.monitor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -49,15 +48,13 @@ final class TcpProbe implements Probe {
     }
 
     @Override
-    public void start(Bootstrap bootstrap, ProbeAttempt attempt) {
-        Bootstrap b = bootstrap.clone();
-        b.handler(ecv ? new EcvHandler(attempt) : new ChannelInboundHandlerAdapter() {
+    public void start(ProbeConnector connector, ProbeAttempt attempt) {
+        ChannelFuture f = connector.connect(ecv ? new EcvHandler(attempt) : new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 attempt.fail(cause);
             }
-        });
-        ChannelFuture f = b.connect(remote);
+        }, remote);
         attempt.track(f.channel());
         f.addListener(done -> {
             if (!done.isSuccess()) {

@@ -36,7 +36,7 @@ final class UdpProbe implements Probe {
     }
 
     @Override
-    public void start(Bootstrap unused, ProbeAttempt attempt) {
+    public void start(ProbeConnector unused, ProbeAttempt attempt) {
         exchange(datagrams, remote, send, attempt, reply -> {
             ReplyBuffer buffer = new ReplyBuffer(MAX_DATAGRAM);
             buffer.append(reply);

@@ -7,8 +7,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
+import io.spillway.core.log.RateLimitedLog;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.Admission;
+import io.spillway.core.runtime.PeerSharing;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
 import org.slf4j.Logger;
@@ -34,21 +36,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * hold fewer connections on this listener than the limit; one over it takes no vServer slot and
  * is closed (tcp) or answered 429 (http), and counted by the listener's {@link ClientLimit}.
  *
- * <p>Peers (D2). When the chain's head names {@code peers}, the listener's {@link PeerRouter} (an
- * attribute of the listening channel, set by {@link ProxyServer#setPeerRouter}) is asked first; a
- * connection it gives to a peer is admitted to the vServer standing for that peer instead, and
- * the head's chain is not asked. A head without peers never looks the router up.
+ * <p>Peers (D2). When the chain's head shares connections with peer sites
+ * ({@link VirtualServer#peers()}), its {@link PeerSharing} is asked first; a connection it gives
+ * to a peer is admitted, above any threshold, to the vServer standing for that peer instead, and
+ * the head's chain is not asked. Should the sharing fail, the connection is served here.
  *
  * <p>GSLB proxy mode (G6). A head with {@code gslb: {domain}} has no services and no chain of its
  * own: the listener's {@link GslbRouter} chooses the branch, possibly later, and the connection
- * is admitted to the vServer standing for it, as for a peer.
+ * is admitted to the vServer standing for it, as for a peer. While the choice is on its way,
+ * what arrives is held here, and once too much is held the channel stops reading through
+ * {@link ReadGate#holdUntilGate}, the one way a connection stops reading before its handlers'
+ * gate exists.
+ *
+ * <p>A failing router or sharing is logged through a {@link RateLimitedLog}: clients trigger
+ * it, one line per connection would flood the log.
  */
 final class AdmissionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
-
-    /** On each listening channel: the router of connections to vServers that name peers. */
-    static final AttributeKey<AtomicReference<PeerRouter>> PEER_ROUTER = AttributeKey.valueOf("spillway.peerRouter");
+    private static final RateLimitedLog peerFailureLog = RateLimitedLog.of(log, "failed peer sharing decisions");
+    private static final RateLimitedLog gslbFailureLog = RateLimitedLog.of(log, "failed GSLB routing decisions");
 
     /** On each listening channel: the router of connections to vServers with {@code gslb} (G6). */
     static final AttributeKey<AtomicReference<GslbRouter>> GSLB_ROUTER = AttributeKey.valueOf("spillway.gslbRouter");
@@ -69,7 +76,6 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        Channel ch = ctx.channel();
         connection.active();
         SpilloverChain chain = connection.route().chain();
         InetAddress client = connection.address();
@@ -85,7 +91,8 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             routeByGslb(ctx, chain.head(), client);
             return;
         }
-        VirtualServer peer = chain.head().config().peers().isEmpty() ? null : peer(ch, chain, client);
+        PeerSharing peers = chain.head().peers();
+        VirtualServer peer = peers == null ? null : peer(chain.head(), peers, client);
         if (peer != null) {
             peer.acquireForced();
             admit(ctx, new Admission(peer, false, false));
@@ -141,7 +148,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             held.add(msg);
             heldBytes += msg instanceof ByteBuf b ? b.readableBytes() : 0;
             if (heldBytes >= MAX_HELD_BYTES) {
-                ctx.channel().config().setAutoRead(false); // the handlers after admission read on
+                ReadGate.holdUntilGate(ctx.channel()); // the handlers after admission read on
             }
         } else {
             ctx.fireChannelRead(msg);
@@ -189,7 +196,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
         try {
             chosen = router == null ? CompletableFuture.completedFuture(null) : router.route(head, client);
         } catch (RuntimeException e) {
-            log.warn("GSLB routing for vserver {} failed", head.name(), e);
+            gslbFailureLog.warn("GSLB routing for vserver {} failed", head.name(), e);
             chosen = CompletableFuture.completedFuture(null);
         }
         if (!chosen.isDone()) {
@@ -230,18 +237,12 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The vServer standing for the peer that takes this connection, or null to serve it here. */
-    private static VirtualServer peer(Channel ch, SpilloverChain chain, InetAddress client) {
-        Channel listener = ch.parent();
-        AtomicReference<PeerRouter> slot = listener == null ? null : listener.attr(PEER_ROUTER).get();
-        PeerRouter router = slot == null ? null : slot.get();
-        if (router == null) {
-            return null;
-        }
+    private static VirtualServer peer(VirtualServer head, PeerSharing peers, InetAddress client) {
         try {
-            return router.route(chain.head(), client);
+            return peers.route(client);
         } catch (RuntimeException e) {
-            // a failing router must not cost the client its connection: serve it here
-            log.warn("peer routing for vserver {} failed; serving locally", chain.head().name(), e);
+            // a failing decision must not cost the client its connection: serve it here
+            peerFailureLog.warn("peer sharing for vserver {} failed; serving locally", head.name(), e);
             return null;
         }
     }

@@ -67,7 +67,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         switch (route.config().protocol()) {
             case TCP, TLS_TCP -> {
-                ch.config().setAutoRead(false);
+                ReadGate.holdUntilGate(ch);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
                 p.addLast("timer", timer);

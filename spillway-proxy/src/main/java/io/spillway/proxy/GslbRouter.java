@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * loop; it must not block there: a branch asks its aggregator, so the answer comes later, and
  * admission waits for it without reading from the client.
  *
- * <p>The chosen branch is represented, as a D2 peer is ({@link PeerRouter}), by a vServer whose
- * single service is the branch's published address: the proxy admits the connection to it above
+ * <p>The chosen branch is represented, as a D2 peer is ({@link io.spillway.core.runtime.PeerSharing}),
+ * by a vServer standing for it ({@link io.spillway.core.runtime.SiteVServers}) whose single
+ * service is the branch's published address: the proxy admits the connection to it above
  * any threshold (the branch does its own admission) and relays or proxies it there exactly as
  * it would to a local service, with the same failover, timeouts and forwarded headers.
  */

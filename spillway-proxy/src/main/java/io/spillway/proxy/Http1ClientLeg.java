@@ -252,8 +252,12 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         record.done(done.servedBy(), AccessAction.SERVED);
         if (response.closesConnection() || !done.requestComplete() || !response.keepAlive() || draining) {
             closing = true;
-            updateReading();
             Relay.closeOnFlush(client);
+            if (client.isOpen()) {
+                // the response is still on its way out: nothing more is read meanwhile (when it
+                // had all been written the channel closed at once, without a last epoll_ctl)
+                updateReading();
+            }
             return;
         }
         connection.timer().awaitNextHead();

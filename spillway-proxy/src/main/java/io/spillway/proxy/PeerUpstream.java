@@ -7,9 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * How to reach a service that is not in the runtime graph: the single service of a vServer a
- * {@link PeerRouter} made to stand for a peer site (D2). Built per connection on the peer path
- * only; an IP literal is parsed without any lookup, and a host name is left unresolved for the
+ * How to reach a service whose address is not known when the graph is built: the single service
+ * of a vServer standing for another site ({@link io.spillway.core.runtime.SiteVServers}), a D2
+ * peer or a G6 branch, whose address comes from the site's reports. Built per connection on
+ * that path only; an IP literal is parsed without any lookup, and a host name is left unresolved for the
  * connect to resolve, so nothing here blocks the event loop. Peer services are plain (http or
  * tcp): the peer site terminates or passes through TLS itself.
  */

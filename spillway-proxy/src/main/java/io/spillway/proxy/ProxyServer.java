@@ -53,7 +53,6 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final UpstreamConnector connector;
     private final UpstreamPools pools = new UpstreamPools();
-    private final AtomicReference<PeerRouter> peerRouter = new AtomicReference<>();
     private final AtomicReference<GslbRouter> gslbRouter = new AtomicReference<>();
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
     private final ConnectionBudget budget;
@@ -84,14 +83,6 @@ public final class ProxyServer implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    /**
-     * Installs (or, with null, removes) the router that shares new connections of vServers with
-     * {@code peers} among peer sites (D2). Takes effect for the next connection on every listener.
-     */
-    public void setPeerRouter(PeerRouter router) {
-        peerRouter.set(router);
     }
 
     /**
@@ -201,7 +192,6 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(Listener l) throws Exception {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
-                .attr(AdmissionHandler.PEER_ROUTER, peerRouter)
                 .attr(AdmissionHandler.GSLB_ROUTER, gslbRouter)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
                 .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog))

@@ -9,10 +9,10 @@ import io.netty.channel.socket.DuplexChannel;
  * reason, and the channel reads again only when every reason is gone, as Armeria's
  * {@code InboundTrafficController} does with its suppression bits.
  *
- * <p>Before a gate exists, a new client connection is kept from reading by its setup alone:
- * {@link ClientPipeline} for tcp, {@link AdmissionHandler} when it holds too much of what arrived
- * while a G6 choice is on its way; the first gate, made in {@code channelActive}, decides from
- * then on.
+ * <p>Before a gate exists, a new client connection is kept from reading by
+ * {@link #holdUntilGate}: {@link ClientPipeline} for tcp, {@link AdmissionHandler} when it holds
+ * too much of what arrived while a G6 choice is on its way; the first gate, made in
+ * {@code channelActive}, decides from then on.
  *
  * <p>The reasons are bits, so that two parties cannot undo each other: a relay that stops reading
  * the client because the service connection is full, and an HTTP connection that stops reading
@@ -49,6 +49,14 @@ final class ReadGate {
      */
     private static boolean inputEnded(Channel channel) {
         return channel instanceof DuplexChannel d && d.isInputShutdown();
+    }
+
+    /**
+     * Stops a channel that has no gate yet from reading; the gate its handlers make once they are
+     * active decides from then on (one made open reads again).
+     */
+    static void holdUntilGate(Channel channel) {
+        channel.config().setAutoRead(false);
     }
 
     Channel channel() {

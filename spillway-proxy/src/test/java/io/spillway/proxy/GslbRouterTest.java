@@ -1,5 +1,6 @@
 package io.spillway.proxy;
 
+import io.spillway.core.log.RateLimitedLog;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.model.LbMethod;
 import io.spillway.core.model.ServiceConfig;
@@ -11,6 +12,7 @@ import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
+import io.spillway.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -166,6 +168,27 @@ class GslbRouterTest {
         proxy.setGslbRouter(null);
         assertThat(get(proxy).status()).isEqualTo(503);
         await().atMost(Duration.ofSeconds(5)).until(() -> graph.vserver("front").activeConnections() == 0);
+    }
+
+    @Test
+    void routerThatKeepsFailingLogsABoundedNumberOfLines() throws Exception {
+        RuntimeGraph graph = front(VServerProtocol.HTTP);
+        ProxyServer proxy = net.proxy(graph);
+        proxy.setGslbRouter((head, client) -> {
+            throw new IllegalStateException("router broke");
+        });
+        try (LogCapture log = LogCapture.of(AdmissionHandler.class)) {
+            int connections = 60;
+            long started = System.nanoTime();
+            for (int i = 0; i < connections; i++) {
+                assertThat(get(proxy).status()).isEqualTo(503);
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            long written = log.count(m -> m.startsWith("GSLB routing for vserver front failed"));
+            // clients trigger it: the burst, then one line a second at most, not one per connection
+            assertThat(written).as("lines for %d connections in %d s", connections, seconds)
+                    .isLessThanOrEqualTo(RateLimitedLog.DEFAULT_BURST + seconds + 1);
+        }
     }
 
     @Test

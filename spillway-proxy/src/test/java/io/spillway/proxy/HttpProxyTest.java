@@ -5,7 +5,6 @@ import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.testkit.HttpBackend;
 import io.spillway.testkit.RawHttpBackend;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,24 +33,14 @@ class HttpProxyTest {
     @RegisterExtension
     static final TestNet net = new TestNet();
     private static HttpClient http;
-    private final List<RawHttp> clients = new ArrayList<>();
 
     @BeforeAll
     static void setUp() {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (RawHttp c : clients) {
-            c.close();
-        }
-    }
-
     private RawHttp client(InetSocketAddress at) throws Exception {
-        RawHttp c = RawHttp.connect(at);
-        clients.add(c);
-        return c;
+        return net.track(RawHttp.connect(at));
     }
 
     private record Setup(RuntimeGraph graph, ProxyServer proxy, HttpBackend a, HttpBackend b) {

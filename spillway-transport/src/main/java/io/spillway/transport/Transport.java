@@ -71,24 +71,27 @@ public final class Transport implements AutoCloseable {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
-    /** A server bootstrap on this group with pooled buffers and address reuse. */
+    /**
+     * A server bootstrap on this group with pooled buffers and address reuse. Accepted
+     * connections have {@code TCP_NODELAY} on: Netty's socket channels set it themselves when
+     * they are made, so it is not asked for again here (that was a second {@code setsockopt}
+     * per accepted connection, one per request for clients that close after each).
+     */
     public ServerBootstrap serverBootstrap() {
         return new ServerBootstrap()
                 .group(group)
                 .channel(serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.TCP_NODELAY, true);
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     }
 
-    /** A client bootstrap on this group with pooled buffers. */
+    /** A client bootstrap on this group with pooled buffers ({@code TCP_NODELAY} on, as for accepted connections). */
     public Bootstrap clientBootstrap() {
         return new Bootstrap()
                 .group(group)
                 .channel(socketChannelClass())
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.TCP_NODELAY, true);
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     }
 
     /** A datagram bootstrap on this group. */

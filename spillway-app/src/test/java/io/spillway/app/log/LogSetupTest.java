@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.core.model.LogFormat;
 import io.spillway.core.model.LogLevel;
 import io.spillway.core.model.LoggingConfig;
+import io.spillway.testkit.ConsoleCapture;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,24 +21,17 @@ class LogSetupTest {
 
     private static final Logger log = LoggerFactory.getLogger(LogSetupTest.class);
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureStderr() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @AfterEach
     void restore() {
         LogSetup.apply(LoggingConfig.DEFAULT);
-        System.setErr(originalErr);
     }
 
     private List<String> lines() {
-        String text = err.toString(StandardCharsets.UTF_8);
-        err.reset();
+        String text = console.err();
+        console.reset();
         return text.lines().filter(l -> l.contains("LogSetupTest") || l.contains("probe")).toList();
     }
 

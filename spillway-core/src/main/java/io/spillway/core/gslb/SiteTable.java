@@ -1,5 +1,7 @@
 package io.spillway.core.gslb;
 
+import io.spillway.core.model.HostPort;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,8 +39,10 @@ import java.util.function.LongSupplier;
  * that keep something derived from a domain's candidates (the DNS server keeps encoded answers)
  * compare the stamp they built it at with {@link #version()} in the same way. The per-domain
  * cache is cleared if it ever holds more than {@value #MAX_CACHED_DOMAINS} domains.
+ *
+ * <p>The same stamp versions what peer sharing (D2) reads of the table ({@link PeerSites}).
  */
-public final class SiteTable {
+public final class SiteTable implements PeerSites {
 
     static final int MAX_CACHED_DOMAINS = 10_000;
 
@@ -82,6 +86,7 @@ public final class SiteTable {
      * The table's version stamp: equal stamps mean the same candidates with the same figures for
      * every domain (see the class comment). Cheap enough to read on every query.
      */
+    @Override
     public long version() {
         Stamp s = stamp.get();
         while (clock.getAsLong() >= s.expiresAtMillis()) {
@@ -203,6 +208,30 @@ public final class SiteTable {
         // kept under the stamp read before the table was: a change made meanwhile moves the stamp
         candidatesByDomain.put(domain, new Cached(version, list));
         return list;
+    }
+
+    @Override
+    public Optional<DomainReport> available(String site, String domain) {
+        SiteEntry e = sites.get(site);
+        if (e == null || !isAvailable(e)) {
+            return Optional.empty();
+        }
+        return e.report().domain(domain).filter(DomainReport::up);
+    }
+
+    @Override
+    public List<HostPort> addresses(String site) {
+        SiteEntry e = sites.get(site);
+        if (e == null) {
+            return List.of();
+        }
+        List<HostPort> out = new ArrayList<>(e.report().domains().size());
+        for (DomainReport d : e.report().domains()) {
+            if (d.address() != null) {
+                out.add(d.address());
+            }
+        }
+        return out;
     }
 
     /** Told of every change, on the thread that applied it; must not block. */

@@ -1,5 +1,7 @@
 package io.spillway.core.runtime;
 
+import io.spillway.core.gslb.PeerSites;
+import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.ServiceConfig;
 import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.model.VServerConfig;
@@ -11,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -34,6 +37,11 @@ import java.util.Set;
  * ({@link SpilloverChain#of(VirtualServer, SpilloverChain)}). In a cluster (issue 12) a new
  * service starts with a share of 0 and a changed one keeps its predecessor's share. Objects stay distinct, so
  * {@link #detachReplacedBy} still finds the vServers a reload replaced by identity.
+ *
+ * <p>A vServer that names {@code peers} and publishes a domain ({@code gslb.publish}) is built
+ * with its {@link PeerSharing} (D2), which reads the peers' reports through the graph's
+ * {@link PeerSites}; a reload keeps the sites of the graph it starts from, and a vServer whose
+ * published domain changed is rebuilt like a changed one.
  */
 public final class RuntimeGraph {
 
@@ -41,10 +49,12 @@ public final class RuntimeGraph {
     private final Map<String, Service> services;
     private final Map<String, VirtualServer> vservers;
     private final Map<String, SpilloverChain> chains;
+    private final PeerSites sites;
 
     private RuntimeGraph(SpillwayConfig config, Map<String, Service> services,
-                         Map<String, VirtualServer> vservers, Map<String, SpilloverChain> chains) {
+                         Map<String, VirtualServer> vservers, Map<String, SpilloverChain> chains, PeerSites sites) {
         this.config = config;
+        this.sites = sites;
         this.services = Collections.unmodifiableMap(services);
         this.vservers = Collections.unmodifiableMap(vservers);
         this.chains = Collections.unmodifiableMap(chains);
@@ -55,14 +65,24 @@ public final class RuntimeGraph {
      * have no loop).
      */
     public static RuntimeGraph build(SpillwayConfig config) {
-        return build(config, null);
+        return build(config, null, PeerSites.NONE);
+    }
+
+    /** Builds the graph; vServers with peers read what the peers report through {@code sites}. */
+    public static RuntimeGraph build(SpillwayConfig config, PeerSites sites) {
+        return build(config, null, sites);
     }
 
     /**
      * Builds the graph of a reloaded configuration, reusing from {@code previous} (may be null)
-     * every object whose configuration is unchanged.
+     * every object whose configuration is unchanged; the peers' reports are read as
+     * {@code previous} reads them.
      */
     public static RuntimeGraph build(SpillwayConfig config, RuntimeGraph previous) {
+        return build(config, previous, previous == null ? PeerSites.NONE : previous.sites);
+    }
+
+    private static RuntimeGraph build(SpillwayConfig config, RuntimeGraph previous, PeerSites sites) {
         Map<String, Service> services = new LinkedHashMap<>();
         for (ServiceConfig sc : config.services()) {
             Service old = previous == null ? null : previous.services.get(sc.name());
@@ -77,8 +97,9 @@ public final class RuntimeGraph {
             byName.put(vc.name(), vc);
         }
         Map<String, VirtualServer> built = new LinkedHashMap<>();
+        Peering peering = new Peering(config.gslb(), sites);
         for (VServerConfig vc : config.vservers()) {
-            buildVServer(vc.name(), byName, services, built, new HashSet<>(), previous);
+            buildVServer(vc.name(), byName, services, built, new HashSet<>(), previous, peering);
         }
         Map<String, VirtualServer> ordered = new LinkedHashMap<>();
         Map<String, SpilloverChain> chains = new LinkedHashMap<>();
@@ -90,13 +111,30 @@ public final class RuntimeGraph {
                     ? oldChain
                     : SpilloverChain.of(vs, oldChain));
         }
-        return new RuntimeGraph(config, services, ordered, chains);
+        return new RuntimeGraph(config, services, ordered, chains, sites);
+    }
+
+    /** What vServers with peers share by: the domain each publishes and the peers' reports. */
+    private record Peering(GslbConfig gslb, PeerSites sites) {
+
+        /** The domain {@code vc} publishes when it names peers, else null (it shares nothing). */
+        String domainOf(VServerConfig vc) {
+            if (gslb == null || vc.peers().isEmpty()) {
+                return null;
+            }
+            for (GslbConfig.Publish p : gslb.publish()) {
+                if (vc.name().equals(p.vserver())) {
+                    return p.domain();
+                }
+            }
+            return null;
+        }
     }
 
     private static VirtualServer buildVServer(String name, Map<String, VServerConfig> byName,
                                               Map<String, Service> services,
                                               Map<String, VirtualServer> built, Set<String> path,
-                                              RuntimeGraph previous) {
+                                              RuntimeGraph previous, Peering peering) {
         VirtualServer existing = built.get(name);
         if (existing != null) {
             return existing;
@@ -110,7 +148,7 @@ public final class RuntimeGraph {
         }
         String backupName = vc.spillover().backup();
         VirtualServer backup = backupName == null ? null
-                : buildVServer(backupName, byName, services, built, path, previous);
+                : buildVServer(backupName, byName, services, built, path, previous, peering);
         List<Service> bound = new ArrayList<>();
         for (String s : vc.services()) {
             Service service = services.get(s);
@@ -120,13 +158,15 @@ public final class RuntimeGraph {
             bound.add(service);
         }
         VirtualServer old = previous == null ? null : previous.vservers.get(name);
+        String domain = peering.domainOf(vc);
         VirtualServer vs;
         if (old == null) {
-            vs = new VirtualServer(vc, bound, backup);
-        } else if (old.config().equals(vc) && old.backup() == backup && sameObjects(old.services(), bound)) {
+            vs = new VirtualServer(vc, bound, backup, new Slots(), domain, peering.sites());
+        } else if (old.config().equals(vc) && old.backup() == backup && sameObjects(old.services(), bound)
+                && Objects.equals(old.peers() == null ? null : old.peers().domain(), domain)) {
             vs = old;
         } else {
-            vs = new VirtualServer(vc, bound, backup, old.slots());
+            vs = new VirtualServer(vc, bound, backup, old.slots(), domain, peering.sites());
         }
         built.put(name, vs);
         return vs;
@@ -166,6 +206,11 @@ public final class RuntimeGraph {
 
     public SpillwayConfig config() {
         return config;
+    }
+
+    /** What the peers of vServers with {@code peers} report (D2). */
+    public PeerSites sites() {
+        return sites;
     }
 
     public Service service(String name) {

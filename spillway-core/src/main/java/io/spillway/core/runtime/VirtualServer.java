@@ -1,5 +1,6 @@
 package io.spillway.core.runtime;
 
+import io.spillway.core.gslb.PeerSites;
 import io.spillway.core.model.SpilloverMethod;
 import io.spillway.core.model.VServerConfig;
 
@@ -24,6 +25,9 @@ import java.util.List;
  * count and the counters live in {@link Slots}, which a vServer rebuilt by a reload (P3) takes
  * over from its predecessor of the same name: connections admitted before the reload release
  * on the count the new threshold is compared with.
+ *
+ * <p><b>Peers (D2).</b> A vServer that names {@code peers} and publishes a domain has a
+ * {@link PeerSharing} ({@link #peers()}), asked first for each new connection.
  */
 public final class VirtualServer implements ServiceListener {
 
@@ -35,6 +39,7 @@ public final class VirtualServer implements ServiceListener {
     private final LoadBalancer loadBalancer;
     private final VirtualServer backup;
     private final Slots slots;
+    private final PeerSharing peers;
 
     private volatile int threshold;
 
@@ -51,6 +56,15 @@ public final class VirtualServer implements ServiceListener {
      * reload rebuilds it (P3), so the connections admitted before stay counted.
      */
     VirtualServer(VServerConfig config, List<Service> services, VirtualServer backup, Slots slots) {
+        this(config, services, backup, slots, null, PeerSites.NONE);
+    }
+
+    /**
+     * A vServer that shares new connections with its {@code peers} (D2) by what they report for
+     * {@code publishedDomain}; none when that is null or no peer is named.
+     */
+    VirtualServer(VServerConfig config, List<Service> services, VirtualServer backup, Slots slots,
+                  String publishedDomain, PeerSites sites) {
         this.config = config;
         this.slots = slots;
         this.services = List.copyOf(services);
@@ -60,6 +74,8 @@ public final class VirtualServer implements ServiceListener {
         for (Service s : this.services) {
             s.addListener(this);
         }
+        this.peers = publishedDomain == null || config.peers().isEmpty() ? null
+                : new PeerSharing(this, publishedDomain, sites);
     }
 
     public String name() {
@@ -104,6 +120,36 @@ public final class VirtualServer implements ServiceListener {
     /** The count and counters this vServer shares with its predecessor and successor across reloads. */
     Slots slots() {
         return slots;
+    }
+
+    /**
+     * How new connections are shared with peer sites (D2), or null when they are all served
+     * here: the vServer names no {@code peers} or publishes no domain.
+     */
+    public PeerSharing peers() {
+        return peers;
+    }
+
+    /** D1: the number of its services that are UP now. */
+    public int upServices() {
+        int up = 0;
+        for (Service s : services) {
+            if (s.isUp()) {
+                up++;
+            }
+        }
+        return up;
+    }
+
+    /** D1: the sum of the weights of its services that are UP now. */
+    public int upWeightSum() {
+        int sum = 0;
+        for (Service s : services) {
+            if (s.isUp()) {
+                sum += s.weight();
+            }
+        }
+        return sum;
     }
 
     /** UP while at least one service is UP; a vServer that is DOWN hands every connection on. */

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * current threshold, S3), the available capacity (threshold minus active connections, never
  * below zero), active connections (which are also the requests outstanding: the runtime admits
  * per connection, S8), connections served since start, errors (connections dropped when the
- * chain was full), and D1's available services and their weight sum. The recent response time is
+ * chain was full), and D1's available services and their weight sum (the vServer's own counts,
+ * {@link VirtualServer#upServices()}, which its peer sharing compares too). The recent response time is
  * the weighted mean of the UP services' smoothed served-request times now ({@link
  * Service#servedTime()}: the proxy's requests, never the monitors' probes); the average response
  * time is the mean of all recent figures this builder has reported.
@@ -90,8 +91,6 @@ final class ReportBuilder {
         int threshold = vs.threshold();
         int active = vs.activeConnections();
         int available = threshold == VirtualServer.UNLIMITED ? VirtualServer.UNLIMITED : Math.max(0, threshold - active);
-        int upServices = 0;
-        int weightSum = 0;
         double weightedRt = 0;
         int rtWeight = 0;
         long servedNanos = 0;
@@ -99,12 +98,7 @@ final class ReportBuilder {
         for (Service s : vs.services()) {
             servedNanos += s.traffic().servedNanos();
             served += s.traffic().servedRequests();
-            if (!s.isUp()) {
-                continue;
-            }
-            upServices++;
-            weightSum += s.weight();
-            if (s.servedTime().hasSamples()) {
+            if (s.isUp() && s.servedTime().hasSamples()) {
                 weightedRt += s.servedTime().millis() * s.weight();
                 rtWeight += s.weight();
             }
@@ -126,7 +120,8 @@ final class ReportBuilder {
         }
         return new DomainReport(p.domain(), p.vserver(), p.address(), vs.isUp(), threshold, available, active,
                 active, vs.admitted(), average, recent, vs.drops(),
-                load.bandwidthInBytesPerSecond() + load.bandwidthOutBytesPerSecond(), upServices, weightSum, load);
+                load.bandwidthInBytesPerSecond() + load.bandwidthOutBytesPerSecond(), vs.upServices(), vs.upWeightSum(),
+                load);
     }
 
     /** The monotonic counters one report reads. */

@@ -1,16 +1,19 @@
 package io.spillway.core.gslb.select;
 
 import io.spillway.core.gslb.DomainReport;
-import io.spillway.core.gslb.SiteEntry;
-import io.spillway.core.gslb.SiteTable;
+import io.spillway.core.gslb.PeerSites;
 import io.spillway.core.model.HostPort;
 import io.spillway.core.internal.select.SmoothRotation;
+import io.spillway.core.net.IpAddress;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,14 +24,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * with itself at 10 and one peer at 5, two connections out of three stay and one goes.
  *
  * <p>The order is smooth weighted round robin ({@link SmoothRotation}), so weights 10:5 give
- * self, peer, self, self, peer, self... rather than bursts. The weights are read afresh on every
+ * self, peer, self, self, peer, self... rather than bursts. The weights are current on every
  * turn: a peer whose report is stale, whose vServer is DOWN or which no longer publishes the
- * domain weighs 0. When any weight changes a rotation for the new weights replaces the current
- * one (its turns start from the beginning, as the credits of the smooth order restart from
- * zero), so the new proportion holds from the next turn on. A turn is an atomic cursor step, so
- * racing connections take distinct turns and the proportion stays exact; two connections that
- * both see new weights race to install a rotation and the loser takes its turn on the
- * winner's.
+ * domain weighs 0. What the peers report is read through {@link PeerSites} and kept, with the
+ * addresses they publish, in a view made at one version stamp of the site table and remade
+ * when the stamp moves, so a turn costs one stamp read, not a walk of the table. When any weight
+ * changes a rotation for the new weights replaces the current one (its turns start from the
+ * beginning, as the credits of the smooth order restart from zero), so the new proportion
+ * holds from the next turn on. A turn is an atomic cursor step, so racing connections take
+ * distinct turns and the proportion stays exact; two connections that both see new weights
+ * race to install a rotation and the loser takes its turn on the winner's.
  */
 public final class PeerShare {
 
@@ -39,19 +44,32 @@ public final class PeerShare {
     public record Target(String site, HostPort address) {
     }
 
+    /**
+     * What the peers report at one version stamp: their weights, where each is reached (null
+     * for a peer weighing 0), and the hosts of every address they publish.
+     */
+    private record View(long version, int[] weights, Target[] targets, Set<InetAddress> peerHosts) {
+    }
+
     private final String domain;
     private final List<String> peers;
-    private final SiteTable table;
+    private final PeerSites sites;
     private final Basis basis;
+    private volatile View view;
     // party 0 is this appliance; 1..n the peers in configuration order
     private final AtomicReference<SmoothRotation> rotation;
 
-    public PeerShare(String domain, List<String> peers, SiteTable table, Basis basis) {
+    public PeerShare(String domain, List<String> peers, PeerSites sites, Basis basis) {
         this.domain = domain;
         this.peers = List.copyOf(peers);
-        this.table = table;
+        this.sites = sites;
         this.basis = basis;
         this.rotation = new AtomicReference<>(SmoothRotation.of(new int[this.peers.size() + 1]));
+    }
+
+    /** The domain whose reports are compared. */
+    public String domain() {
+        return domain;
     }
 
     /**
@@ -61,15 +79,19 @@ public final class PeerShare {
      * @return the peer to forward the new connection to, or empty to serve it here
      */
     public Optional<Target> next(int self) {
-        DomainReport[] reports = new DomainReport[peers.size()];
-        int[] now = new int[reports.length + 1];
+        View v = view();
+        int[] now = v.weights().clone();
         now[0] = Math.max(0, self);
-        for (int i = 0; i < reports.length; i++) {
-            reports[i] = peerReport(peers.get(i));
-            now[i + 1] = reports[i] == null ? 0 : Math.max(0, number(reports[i]));
-        }
         int winner = turn(now);
-        return winner <= 0 ? Optional.empty() : Optional.of(new Target(peers.get(winner - 1), reports[winner - 1].address()));
+        return winner <= 0 ? Optional.empty() : Optional.of(v.targets()[winner - 1]);
+    }
+
+    /**
+     * Whether {@code client} is the host of an address one of the peers publishes (for any
+     * domain, available or not): a connection from there is a peer's own forwarded share.
+     */
+    public boolean fromPeer(InetAddress client) {
+        return client != null && view().peerHosts().contains(client);
     }
 
     /** The weights of the last turn: this appliance under {@code ""}, then each peer by site. */
@@ -81,6 +103,11 @@ public final class PeerShare {
             out.put(peers.get(i), weights[i + 1]);
         }
         return out;
+    }
+
+    /** The peer sites, in configuration order. */
+    public List<String> peers() {
+        return new ArrayList<>(peers);
     }
 
     /** Returns the winning party, or -1 when every weight is 0 (then the connection stays here). */
@@ -97,20 +124,35 @@ public final class PeerShare {
         return current.next();
     }
 
-    private DomainReport peerReport(String site) {
-        Optional<SiteEntry> entry = table.site(site);
-        if (entry.isEmpty() || !table.isAvailable(entry.get())) {
-            return null;
+    /**
+     * The view at the current stamp. Read after the stamp, the answers may be newer than it; the
+     * stamp has then moved, so the next turn remakes the view. Racing turns may both make one.
+     */
+    private View view() {
+        long version = sites.version();
+        View v = view;
+        if (v != null && v.version() == version) {
+            return v;
         }
-        return entry.get().report().domain(domain).filter(DomainReport::up).orElse(null);
+        int[] weights = new int[peers.size() + 1];
+        Target[] targets = new Target[peers.size()];
+        Set<InetAddress> hosts = new HashSet<>();
+        for (int i = 0; i < peers.size(); i++) {
+            DomainReport report = sites.available(peers.get(i), domain).orElse(null);
+            if (report != null && report.address() != null) {
+                weights[i + 1] = Math.max(0, number(report));
+                targets[i] = new Target(peers.get(i), report.address());
+            }
+            for (HostPort a : sites.addresses(peers.get(i))) {
+                IpAddress.parse(a.host()).map(IpAddress::toInetAddress).ifPresent(hosts::add);
+            }
+        }
+        v = new View(version, weights, targets, Set.copyOf(hosts));
+        view = v;
+        return v;
     }
 
     private int number(DomainReport report) {
         return basis == Basis.AVAILABLE_SERVICES ? report.availableServices() : report.serviceWeightSum();
-    }
-
-    /** The peer sites, in configuration order. */
-    public List<String> peers() {
-        return new ArrayList<>(peers);
     }
 }

@@ -1,4 +1,4 @@
-package io.spillway.gslb;
+package io.spillway.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
