@@ -16,5 +16,5 @@ mvn -B -o -q -pl spillway-gslb -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
 CP="spillway-gslb/target/test-classes:spillway-gslb/target/classes:$(cat spillway-gslb/target/bench-classpath.txt)"
 
-timeout 480 java -Xmx2g -cp "$CP" io.spillway.gslb.hierarchy.ConvergenceBench \
+timeout 480 java -Xmx2g ${JAVA_OPTS:-} -cp "$CP" io.spillway.gslb.hierarchy.ConvergenceBench \
     "$INTERVAL_MS" "$CHANGES" "$RECOVERIES" bench/results "$COMMIT" "$AGGREGATORS" "$BRANCHES"

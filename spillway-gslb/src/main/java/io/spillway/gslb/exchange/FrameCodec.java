@@ -1,6 +1,8 @@
 package io.spillway.gslb.exchange;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +30,14 @@ import java.util.List;
  */
 public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMessage> {
 
+    /**
+     * Numbers with a fraction (response times, their history, CPU share) are read and written
+     * with Jackson's fast double parser and writer: the JDK's {@code Double.parseDouble} was the
+     * largest single cost of reading a report (and of its garbage), and the values are the same.
+     */
     static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
