@@ -43,9 +43,16 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
             .build();
 
     private final int maxFrameBytes;
+    private final ReportFrameReader.Known known;
 
     public FrameCodec(int maxFrameBytes) {
+        this(maxFrameBytes, ReportFrameReader.Known.NOTHING);
+    }
+
+    /** @param known what the receiving side already holds: delta and snapshot entries of it are skipped unread */
+    FrameCodec(int maxFrameBytes, ReportFrameReader.Known known) {
         this.maxFrameBytes = maxFrameBytes;
+        this.known = known;
     }
 
     @Override
@@ -60,7 +67,7 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        out.add(decode(frame));
+        out.add(decode(frame, known));
     }
 
     private static final byte[] VERSION_MEMBER =
@@ -110,10 +117,14 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, ExchangeMes
     }
 
     static ExchangeMessage decode(ByteBuf frame) {
+        return decode(frame, ReportFrameReader.Known.NOTHING);
+    }
+
+    static ExchangeMessage decode(ByteBuf frame, ReportFrameReader.Known known) {
         if (startsWithVersion(frame)) {
             // the shape this codec writes: reports and deltas straight from the bytes; the rest
             // (and anything the streaming reader does not take) bound directly, without a tree
-            ExchangeMessage hot = ReportFrameReader.read(JSON.getFactory(), frame);
+            ExchangeMessage hot = ReportFrameReader.read(JSON.getFactory(), frame, known);
             if (hot != null) {
                 return hot;
             }
