@@ -55,10 +55,10 @@ for name, payload in REQUESTS.items():
         for accept, lng in (("", LONG0), ("-accepted", b"\xff" * 8)):
             if accept and b"Upgrade" not in payload and b"CONNECT" not in payload:
                 continue
-            put("spillway-proxy", "io.spillway.proxy.http1", "Http1DecoderFuzzTest", "requestDecoder",
+            put("spillway-proxy", "io.spillway.proxy.internal.http1", "Http1DecoderFuzzTest", "requestDecoder",
                 name + suffix + accept, payload + cuts + lng + b"\x01")
     # requestHeadRoundTrip: maxLine (int 16..2048: 2 bytes)
-    put("spillway-proxy", "io.spillway.proxy.http1", "HeadWritersFuzzTest", "requestHeadRoundTrip",
+    put("spillway-proxy", "io.spillway.proxy.internal.http1", "HeadWritersFuzzTest", "requestHeadRoundTrip",
         name, payload + struct.pack(">H", 1000))
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "OTHER"]
@@ -67,11 +67,11 @@ for name, payload in RESPONSES.items():
         mi = METHODS.index(m)
         # responseDecoder: count (int 0..4), per request: method (int 0..9), decodeChunked (bool); cuts
         params = [b"\x03", bytes([mi]), b"\x00", bytes([0]), b"\x01", bytes([0]), b"\x00"]
-        put("spillway-proxy", "io.spillway.proxy.http1", "Http1DecoderFuzzTest", "responseDecoder",
+        put("spillway-proxy", "io.spillway.proxy.internal.http1", "Http1DecoderFuzzTest", "responseDecoder",
             name + "-" + m.lower(), payload + b"\x00" + b"".join(reversed(params)))
         # responseHeadRoundTrip: method, clientVersion (bool: 1.1), clientKeepAlive (bool)
         for v in (b"\x01", b"\x00"):
-            put("spillway-proxy", "io.spillway.proxy.http1", "HeadWritersFuzzTest", "responseHeadRoundTrip",
+            put("spillway-proxy", "io.spillway.proxy.internal.http1", "HeadWritersFuzzTest", "responseHeadRoundTrip",
                 name + "-" + m.lower() + ("-http11" if v == b"\x01" else "-http10"),
                 payload + b"\x01" + v + bytes([mi]))
 
@@ -177,8 +177,8 @@ EXCHANGE_AFTER = {
 }
 for method, seeds in (("beforeAuthentication", EXCHANGE_BEFORE), ("afterAuthentication", EXCHANGE_AFTER)):
     for name, payload in seeds.items():
-        put("spillway-gslb", "io.spillway.gslb.exchange", "ExchangeFrameFuzzTest", method, name, payload + b"\x00")
-        put("spillway-gslb", "io.spillway.gslb.exchange", "ExchangeFrameFuzzTest", method, name + "-cut",
+        put("spillway-gslb", "io.spillway.gslb.internal.exchange", "ExchangeFrameFuzzTest", method, name, payload + b"\x00")
+        put("spillway-gslb", "io.spillway.gslb.internal.exchange", "ExchangeFrameFuzzTest", method, name + "-cut",
             payload + struct.pack(">H", 3) + b"\x01")
 
 

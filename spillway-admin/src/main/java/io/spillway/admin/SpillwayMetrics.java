@@ -56,7 +56,7 @@ import java.util.function.ToDoubleFunction;
  * a vServer names, counts the new connections it forwarded to that peer (core's {@link Traffic}
  * again, counted by the appliance's peer routing when it picks the peer).
  */
-public final class SpillwayMetrics {
+final class SpillwayMetrics {
 
     /** Bindings per registry; weak so that a discarded registry is not kept alive. */
     private static final Map<MeterRegistry, SpillwayMetrics> BINDINGS =

@@ -16,9 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A real admin server on an ephemeral loopback port, with a JDK HttpClient to talk to it. */
+/**
+ * A real admin server on an ephemeral loopback port, with a JDK HttpClient to talk to it.
+ * Tests get one from {@link AdminExtension}, which closes it after the test.
+ */
 final class AdminFixture implements AutoCloseable {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -27,10 +31,7 @@ final class AdminFixture implements AutoCloseable {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AdminServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
-
-    AdminFixture(Transport transport, String host, String token, RuntimeGraph initial) throws Exception {
-        this(transport, host, token, initial, AdminServer.LIMITS);
-    }
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     AdminFixture(Transport transport, String host, String token, RuntimeGraph initial, HttpLimits limits)
             throws Exception {
@@ -67,6 +68,9 @@ final class AdminFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close();
         registry.close();
     }

@@ -4,10 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spillway.core.model.AdminConfig;
 import io.spillway.core.model.HostPort;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -18,21 +16,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The token rules over real sockets (CONTRACT.md, "Management API"). */
 class AuthenticationTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @Test
     void onLoopbackReadsAreOpenAndWritesNeedTheToken() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "s3cret", TestGraphs.shop())) {
             assertThat(admin.get("/api/v1/vservers").statusCode()).isEqualTo(200);
             assertThat(admin.get("/metrics").statusCode()).isEqualTo(200);
 
@@ -51,7 +41,7 @@ class AuthenticationTest {
     @Test
     void offLoopbackReadsNeedTheTokenButHealthzDoesNot() throws Exception {
         // 0.0.0.0 is not a loopback address; the test still connects through 127.0.0.1.
-        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("0.0.0.0", "s3cret", TestGraphs.shop())) {
             for (String path : new String[] {"/api/v1/vservers", "/api/v1/vservers/shop", "/api/v1/services",
                     "/api/v1/services/web-1", "/api/v1/events", "/metrics"}) {
                 assertThat(admin.send("GET", path, null).statusCode()).as(path).isEqualTo(401);
@@ -65,7 +55,7 @@ class AuthenticationTest {
 
     @Test
     void withoutATokenLoopbackAcceptsWrites() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.shop())) {
             assertThat(admin.send("POST", "/api/v1/services/web-2/disable", null).statusCode()).isEqualTo(200);
             assertThat(admin.graph.get().service("web-2").state().name()).isEqualTo("DISABLED");
         }
@@ -73,7 +63,7 @@ class AuthenticationTest {
 
     @Test
     void withoutATokenOffLoopbackEverythingButHealthzIsForbidden() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("0.0.0.0", null, TestGraphs.shop())) {
             HttpResponse<String> write = admin.send("POST", "/api/v1/services/web-2/disable", null);
             assertThat(write.statusCode()).isEqualTo(403);
             assertThat(AdminFixture.json(write).get("error").asText()).contains("no admin.token is configured");
@@ -82,11 +72,12 @@ class AuthenticationTest {
             assertThat(admin.graph.get().service("web-2").isUp()).isTrue();
         }
     }
+
     @Test
     void aListenAddressInUseFailsStartWithTheAddress() throws Exception {
-        try (AdminFixture first = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture first = admins.start("127.0.0.1", "s3cret", TestGraphs.shop())) {
             HostPort taken = new HostPort("127.0.0.1", first.port());
-            AdminServer second = new AdminServer(transport, new AdminConfig(taken, "s3cret"), TestGraphs::shop,
+            AdminServer second = new AdminServer(admins.transport(), new AdminConfig(taken, "s3cret"), TestGraphs::shop,
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             try {
                 assertThatThrownBy(second::start).isInstanceOf(IOException.class)

@@ -2,10 +2,9 @@ package io.spillway.admin;
 
 import io.spillway.httpjson.ApiResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,22 +27,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class DashboardScriptTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startTransport() {
+    static void nodeIsOnThePath() {
         assumeTrue(nodeAvailable(), "node is not on the PATH");
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        if (transport != null) {
-            transport.close();
-        }
     }
 
     private static boolean nodeAvailable() {
@@ -86,7 +78,7 @@ class DashboardScriptTest {
 
     @Test
     void rendersChainsServicesAndGslbSitesWithTheTokenFromTheQuery() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("0.0.0.0", "s3cret", TestGraphs.shop())) {
             admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of(Map.of(
                     "site", "branch-a", "aggregator", "agg-1", "state", "up", "lastReportAgeMs", 120,
                     "domains", List.of(Map.of("domain", "app.example.com", "address", "127.0.0.1:8080",
@@ -132,14 +124,14 @@ class DashboardScriptTest {
 
     @Test
     void holdsTwentyVServersInTheTableAndFoldsTheirChainCardsAway() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.many(20))) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.many(20))) {
             JsonNode page = render(admin, "");
             assertThat(page.get("statusClass").asText()).as(page.get("status").asText()).isEqualTo("status");
             assertThat(page.get("stats")).hasSize(20);
             assertThat(cells(page.get("stats").get(19)).get(0)).isEqualTo("vs-20127.0.0.1:9120");
             assertThat(page.get("chainsOpen").asBoolean()).as("chain cards folded").isFalse();
         }
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.many(8))) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.many(8))) {
             assertThat(render(admin, "").get("chainsOpen").asBoolean()).as("8 vServers: cards shown").isTrue();
         }
     }
@@ -159,7 +151,7 @@ class DashboardScriptTest {
 
     @Test
     void drawsTheGslbHierarchyFromThisApplianceThroughAggregatorsToBranches() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.shop())) {
             admin.server.route("GET", "/api/v1/gslb/node", req -> ApiResponse.json(200,
                     Map.of("site", "master", "role", "master")));
             admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of(
@@ -184,7 +176,7 @@ class DashboardScriptTest {
 
     @Test
     void showsAnEmptyHierarchyForAGslbNodeThatKnowsNoSiteYet() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.shop())) {
             admin.server.route("GET", "/api/v1/gslb/node", req -> ApiResponse.json(200,
                     Map.of("site", "agg-1", "role", "aggregator")));
             admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of()));
@@ -196,7 +188,7 @@ class DashboardScriptTest {
 
     @Test
     void hidesGslbWhenTheApplianceHasNoSectionAndKnowsNoSite() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.shop())) {
             admin.server.route("GET", "/api/v1/gslb/node", req -> ApiResponse.json(200, java.util.Collections
                     .singletonMap("role", null)));
             admin.server.route("GET", "/api/v1/gslb/sites", req -> ApiResponse.json(200, List.of()));
@@ -208,7 +200,7 @@ class DashboardScriptTest {
 
     @Test
     void hidesGslbWhenTheApplianceHasNone() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.shop())) {
             JsonNode page = render(admin, "");
             assertThat(page.get("statusClass").asText()).isEqualTo("status");
             assertThat(page.get("gslbHidden").asBoolean()).isTrue();
@@ -219,7 +211,7 @@ class DashboardScriptTest {
 
     @Test
     void showsRequestsAndBytesPerSecondFromOnePollToTheNext() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", null, TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", null, TestGraphs.shop())) {
             // the page asks for the GSLB sites after the vServers: traffic arrives between two polls
             admin.server.route("GET", "/api/v1/gslb/sites", req -> {
                 var shop = admin.graph.get().vserver("shop");
@@ -247,7 +239,7 @@ class DashboardScriptTest {
 
     @Test
     void asksForATokenWhenTheApiAnswers401() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("0.0.0.0", "s3cret", TestGraphs.shop())) {
             JsonNode page = render(admin, "");
             assertThat(page.get("statusClass").asText()).isEqualTo("status error");
             assertThat(page.get("status").asText()).contains("401");

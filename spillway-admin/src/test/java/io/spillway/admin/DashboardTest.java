@@ -1,9 +1,7 @@
 package io.spillway.admin;
 
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -16,21 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code GET /}: one self-contained page that polls the JSON API. */
 class DashboardTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @Test
     void servesASelfContainedHtmlPageThatPollsTheApi() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("0.0.0.0", "s3cret", TestGraphs.shop())) {
             HttpResponse<String> res = admin.get("/"); // no token: the page itself holds no data
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
@@ -48,7 +38,7 @@ class DashboardTest {
 
     @Test
     void servesItsChartLibraryFromTheJarWithoutTokenAndCachedForAYear() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "0.0.0.0", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("0.0.0.0", "s3cret", TestGraphs.shop())) {
             String html = admin.get("/").body();
             Matcher assets = Pattern.compile("(?:src|href)=\"(/assets/[^\"]+)\"").matcher(html);
             List<String> paths = new ArrayList<>();
@@ -75,7 +65,7 @@ class DashboardTest {
 
     @Test
     void onlyTheRootPathIsThePage() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "s3cret", TestGraphs.shop())) {
             assertThat(admin.get("/index.html").statusCode()).isEqualTo(404);
         }
     }

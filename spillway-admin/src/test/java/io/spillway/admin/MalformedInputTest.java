@@ -2,10 +2,8 @@ package io.spillway.admin;
 
 import io.spillway.httpjson.ApiResponse;
 import io.spillway.httpjson.HttpLimits;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,17 +29,9 @@ class MalformedInputTest {
     private static final HttpLimits FAST = new HttpLimits(1 << 20, 4096, 8192,
             Duration.ofMillis(300), Duration.ofSeconds(30), 4, 2, null);
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     /** Bound on any single read: generous, as the build machine may be heavily loaded. */
     private static final int READ_TIMEOUT_MS = 20_000;
@@ -84,7 +74,7 @@ class MalformedInputTest {
 
     @Test
     void garbageBytesGetA400AndAClose() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             byte[] garbage = new byte[600];
             new Random(42).nextBytes(garbage);
             garbage[garbage.length - 2] = '\r';
@@ -98,7 +88,7 @@ class MalformedInputTest {
 
     @Test
     void anOversizedBodyGetsA413AndAClose() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             String head = "POST /api/v1/services/web-1/disable HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
                     + "Content-Length: " + (2 << 20) + "\r\n\r\n";
             String reply = exchange(admin, ascii(head + "x".repeat(64 * 1024)));
@@ -110,7 +100,7 @@ class MalformedInputTest {
 
     @Test
     void anOversizedChunkedBodyGetsA413() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             StringBuilder req = new StringBuilder("POST /api/v1/services/web-1/disable HTTP/1.1\r\nHost: x\r\n"
                     + "Authorization: Bearer t\r\nTransfer-Encoding: chunked\r\n\r\n");
             String chunk = "y".repeat(0x8000);
@@ -126,7 +116,7 @@ class MalformedInputTest {
 
     @Test
     void anOversizedHeaderGetsA431AndALongRequestLineA414() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             String bigHeader = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(20_000) + "\r\n\r\n";
             assertThat(exchange(admin, ascii(bigHeader))).startsWith("HTTP/1.1 431");
             String longLine = "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -137,7 +127,7 @@ class MalformedInputTest {
 
     @Test
     void aRequestThatDoesNotArriveInTimeGetsA408AndAClose() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             String reply = exchange(admin, ascii("GET /api/v1/vservers HTTP/1.1\r\nHost: x\r\nX-Slow: "));
             assertThat(reply).startsWith("HTTP/1.1 408").contains("request not received in time");
             assertStillServing(admin);
@@ -146,7 +136,7 @@ class MalformedInputTest {
 
     @Test
     void aMalformedPercentEncodingGetsA400() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             assertThat(exchange(admin, ascii("GET /api/v1/vservers/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
                     .startsWith("HTTP/1.1 400");
             assertStillServing(admin);
@@ -155,7 +145,7 @@ class MalformedInputTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedOnAccept() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             Socket[] held = new Socket[4];
             try {
                 for (int i = 0; i < held.length; i++) {
@@ -183,7 +173,7 @@ class MalformedInputTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrderAcrossWorkerHandlers() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             CountDownLatch release = new CountDownLatch(1);
             admin.server.route("GET", "/api/v1/slow", req -> {
                 release.await(5, TimeUnit.SECONDS);
@@ -205,10 +195,11 @@ class MalformedInputTest {
             }
         }
     }
+
     @Test
     void anIdleConnectionIsClosed() throws Exception {
         HttpLimits idle = new HttpLimits(1 << 20, 4096, 8192, Duration.ofSeconds(10), Duration.ofMillis(300), 4, 2, null);
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), idle);
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), idle);
              Socket socket = new Socket("127.0.0.1", admin.port())) {
             socket.setSoTimeout(READ_TIMEOUT_MS);
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
@@ -217,7 +208,7 @@ class MalformedInputTest {
 
     @Test
     void aFullWorkerQueueAnswers503AndRecovers() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop())) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop())) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch running = new CountDownLatch(1);
             admin.server.route("GET", "/api/v1/slow", req -> {
@@ -250,7 +241,7 @@ class MalformedInputTest {
 
     @Test
     void requestsPipelinedAfterConnectionCloseAreNotAnswered() throws Exception {
-        try (AdminFixture admin = new AdminFixture(transport, "127.0.0.1", "t", TestGraphs.shop(), FAST)) {
+        try (AdminFixture admin = admins.start("127.0.0.1", "t", TestGraphs.shop(), FAST)) {
             String replies = exchange(admin, ascii("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     + "POST /api/v1/services/web-1/disable HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
                     + "Content-Length: 0\r\n\r\n"));

@@ -8,12 +8,9 @@ import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.http.HttpRequest;
@@ -31,19 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ManagementApiTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
     private AdminFixture admin;
     private RuntimeGraph graph;
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @BeforeEach
     void startServer() throws Exception {
@@ -51,12 +40,7 @@ class ManagementApiTest {
         graph.service("web-1").setMonitorView(() -> List.of(
                 new MonitorStatus("web-http", "http", MonitorState.UP, 2, 12.5, null, "GET /healthz"),
                 new MonitorStatus("web-tcp", "tcp", MonitorState.DOWN, 1, -1, "connection refused", null)));
-        admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
-    }
-
-    @AfterEach
-    void stopServer() {
-        admin.close();
+        admin = admins.start("127.0.0.1", "s3cret", graph);
     }
 
     @Test

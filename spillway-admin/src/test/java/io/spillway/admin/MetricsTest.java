@@ -4,12 +4,9 @@ import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -20,31 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code GET /metrics}: the Prometheus names of CONTRACT.md, read through the graph supplier. */
 class MetricsTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
     private AdminFixture admin;
     private RuntimeGraph graph;
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @BeforeEach
     void startServer() throws Exception {
         graph = TestGraphs.shop();
         graph.service("web-1").setMonitorView(() -> List.of(
                 new MonitorStatus("web-http", "http", MonitorState.UP, 1, 12.0, null, null)));
-        admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
-    }
-
-    @AfterEach
-    void stopServer() {
-        admin.close();
+        admin = admins.start("127.0.0.1", "s3cret", graph);
     }
 
     private String scrape() throws Exception {

@@ -1,12 +1,9 @@
 package io.spillway.admin;
 
 import io.spillway.httpjson.ApiResponse;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,27 +16,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Endpoints others register with {@link AdminServer#route} (reload, GSLB). */
 class RouteExtensionTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
     private AdminFixture admin;
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @BeforeEach
     void startServer() throws Exception {
-        admin = new AdminFixture(transport, "127.0.0.1", "s3cret", TestGraphs.shop());
-    }
-
-    @AfterEach
-    void stopServer() {
-        admin.close();
+        admin = admins.start("127.0.0.1", "s3cret", TestGraphs.shop());
     }
 
     @Test

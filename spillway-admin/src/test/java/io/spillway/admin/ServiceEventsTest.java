@@ -2,12 +2,9 @@ package io.spillway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.transport.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 
@@ -16,29 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code GET /api/v1/events}: every service status change is visible (SPEC M5). */
 class ServiceEventsTest {
 
-    private static Transport transport;
+    @RegisterExtension
+    static final AdminExtension admins = new AdminExtension();
     private AdminFixture admin;
     private RuntimeGraph graph;
 
-    @BeforeAll
-    static void startTransport() {
-        transport = Transport.create(1);
-    }
-
-    @AfterAll
-    static void stopTransport() {
-        transport.close();
-    }
 
     @BeforeEach
     void startServer() throws Exception {
         graph = TestGraphs.shop();
-        admin = new AdminFixture(transport, "127.0.0.1", "s3cret", graph);
-    }
-
-    @AfterEach
-    void stopServer() {
-        admin.close();
+        admin = admins.start("127.0.0.1", "s3cret", graph);
     }
 
     private JsonNode events(String query) throws Exception {

@@ -1,11 +1,17 @@
 package io.spillway.app;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** The module rules of ARCHITECTURE.md, enforced on the compiled classes. */
@@ -100,5 +106,34 @@ class ArchitectureTest {
                         "io.spillway.admin..", "io.spillway.cluster..", "io.spillway.app..")
                 .because("spillway-http-json is a building block: routes, limits and tokens come from its users")
                 .check(classes);
+    }
+
+    /**
+     * A module's {@code internal} packages ({@code io.spillway.MODULE.internal..}) hold what is
+     * public only so that the module's other packages can use it: its building blocks, not its
+     * API. No other module may depend on them, so they can change without notice.
+     */
+    @Test
+    void internalPackagesAreUsedOnlyByTheirOwnModule() {
+        classes().that().resideInAPackage("io.spillway.*.internal..")
+                .should(new ArchCondition<JavaClass>("be used only by classes of their own module") {
+                    @Override
+                    public void check(JavaClass internal, ConditionEvents events) {
+                        String module = module(internal);
+                        for (Dependency d : internal.getDirectDependenciesToSelf()) {
+                            if (!module.equals(module(d.getOriginClass()))) {
+                                events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                            }
+                        }
+                    }
+                })
+                .because("what is not API lives in internal packages (issue 14)")
+                .check(classes);
+    }
+
+    /** {@code io.spillway.MODULE.…} → {@code MODULE}. */
+    private static String module(JavaClass c) {
+        String[] parts = c.getPackageName().split("\\.", 4);
+        return parts.length < 3 ? "" : parts[2];
     }
 }

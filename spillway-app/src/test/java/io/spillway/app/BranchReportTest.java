@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,8 @@ class BranchReportTest {
     static final String DOMAIN = "app.example.com";
 
     final AdminCalls admin = new AdminCalls(TOKEN);
-    final LoopbackAppliances appliances = new LoopbackAppliances();
+    @RegisterExtension
+    final ApplianceExtension appliances = new ApplianceExtension();
     TunnelingHttpBackend backend;
     Appliance agg;
     Appliance branch;
@@ -54,7 +56,7 @@ class BranchReportTest {
                     - name: %s
                 """.formatted(TOKEN, SECRET, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int shop = LoopbackAppliances.freePort();
+        int shop = ApplianceExtension.freePort();
         branch = appliances.start("branch.yaml", """
                 services:
                   - {name: web, address: 127.0.0.1:%d, protocol: http, capacity: 50}
@@ -75,7 +77,6 @@ class BranchReportTest {
 
     @AfterEach
     void stop() throws IOException {
-        appliances.close();
         backend.close();
     }
 

@@ -7,6 +7,7 @@ import io.spillway.testkit.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLSocket;
@@ -57,7 +58,8 @@ class GslbProxyModeTest {
     @TempDir
     Path dir;
     final List<HttpServer> backends = new ArrayList<>();
-    final LoopbackAppliances appliances = new LoopbackAppliances();
+    @RegisterExtension
+    final ApplianceExtension appliances = new ApplianceExtension();
     final AtomicLong uploadedAtC = new AtomicLong();
     Appliance agg;
     Appliance b;
@@ -84,9 +86,9 @@ class GslbProxyModeTest {
                     - {name: %s}
                 """.formatted(EXCHANGE, DOMAIN, DEAD, EMPTY, SECURE));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int cShop = LoopbackAppliances.freePort();
-        int cSecure = LoopbackAppliances.freePort();
-        int nothingListens = LoopbackAppliances.freePort();
+        int cShop = ApplianceExtension.freePort();
+        int cSecure = ApplianceExtension.freePort();
+        int nothingListens = ApplianceExtension.freePort();
         Path pem = dir.resolve("c.pem");
         Path key = dir.resolve("c.key");
         TestCertificate.forName("branch-c").writeTo(pem, key);
@@ -108,7 +110,7 @@ class GslbProxyModeTest {
                     - {domain: %s, vserver: secure, address: 127.0.0.1:%d}
                 """.formatted(backendC, cShop, cSecure, pem, key, aggPort, EXCHANGE, DOMAIN, cShop, DEAD, nothingListens,
                 SECURE, cSecure));
-        int bShop = LoopbackAppliances.freePort();
+        int bShop = ApplianceExtension.freePort();
         b = appliances.start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -134,7 +136,6 @@ class GslbProxyModeTest {
 
     @AfterEach
     void stop() {
-        appliances.close();
         backends.forEach(s -> s.stop(0));
     }
 

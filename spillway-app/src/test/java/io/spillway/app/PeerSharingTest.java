@@ -7,6 +7,7 @@ import io.spillway.core.runtime.VirtualServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,8 @@ class PeerSharingTest {
             """.formatted(SECRET);
 
     final AdminCalls admin = new AdminCalls(TOKEN);
-    final LoopbackAppliances appliances = new LoopbackAppliances();
+    @RegisterExtension
+    final ApplianceExtension appliances = new ApplianceExtension();
     final List<HttpServer> backends = new ArrayList<>();
     Appliance agg;
     Appliance a;
@@ -66,8 +68,8 @@ class PeerSharingTest {
                     - name: %s
                 """.formatted(EXCHANGE, DOMAIN));
         int aggPort = agg.gslb().node().exchangeAddress().getPort();
-        int bShop = LoopbackAppliances.freePort();
-        int aShop = LoopbackAppliances.freePort();
+        int bShop = ApplianceExtension.freePort();
+        int aShop = ApplianceExtension.freePort();
         b = appliances.start("b.yaml", """
                 services:
                   - {name: b1, address: 127.0.0.1:%d, protocol: http, capacity: 100}
@@ -108,7 +110,6 @@ class PeerSharingTest {
 
     @AfterEach
     void stop() {
-        appliances.close();
         backends.forEach(s -> s.stop(0));
     }
 

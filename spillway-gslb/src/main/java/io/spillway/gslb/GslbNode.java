@@ -9,11 +9,11 @@ import io.spillway.core.model.HostPort;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.gslb.aggregator.Aggregator;
 import io.spillway.gslb.branch.Branch;
-import io.spillway.gslb.exchange.ExchangeSettings;
-import io.spillway.gslb.exchange.ExchangeTlsContexts;
-import io.spillway.gslb.exchange.FrameCodec;
-import io.spillway.gslb.exchange.HmacAuth;
-import io.spillway.gslb.exchange.LocalEnd;
+import io.spillway.gslb.internal.exchange.ExchangeSettings;
+import io.spillway.gslb.internal.exchange.ExchangeTlsContexts;
+import io.spillway.gslb.internal.exchange.FrameCodec;
+import io.spillway.gslb.internal.exchange.HmacAuth;
+import io.spillway.gslb.internal.exchange.LocalEnd;
 import io.spillway.gslb.master.Master;
 import io.spillway.transport.Transport;
 

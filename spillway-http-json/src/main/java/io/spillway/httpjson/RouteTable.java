@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * methods is a 405 whose {@code Allow} lists them; a path nothing covers is a 404. Routes may be
  * added while the server runs (the table is copy-on-write).
  */
-public final class RouteTable {
+final class RouteTable {
 
     /** The outcome of a lookup: a route and its path parameters, or the methods allowed on the path (empty: 404). */
     record Match(Route route, Map<String, String> params, Set<String> allowed) {

@@ -8,7 +8,7 @@ import io.spillway.core.log.AccessLog;
 import io.spillway.core.log.AccessRecord;
 import io.spillway.core.runtime.Admission;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.proxy.http1.RequestHeadWriter;
+import io.spillway.proxy.internal.http1.RequestHeadWriter;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

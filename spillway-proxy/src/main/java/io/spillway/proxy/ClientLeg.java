@@ -2,8 +2,8 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.spillway.core.runtime.Service;
-import io.spillway.proxy.http1.Http1End;
-import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.Http1End;
+import io.spillway.proxy.internal.http1.ResponseHead;
 
 /**
  * The client side of a {@link ProxiedExchange}: where {@code clientToProxyRequest} came from and

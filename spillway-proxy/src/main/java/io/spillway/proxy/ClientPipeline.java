@@ -6,7 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.spillway.core.log.AccessLog;
-import io.spillway.proxy.http1.Http1RequestDecoder;
+import io.spillway.proxy.internal.http1.Http1RequestDecoder;
 
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -9,15 +9,15 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.runtime.Service;
-import io.spillway.proxy.http1.Http1DecodeFailure;
-import io.spillway.proxy.http1.Http1End;
-import io.spillway.proxy.http1.Http1Framing;
-import io.spillway.proxy.http1.Http1Method;
-import io.spillway.proxy.http1.Http1RequestDecoder;
-import io.spillway.proxy.http1.Http1Version;
-import io.spillway.proxy.http1.RequestHead;
-import io.spillway.proxy.http1.RequestHeadWriter;
-import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.Http1DecodeFailure;
+import io.spillway.proxy.internal.http1.Http1End;
+import io.spillway.proxy.internal.http1.Http1Framing;
+import io.spillway.proxy.internal.http1.Http1Method;
+import io.spillway.proxy.internal.http1.Http1RequestDecoder;
+import io.spillway.proxy.internal.http1.Http1Version;
+import io.spillway.proxy.internal.http1.RequestHead;
+import io.spillway.proxy.internal.http1.RequestHeadWriter;
+import io.spillway.proxy.internal.http1.ResponseHead;
 
 /**
  * An HTTP/1.1 client connection of an http or https vServer, as the {@link ClientLeg} of one

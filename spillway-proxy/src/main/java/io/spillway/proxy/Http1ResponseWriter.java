@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.spillway.core.log.AccessAction;
-import io.spillway.proxy.http1.Http1End;
-import io.spillway.proxy.http1.Http1Version;
-import io.spillway.proxy.http1.ResponseHead;
-import io.spillway.proxy.http1.ResponseHeadWriter;
+import io.spillway.proxy.internal.http1.Http1End;
+import io.spillway.proxy.internal.http1.Http1Version;
+import io.spillway.proxy.internal.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.ResponseHeadWriter;
 
 /**
  * The {@code proxyToClientResponse} leg of an HTTP/1.1 client connection: writes what answers

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.proxy.http1.Http1RequestDecoder;
+import io.spillway.proxy.internal.http1.Http1RequestDecoder;
 
 /**
  * Turns an HTTP/1.1 client connection whose service answered {@code 101 Switching Protocols}

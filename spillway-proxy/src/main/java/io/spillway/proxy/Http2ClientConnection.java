@@ -18,9 +18,9 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.VServerConfig;
-import io.spillway.proxy.http1.RequestHead;
-import io.spillway.proxy.http1.RequestHeadParser;
-import io.spillway.proxy.http1.RequestHeadWriter;
+import io.spillway.proxy.internal.http1.RequestHead;
+import io.spillway.proxy.internal.http1.RequestHeadParser;
+import io.spillway.proxy.internal.http1.RequestHeadWriter;
 
 
 /**
@@ -101,7 +101,7 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * The request head {@code headers} stand for, parsed (the caller releases it), or null when
-     * they are malformed; throws {@link io.spillway.proxy.http1.Http1Exception} for a head the
+     * they are malformed; throws {@link io.spillway.proxy.internal.http1.Http1Exception} for a head the
      * parser refuses.
      */
     RequestHead parse(ByteBufAllocator alloc, Http2Headers headers, boolean bodyFollows) {

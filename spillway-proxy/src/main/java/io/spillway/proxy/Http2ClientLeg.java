@@ -20,11 +20,11 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.runtime.Service;
-import io.spillway.proxy.http1.Http1End;
-import io.spillway.proxy.http1.Http1Exception;
-import io.spillway.proxy.http1.Http1Method;
-import io.spillway.proxy.http1.RequestHead;
-import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.Http1End;
+import io.spillway.proxy.internal.http1.Http1Exception;
+import io.spillway.proxy.internal.http1.Http1Method;
+import io.spillway.proxy.internal.http1.RequestHead;
+import io.spillway.proxy.internal.http1.ResponseHead;
 
 import java.nio.charset.StandardCharsets;
 

@@ -9,10 +9,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
-import io.spillway.proxy.http1.Http1Field;
-import io.spillway.proxy.http1.Http1Head;
-import io.spillway.proxy.http1.RequestHead;
-import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.Http1Field;
+import io.spillway.proxy.internal.http1.Http1Head;
+import io.spillway.proxy.internal.http1.RequestHead;
+import io.spillway.proxy.internal.http1.ResponseHead;
 
 import java.util.Locale;
 import java.util.Map;

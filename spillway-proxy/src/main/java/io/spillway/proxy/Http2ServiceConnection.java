@@ -16,8 +16,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.Service;
-import io.spillway.proxy.http1.RequestHeadParser;
-import io.spillway.proxy.http1.ResponseHeadParser;
+import io.spillway.proxy.internal.http1.RequestHeadParser;
+import io.spillway.proxy.internal.http1.ResponseHeadParser;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.spillway.proxy;
 
 import io.netty.util.ReferenceCountUtil;
-import io.spillway.proxy.http1.RequestHead;
+import io.spillway.proxy.internal.http1.RequestHead;
 
 import java.util.ArrayDeque;
 

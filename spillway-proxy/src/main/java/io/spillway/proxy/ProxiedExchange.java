@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.runtime.FailureReason;
 import io.spillway.core.runtime.Service;
-import io.spillway.proxy.http1.Http1DecodeFailure;
-import io.spillway.proxy.http1.Http1End;
-import io.spillway.proxy.http1.Http1Method;
-import io.spillway.proxy.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.Http1DecodeFailure;
+import io.spillway.proxy.internal.http1.Http1End;
+import io.spillway.proxy.internal.http1.Http1Method;
+import io.spillway.proxy.internal.http1.ResponseHead;
 
 import java.util.ArrayDeque;
 

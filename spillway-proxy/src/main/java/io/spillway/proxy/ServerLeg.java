@@ -2,7 +2,7 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.spillway.proxy.http1.Http1Method;
+import io.spillway.proxy.internal.http1.Http1Method;
 
 /**
  * The service side of a {@link ProxiedExchange}: where {@code proxyToServerRequest} goes and

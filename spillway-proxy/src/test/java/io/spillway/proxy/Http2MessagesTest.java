@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.spillway.proxy.http1.Http1Method;
-import io.spillway.proxy.http1.RequestHead;
-import io.spillway.proxy.http1.RequestHeadParser;
-import io.spillway.proxy.http1.ResponseHead;
-import io.spillway.proxy.http1.ResponseHeadParser;
+import io.spillway.proxy.internal.http1.Http1Method;
+import io.spillway.proxy.internal.http1.RequestHead;
+import io.spillway.proxy.internal.http1.RequestHeadParser;
+import io.spillway.proxy.internal.http1.ResponseHead;
+import io.spillway.proxy.internal.http1.ResponseHeadParser;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

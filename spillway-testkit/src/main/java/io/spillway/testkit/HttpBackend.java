@@ -101,6 +101,7 @@ public final class HttpBackend extends LoopbackServer<HttpBackend> {
         return requests.get();
     }
 
+    /** Requests received and not yet answered: a request leaves as its response starts, before the client can see it. */
     public int inFlight() {
         return inFlight.get();
     }
@@ -178,8 +179,7 @@ public final class HttpBackend extends LoopbackServer<HttpBackend> {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        int now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
+        Arrival arrival = new Arrival();
         requests.incrementAndGet();
         connections.add(ex.getRemoteAddress().toString());
         lastHeaders.set(ex.getRequestHeaders());
@@ -196,13 +196,13 @@ public final class HttpBackend extends LoopbackServer<HttpBackend> {
             Answer answer = answers.get(path);
             if (answer != null) {
                 Thread.sleep(answer.delayMillis());
-                send(ex, answer.status(), answer.body());
+                send(ex, arrival, answer.status(), answer.body());
             } else if (path.equals("/echo")) {
-                send(ex, 200, body);
+                send(ex, arrival, 200, body);
             } else if (path.equals("/events")) {
                 // server-sent events: the first event, then the second only once the test releases it
                 ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-                ex.sendResponseHeaders(200, 0);
+                arrival.answer(ex, 200, 0);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
                     out.flush();
@@ -210,10 +210,10 @@ public final class HttpBackend extends LoopbackServer<HttpBackend> {
                     out.write("data: second\n\n".getBytes(StandardCharsets.UTF_8));
                 }
             } else if (path.startsWith("/status/")) {
-                ex.sendResponseHeaders(Integer.parseInt(path.substring("/status/".length())), -1);
+                arrival.answer(ex, Integer.parseInt(path.substring("/status/".length())), -1);
             } else if (path.equals("/stream")) {
                 long n = Long.parseLong(ex.getRequestURI().getQuery().substring("bytes=".length()));
-                ex.sendResponseHeaders(200, 0);
+                arrival.answer(ex, 200, 0);
                 byte[] chunk = new byte[16384];
                 try (OutputStream out = ex.getResponseBody()) {
                     for (long left = n; left > 0; left -= chunk.length) {
@@ -221,18 +221,43 @@ public final class HttpBackend extends LoopbackServer<HttpBackend> {
                     }
                 }
             } else {
-                send(ex, 200, name.getBytes(StandardCharsets.UTF_8));
+                send(ex, arrival, 200, name.getBytes(StandardCharsets.UTF_8));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            inFlight.decrementAndGet();
+            arrival.leave();
         }
     }
 
-    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+    /**
+     * One request in flight: counted from its arrival until its response starts, so that a client
+     * which sends its next request as soon as it has an answer never finds the last one counted.
+     */
+    private final class Arrival {
+
+        private boolean left;
+
+        Arrival() {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        }
+
+        void answer(HttpExchange ex, int status, long length) throws IOException {
+            leave();
+            ex.sendResponseHeaders(status, length);
+        }
+
+        void leave() {
+            if (!left) {
+                left = true;
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private static void send(HttpExchange ex, Arrival arrival, int status, byte[] body) throws IOException {
         boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        arrival.answer(ex, status, head ? -1 : body.length);
         if (!head) {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);

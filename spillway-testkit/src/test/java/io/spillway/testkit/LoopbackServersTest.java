@@ -54,12 +54,12 @@ class LoopbackServersTest {
 
     private HttpResponse<String> get(HttpBackend backend, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.port() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Writes {@code text}, then reads until {@code expected} bytes came or the service closed. */
     private static String exchange(Socket s, String text, int expected) throws IOException {
-        s.setSoTimeout(5_000);
+        s.setSoTimeout(20_000);
         if (!text.isEmpty()) {
             s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code ?delay=MS}, at most 5 s, so that a client holds a connection) and {@code /healthz}
  * with {@code ok}, or 503 while it is made unhealthy.
  */
-public final class DemoBackends implements AutoCloseable {
+final class DemoBackends implements AutoCloseable {
 
     private final List<Backend> backends = new ArrayList<>();
     private final ExecutorService executor = Executors.newFixedThreadPool(64, r -> {

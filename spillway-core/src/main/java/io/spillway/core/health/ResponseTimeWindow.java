@@ -7,7 +7,7 @@ package io.spillway.core.health;
  * <p>Not thread-safe: one monitor's probes never overlap and its results are handled on one
  * event loop, which is the only writer.
  */
-public final class ResponseTimeWindow {
+final class ResponseTimeWindow {
 
     private final long[] samples;
     private int count;

@@ -1,6 +1,6 @@
 package io.spillway.core.runtime;
 
-import io.spillway.core.select.Rendezvous;
+import io.spillway.core.internal.select.Rendezvous;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.spillway.core.runtime;
 
-import io.spillway.core.select.SmoothRotation;
+import io.spillway.core.internal.select.SmoothRotation;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.spillway.core.runtime;
 
-import io.spillway.core.select.AffinityTable;
-import io.spillway.core.select.CoarseClock;
+import io.spillway.core.internal.select.AffinityTable;
+import io.spillway.core.internal.select.CoarseClock;
 
 import java.net.InetAddress;
 import java.time.Duration;

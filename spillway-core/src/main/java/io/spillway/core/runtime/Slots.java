@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  * a write only when the mark rises, which under steady load it almost never does. Like the
  * counters, it goes on across reloads.
  */
-public final class Slots {
+final class Slots {
 
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();

@@ -23,7 +23,7 @@ import java.net.InetAddress;
  *
  * The decision allocates nothing for an IPv4 client, persistence on or off (an IPv6 client's
  * persistence key costs one 16-byte copy of its address, see {@link
- * io.spillway.core.select.AffinityTable}); {@link #admitDetailed} answers with
+ * io.spillway.core.internal.select.AffinityTable}); {@link #admitDetailed} answers with
  * {@link Admission}s made once per chain member, so it allocates nothing more.
  *
  * <p>The persistence table names vServers rather than holding them, and a reload (P3) that

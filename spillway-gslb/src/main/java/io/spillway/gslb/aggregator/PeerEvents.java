@@ -1,6 +1,6 @@
 package io.spillway.gslb.aggregator;
 
-import io.spillway.gslb.exchange.Link;
+import io.spillway.gslb.internal.exchange.Link;
 
 /** Told when a link to another aggregator or master opens or closes (the master's peer directory listens). */
 public interface PeerEvents {

@@ -2,8 +2,8 @@ package io.spillway.gslb.aggregator;
 
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.gslb.exchange.ExchangeMessage;
-import io.spillway.gslb.exchange.Link;
+import io.spillway.gslb.internal.exchange.ExchangeMessage;
+import io.spillway.gslb.internal.exchange.Link;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,9 +3,9 @@ package io.spillway.gslb.aggregator;
 import io.netty.util.concurrent.EventExecutor;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.gslb.exchange.ExchangeMessage;
-import io.spillway.gslb.exchange.FrameCodec;
-import io.spillway.gslb.exchange.Link;
+import io.spillway.gslb.internal.exchange.ExchangeMessage;
+import io.spillway.gslb.internal.exchange.FrameCodec;
+import io.spillway.gslb.internal.exchange.Link;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.spillway.gslb.aggregator;
 
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
-import io.spillway.gslb.exchange.ExchangeMessage;
+import io.spillway.gslb.internal.exchange.ExchangeMessage;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

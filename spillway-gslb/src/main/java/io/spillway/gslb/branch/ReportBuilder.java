@@ -50,7 +50,7 @@ import java.util.function.Supplier;
  * once per 100 ms. A domain whose vServer does not exist (after a reload removed it) is reported
  * DOWN, without interval figures.
  */
-public final class ReportBuilder {
+final class ReportBuilder {
 
     /** The least time between two samples of the process's resource use. */
     static final long RESOURCE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);

@@ -2,8 +2,8 @@ package io.spillway.gslb.master;
 
 import io.spillway.core.model.GslbRole;
 import io.spillway.gslb.aggregator.PeerEvents;
-import io.spillway.gslb.exchange.ExchangeMessage;
-import io.spillway.gslb.exchange.Link;
+import io.spillway.gslb.internal.exchange.ExchangeMessage;
+import io.spillway.gslb.internal.exchange.Link;
 
 import java.util.ArrayList;
 import java.util.List;

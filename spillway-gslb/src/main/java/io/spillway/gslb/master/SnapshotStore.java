@@ -30,7 +30,7 @@ import java.util.Objects;
  * file never stops the master from starting. Not thread-safe by itself: {@link SnapshotWriter}
  * calls it from one thread.
  */
-public final class SnapshotStore implements MasterState {
+final class SnapshotStore implements MasterState {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
     static final int FORMAT = 1;

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once per period, so a storm of reports costs one file write per period. {@link #close()} writes
  * a last time if anything is pending.
  */
-public final class SnapshotWriter implements AutoCloseable {
+final class SnapshotWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotWriter.class);
 

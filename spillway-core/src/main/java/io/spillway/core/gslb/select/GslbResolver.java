@@ -5,8 +5,8 @@ import io.spillway.core.gslb.Resolver;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.SiteTable.Candidate;
 import io.spillway.core.model.GslbConfig;
-import io.spillway.core.select.AffinityTable;
-import io.spillway.core.select.CoarseClock;
+import io.spillway.core.internal.select.AffinityTable;
+import io.spillway.core.internal.select.CoarseClock;
 
 import java.net.InetAddress;
 import java.time.Duration;

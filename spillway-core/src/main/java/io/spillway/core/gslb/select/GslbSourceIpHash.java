@@ -1,7 +1,7 @@
 package io.spillway.core.gslb.select;
 
 import io.spillway.core.gslb.SiteTable.Candidate;
-import io.spillway.core.select.Rendezvous;
+import io.spillway.core.internal.select.Rendezvous;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.HostPort;
-import io.spillway.core.select.SmoothRotation;
+import io.spillway.core.internal.select.SmoothRotation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
