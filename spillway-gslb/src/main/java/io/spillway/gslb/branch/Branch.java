@@ -38,13 +38,13 @@ import java.util.function.Supplier;
 
 /**
  * A branch appliance's side of the hierarchy (SPEC G1). It knows exactly one aggregator, keeps
- * one link to it (redialled with backoff), and reports its published domains at connect, at once
- * when a service of a published vServer changes state or capacity, when the aggregator polls, and
- * periodically one interval after its previous report (the first at a random phase, see
- * {@link #firstTickMillis} and {@link #tick}). Reports are stamped with this node's epoch (its
- * start time, strictly increasing within the JVM) and a sequence number, so the hierarchy never
- * applies them out of order. It also forwards resolve requests for its clients to the aggregator
- * (G5).
+ * one link to it (redialled with backoff), and reports its published domains at connect, then every
+ * interval from a random phase (see {@link #firstTickMillis}; a tick that comes within half an
+ * interval of the previous report is skipped, see {@link #tickDue}), at once when a service of a
+ * published vServer changes state or capacity, and when the aggregator
+ * polls. Reports are stamped with this node's epoch (its start time, strictly increasing within
+ * the JVM) and a sequence number, so the hierarchy never applies them out of order. It also
+ * forwards resolve requests for its clients to the aggregator (G5).
  *
  * <p>When vServers of this appliance name {@code peers} (D2), the branch asks its aggregator for
  * those sites' reports at connect and every interval, and applies the answers to its own
@@ -124,46 +124,26 @@ public final class Branch implements LinkListener, AutoCloseable {
         log.info("branch {} connected to aggregator {}", config.site(), l.peerSite());
         sendReport(l);
         askPeers(l);
-        ticker = l.eventLoop().schedule(() -> tick(l, true), firstTickMillis(intervalMillis()), TimeUnit.MILLISECONDS);
-    }
-
-    private long intervalMillis() {
-        return config.exchange().interval().toMillis();
-    }
-
-    /**
-     * The periodic report: one interval after the previous report, whatever sent that one (a
-     * tick, a change, a poll). A one-shot timer that re-arms itself: when a change or poll report
-     * went since it was armed, it reports nothing and re-arms for one interval after that report.
-     * So a load change (which fires no event) waits at most one interval for its report, a report
-     * right after a change says nothing the change did not, and a late timer never fires a burst
-     * of catch-up ticks (at a 1 ms interval on a busy machine a fixed-rate timer would). The first
-     * tick, at its random phase, always reports: it sets the phase the later ones keep.
-     */
-    private void tick(Link l, boolean first) {
-        if (!l.isOpen() || link != l) {
-            return;
-        }
-        long now = System.nanoTime();
-        long wait = first ? 0 : nextTickNanos(now, lastReportNanos, intervalMillis());
-        if (wait == 0) {
+        long ms = config.exchange().interval().toMillis();
+        ticker = l.eventLoop().scheduleAtFixedRate(() -> {
+            if (!tickDue(System.nanoTime(), lastReportNanos, ms)) {
+                return;
+            }
             watch.refresh();
             sendReport(l);
             askPeers(l);
-            wait = TimeUnit.MILLISECONDS.toNanos(intervalMillis());
-        }
-        ticker = l.eventLoop().schedule(() -> tick(l, false), wait, TimeUnit.NANOSECONDS);
+        }, firstTickMillis(ms), ms, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * How long until the periodic report is due, 0 when it is due now: one interval after the
-     * previous report, less a tolerance of a twentieth of an interval (at least 0.1 ms), so that a
-     * timer that fires a hair early reports rather than re-arming for a moment.
+     * Whether a periodic tick reports: not when the previous report went less than half an
+     * interval ago. A fixed-rate timer that ran late fires its missed ticks back to back, and at
+     * a 1 ms interval on a busy machine that is a burst of reports within the same millisecond,
+     * each saying nothing the previous one did not; a change or a poll just reported has said it
+     * too. The next tick reports, so a site is never silent for much more than an interval.
      */
-    static long nextTickNanos(long nowNanos, long lastReportNanos, long intervalMillis) {
-        long interval = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
-        long left = lastReportNanos + interval - nowNanos;
-        return left <= Math.max(interval / 20, 100_000L) ? 0 : left;
+    static boolean tickDue(long nowNanos, long lastReportNanos, long intervalMillis) {
+        return nowNanos - lastReportNanos >= TimeUnit.MILLISECONDS.toNanos(intervalMillis) / 2;
     }
 
     /**

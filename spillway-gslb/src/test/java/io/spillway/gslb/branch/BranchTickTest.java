@@ -4,23 +4,16 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A branch's periodic report is due one interval after its previous report, whatever sent that one. */
+/** A branch's periodic tick reports unless the previous report went less than half an interval ago. */
 class BranchTickTest {
 
     static final long MS = 1_000_000;
 
     @Test
-    void thePeriodicReportIsDueOneIntervalAfterThePreviousReport() {
-        assertThat(Branch.nextTickNanos(2_000 * MS, 1_000 * MS, 1_000)).as("one interval after").isZero();
-        assertThat(Branch.nextTickNanos(2_500 * MS, 1_000 * MS, 1_000)).as("a late timer").isZero();
-        assertThat(Branch.nextTickNanos(1_960 * MS, 1_000 * MS, 1_000)).as("a hair early").isZero();
-    }
-
-    @Test
-    void aReportSentSinceTheTimerWasArmedPostponesThePeriodicOne() {
-        assertThat(Branch.nextTickNanos(2_000 * MS, 1_600 * MS, 1_000))
-                .as("a change report 400 ms ago: due 600 ms from now").isEqualTo(600 * MS);
-        assertThat(Branch.nextTickNanos(1_000 * MS, 1_000 * MS, 1))
-                .as("at 1 ms, a report this instant: the next in one interval, no catch-up burst").isEqualTo(MS);
+    void aTickWithinHalfAnIntervalOfThePreviousReportIsSkipped() {
+        assertThat(Branch.tickDue(1_000 * MS, 1_000 * MS, 1)).as("a catch-up tick in the same instant").isFalse();
+        assertThat(Branch.tickDue(1_000 * MS + MS / 2, 1_000 * MS, 1)).as("half an interval later").isTrue();
+        assertThat(Branch.tickDue(1_000 * MS + 400 * MS, 1_000 * MS, 1_000)).as("right after a change report").isFalse();
+        assertThat(Branch.tickDue(1_000 * MS + 600 * MS, 1_000 * MS, 1_000)).isTrue();
     }
 }
