@@ -243,6 +243,21 @@ public final class Aggregator implements LinkListener, AutoCloseable {
         }
     }
 
+    /**
+     * A delta or snapshot entry of a report this aggregator holds, live, or older changes nothing:
+     * the codec skips it unread (around a master every refresh arrives twice, from its origin and
+     * reflected by the master, and the second copy costs only a scan of its bytes).
+     */
+    @Override
+    public boolean holds(String site, long epoch, long sequence) {
+        SiteEntry held = table.site(site).orElse(null);
+        if (held == null || held.recovered()) {
+            return false;
+        }
+        SiteReport r = held.report();
+        return r.epoch() != epoch ? r.epoch() > epoch : r.sequence() >= sequence;
+    }
+
     private void applyEntries(Link link, List<ExchangeMessage.WireEntry> entries) {
         long now = table.nowMillis();
         for (ExchangeMessage.WireEntry e : entries) {

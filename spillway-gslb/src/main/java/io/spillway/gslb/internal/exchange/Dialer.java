@@ -88,6 +88,11 @@ public final class Dialer implements AutoCloseable {
             public void onClosed(Link link) {
                 listener.onClosed(link);
             }
+
+            @Override
+            public boolean holds(String site, long epoch, long sequence) {
+                return listener.holds(site, epoch, sequence);
+            }
         };
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *   [tls]        SslHandler (mutual TLS), when gslb.exchange.tls is set
  *   frames       LengthFieldBasedFrameDecoder: 4-byte big-endian length, body at most 1 MiB
  *   length       LengthFieldPrepender (outbound)
- *   json         FrameCodec: body JSON &lt;-&gt; ExchangeMessage
+ *   json         FrameCodec: body JSON &lt;-&gt; ExchangeMessage (entries the listener holds skipped unread)
  *   idle         IdleStateHandler: read idle closes, write idle (a third of it) sends a heartbeat
  *   session      ExchangeSession: handshake, then the role's LinkListener
  * </pre>
@@ -34,7 +34,7 @@ public final class ExchangePipeline {
         }
         p.addLast("frames", new LengthFieldBasedFrameDecoder(s.maxFrameBytes(), 0, 4, 0, 4, true));
         p.addLast("length", new LengthFieldPrepender(4));
-        p.addLast("json", new FrameCodec(s.maxFrameBytes()));
+        p.addLast("json", new FrameCodec(s.maxFrameBytes(), listener::holds));
         p.addLast("idle", new IdleStateHandler(s.readIdle().toMillis(), s.heartbeat().toMillis(), 0, TimeUnit.MILLISECONDS));
         p.addLast("session", new ExchangeSession(local, dialer, listener));
     }

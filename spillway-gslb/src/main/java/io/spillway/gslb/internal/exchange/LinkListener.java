@@ -21,4 +21,14 @@ public interface LinkListener {
 
     /** An established link closed. */
     void onClosed(Link link);
+
+    /**
+     * Whether this side already holds, live (not only recovered from a master's snapshot), a
+     * report of {@code site} at least as new as {@code (epoch, sequence)}: such an entry of an
+     * incoming delta or snapshot would change nothing, and is skipped unread. Called on the
+     * link's event loop while a frame is decoded; it must be cheap and never block.
+     */
+    default boolean holds(String site, long epoch, long sequence) {
+        return false;
+    }
 }

@@ -5,16 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.spillway.core.gslb.DomainLoad;
-import io.spillway.core.gslb.DomainReport;
-import io.spillway.core.gslb.ResourceUse;
 import io.spillway.core.gslb.SiteReport;
-import io.spillway.core.model.HostPort;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+
+import static io.spillway.gslb.internal.exchange.WriterShape.bool;
+import static io.spillway.gslb.internal.exchange.WriterShape.end;
+import static io.spillway.gslb.internal.exchange.WriterShape.expect;
+import static io.spillway.gslb.internal.exchange.WriterShape.longValue;
+import static io.spillway.gslb.internal.exchange.WriterShape.skip;
 
 /**
  * Reads the frames an aggregator receives by the thousand — {@code report}, {@code delta},
@@ -31,14 +32,31 @@ import java.util.List;
  * fast the common frames are read, never which frames are accepted or what they mean: unknown
  * fields are skipped, a missing string, list or object is null, a missing or null number or
  * boolean is refused (by the general path, as before), the last of two equal fields wins.
+ *
+ * <p><b>Entries the receiver already holds are skipped unread.</b> Around a master every refresh
+ * reaches an aggregator twice — from its origin aggregator and reflected by the master — and a
+ * report that is not newer than the one held changes nothing (the table would ignore it). So
+ * once an entry's {@code site}, {@code epoch} and {@code sequence} have been read (the writer
+ * puts them first), the receiver is asked whether it holds that report or a newer one, live
+ * ({@link Known}); if so the rest of the entry is skipped as JSON, without building the domains,
+ * their figures and history, and the entry is left out of the message. Such an entry is checked
+ * only for being well-formed JSON, not for its fields' types: it is dropped either way.
  */
 final class ReportFrameReader {
+
+    /** Whether the receiver holds a report of {@code site} at least as new as {@code (epoch, sequence)}, live. */
+    @FunctionalInterface
+    interface Known {
+        Known NOTHING = (site, epoch, sequence) -> false;
+
+        boolean holds(String site, long epoch, long sequence);
+    }
 
     private ReportFrameReader() {
     }
 
     /** The message, or null when the frame is not one this reader takes in the writer's shape. */
-    static ExchangeMessage read(JsonFactory factory, ByteBuf frame) {
+    static ExchangeMessage read(JsonFactory factory, ByteBuf frame, Known known) {
         try (JsonParser p = parser(factory, frame)) {
             if (p.nextToken() != JsonToken.START_OBJECT || !"v".equals(p.nextFieldName())
                     || p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getIntValue() != ExchangeMessage.VERSION
@@ -51,8 +69,8 @@ final class ReportFrameReader {
             }
             return switch (type) {
                 case "report" -> report(p);
-                case "delta" -> delta(p);
-                case "snapshot" -> snapshot(p);
+                case "delta" -> delta(p, known);
+                case "snapshot" -> snapshot(p, known);
                 default -> null;
             };
         } catch (IOException | RuntimeException e) {
@@ -73,7 +91,7 @@ final class ReportFrameReader {
         String field;
         while ((field = p.nextFieldName()) != null) {
             if (field.equals("report")) {
-                report = siteReport(p);
+                report = SiteReportReader.siteReport(p, null);
             } else {
                 skip(p);
             }
@@ -82,12 +100,12 @@ final class ReportFrameReader {
         return new ExchangeMessage.Report(report);
     }
 
-    private static ExchangeMessage.Delta delta(JsonParser p) throws IOException {
+    private static ExchangeMessage.Delta delta(JsonParser p, Known known) throws IOException {
         List<ExchangeMessage.WireEntry> entries = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             if (field.equals("entries")) {
-                entries = entries(p);
+                entries = entries(p, known);
             } else {
                 skip(p);
             }
@@ -96,14 +114,14 @@ final class ReportFrameReader {
         return new ExchangeMessage.Delta(entries);
     }
 
-    private static ExchangeMessage.Snapshot snapshot(JsonParser p) throws IOException {
+    private static ExchangeMessage.Snapshot snapshot(JsonParser p, Known known) throws IOException {
         List<ExchangeMessage.WireEntry> entries = null;
         boolean complete = false;
         int seen = 0;
         String field;
         while ((field = p.nextFieldName()) != null) {
             switch (field) {
-                case "entries" -> entries = entries(p);
+                case "entries" -> entries = entries(p, known);
                 case "complete" -> {
                     complete = bool(p);
                     seen |= 1;
@@ -115,7 +133,7 @@ final class ReportFrameReader {
         return new ExchangeMessage.Snapshot(entries, complete);
     }
 
-    private static List<ExchangeMessage.WireEntry> entries(JsonParser p) throws IOException {
+    private static List<ExchangeMessage.WireEntry> entries(JsonParser p, Known known) throws IOException {
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -124,12 +142,16 @@ final class ReportFrameReader {
         List<ExchangeMessage.WireEntry> out = new ArrayList<>();
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             expect(t, JsonToken.START_OBJECT);
-            out.add(wireEntry(p));
+            ExchangeMessage.WireEntry e = wireEntry(p, known);
+            if (e != null) {
+                out.add(e);
+            }
         }
         return out;
     }
 
-    private static ExchangeMessage.WireEntry wireEntry(JsonParser p) throws IOException {
+    /** An entry, or null when its report is one the receiver already holds. */
+    private static ExchangeMessage.WireEntry wireEntry(JsonParser p, Known known) throws IOException {
         SiteReport report = null;
         long age = 0;
         boolean recovered = false;
@@ -137,7 +159,7 @@ final class ReportFrameReader {
         String field;
         while ((field = p.nextFieldName()) != null) {
             switch (field) {
-                case "report" -> report = siteReport(p);
+                case "report" -> report = SiteReportReader.siteReport(p, known);
                 case "ageMillis" -> {
                     age = longValue(p);
                     seen |= 1;
@@ -150,358 +172,6 @@ final class ReportFrameReader {
             }
         }
         end(p, seen, 3);
-        return new ExchangeMessage.WireEntry(report, age, recovered);
-    }
-
-    private static SiteReport siteReport(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_OBJECT);
-        String site = null;
-        String aggregator = null;
-        long epoch = 0;
-        long sequence = 0;
-        long generated = 0;
-        List<DomainReport> domains = null;
-        ResourceUse resources = null;
-        int seen = 0;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            switch (field) {
-                case "site" -> site = text(p);
-                case "aggregator" -> aggregator = text(p);
-                case "epoch" -> {
-                    epoch = longValue(p);
-                    seen |= 1;
-                }
-                case "sequence" -> {
-                    sequence = longValue(p);
-                    seen |= 2;
-                }
-                case "generatedAtMillis" -> {
-                    generated = longValue(p);
-                    seen |= 4;
-                }
-                case "domains" -> domains = domains(p);
-                case "resources" -> resources = resources(p);
-                default -> skip(p);
-            }
-        }
-        end(p, seen, 7);
-        return new SiteReport(site, aggregator, epoch, sequence, generated, domains, resources);
-    }
-
-    private static List<DomainReport> domains(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_ARRAY);
-        List<DomainReport> out = new ArrayList<>(2);
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            expect(t, JsonToken.START_OBJECT);
-            out.add(domain(p));
-        }
-        return out;
-    }
-
-    private static DomainReport domain(JsonParser p) throws IOException {
-        String domain = null;
-        String vserver = null;
-        HostPort address = null;
-        boolean up = false;
-        int capacity = 0;
-        int available = 0;
-        int active = 0;
-        long outstanding = 0;
-        long served = 0;
-        double average = 0;
-        double recent = 0;
-        long errors = 0;
-        long bandwidth = 0;
-        int services = 0;
-        int weights = 0;
-        DomainLoad load = null;
-        int seen = 0;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            switch (field) {
-                case "domain" -> domain = text(p);
-                case "vserver" -> vserver = text(p);
-                case "address" -> address = hostPort(p);
-                case "up" -> {
-                    up = bool(p);
-                    seen |= 1;
-                }
-                case "capacity" -> {
-                    capacity = intValue(p);
-                    seen |= 1 << 1;
-                }
-                case "availableCapacity" -> {
-                    available = intValue(p);
-                    seen |= 1 << 2;
-                }
-                case "activeConnections" -> {
-                    active = intValue(p);
-                    seen |= 1 << 3;
-                }
-                case "requestsOutstanding" -> {
-                    outstanding = longValue(p);
-                    seen |= 1 << 4;
-                }
-                case "requestsServed" -> {
-                    served = longValue(p);
-                    seen |= 1 << 5;
-                }
-                case "averageResponseTimeMs" -> {
-                    average = doubleValue(p);
-                    seen |= 1 << 6;
-                }
-                case "recentResponseTimeMs" -> {
-                    recent = doubleValue(p);
-                    seen |= 1 << 7;
-                }
-                case "errors" -> {
-                    errors = longValue(p);
-                    seen |= 1 << 8;
-                }
-                case "bandwidthBytesPerSecond" -> {
-                    bandwidth = longValue(p);
-                    seen |= 1 << 9;
-                }
-                case "availableServices" -> {
-                    services = intValue(p);
-                    seen |= 1 << 10;
-                }
-                case "serviceWeightSum" -> {
-                    weights = intValue(p);
-                    seen |= 1 << 11;
-                }
-                case "load" -> load = load(p);
-                default -> skip(p);
-            }
-        }
-        end(p, seen, (1 << 12) - 1);
-        return new DomainReport(domain, vserver, address, up, capacity, available, active, outstanding, served,
-                average, recent, errors, bandwidth, services, weights, load);
-    }
-
-    private static DomainLoad load(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_OBJECT);
-        long interval = 0;
-        long requests = 0;
-        long errors = 0;
-        long clients = 0;
-        long in = 0;
-        long out = 0;
-        int clientConnections = 0;
-        int serverConnections = 0;
-        int tunnels = 0;
-        long sessions = 0;
-        double[] history = null;
-        int seen = 0;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            switch (field) {
-                case "intervalMillis" -> {
-                    interval = longValue(p);
-                    seen |= 1;
-                }
-                case "requests" -> {
-                    requests = longValue(p);
-                    seen |= 1 << 1;
-                }
-                case "errors" -> {
-                    errors = longValue(p);
-                    seen |= 1 << 2;
-                }
-                case "clientsServed" -> {
-                    clients = longValue(p);
-                    seen |= 1 << 3;
-                }
-                case "bandwidthInBytesPerSecond" -> {
-                    in = longValue(p);
-                    seen |= 1 << 4;
-                }
-                case "bandwidthOutBytesPerSecond" -> {
-                    out = longValue(p);
-                    seen |= 1 << 5;
-                }
-                case "clientConnections" -> {
-                    clientConnections = intValue(p);
-                    seen |= 1 << 6;
-                }
-                case "serverConnections" -> {
-                    serverConnections = intValue(p);
-                    seen |= 1 << 7;
-                }
-                case "tunnels" -> {
-                    tunnels = intValue(p);
-                    seen |= 1 << 8;
-                }
-                case "sessions" -> {
-                    sessions = longValue(p);
-                    seen |= 1 << 9;
-                }
-                case "responseTimeHistoryMs" -> history = doubles(p);
-                default -> skip(p);
-            }
-        }
-        end(p, seen, (1 << 10) - 1);
-        return new DomainLoad(interval, requests, errors, clients, in, out, clientConnections, serverConnections,
-                tunnels, sessions, history);
-    }
-
-    private static ResourceUse resources(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_OBJECT);
-        double cpu = 0;
-        long heap = 0;
-        long descriptors = 0;
-        int seen = 0;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            switch (field) {
-                case "cpuPercent" -> {
-                    cpu = doubleValue(p);
-                    seen |= 1;
-                }
-                case "heapUsedBytes" -> {
-                    heap = longValue(p);
-                    seen |= 2;
-                }
-                case "openFileDescriptors" -> {
-                    descriptors = longValue(p);
-                    seen |= 4;
-                }
-                default -> skip(p);
-            }
-        }
-        end(p, seen, 7);
-        return new ResourceUse(cpu, heap, descriptors);
-    }
-
-    /** An array of numbers (null: none); at most {@link DomainLoad#HISTORY} of them, else the general path judges. */
-    private static double[] doubles(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_ARRAY);
-        double[] buffer = new double[DomainLoad.HISTORY];
-        int n = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.VALUE_NUMBER_FLOAT) {
-                expect(t, JsonToken.VALUE_NUMBER_INT);
-            }
-            if (n == buffer.length) {
-                throw new NotWriterShape();
-            }
-            buffer[n++] = p.getDoubleValue();
-        }
-        return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
-    }
-
-    private static HostPort hostPort(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_OBJECT);
-        String host = null;
-        int port = 0;
-        int seen = 0;
-        String field;
-        while ((field = p.nextFieldName()) != null) {
-            switch (field) {
-                case "host" -> host = text(p);
-                case "port" -> {
-                    port = intValue(p);
-                    seen |= 1;
-                }
-                default -> skip(p);
-            }
-        }
-        end(p, seen, 1);
-        return new HostPort(host, port);
-    }
-
-    private static String text(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.VALUE_STRING);
-        return p.getText();
-    }
-
-    private static int intValue(JsonParser p) throws IOException {
-        expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT);
-        return p.getIntValue();
-    }
-
-    private static long longValue(JsonParser p) throws IOException {
-        expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT);
-        return p.getLongValue();
-    }
-
-    private static double doubleValue(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t != JsonToken.VALUE_NUMBER_FLOAT) {
-            expect(t, JsonToken.VALUE_NUMBER_INT);
-        }
-        return p.getDoubleValue();
-    }
-
-    private static boolean bool(JsonParser p) throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_TRUE) {
-            return true;
-        }
-        expect(t, JsonToken.VALUE_FALSE);
-        return false;
-    }
-
-    private static void skip(JsonParser p) throws IOException {
-        p.nextToken();
-        p.skipChildren();
-    }
-
-    /** After the last field: the object must have ended there (not at the end of the input). */
-    private static void end(JsonParser p) {
-        expect(p.currentToken(), JsonToken.END_OBJECT);
-    }
-
-    /**
-     * As {@link #end(JsonParser)}, and every primitive field was there: data binding refuses a
-     * missing one (FAIL_ON_NULL_FOR_PRIMITIVES), so the general path must judge such a frame.
-     */
-    private static void end(JsonParser p, int seen, int all) {
-        end(p);
-        if (seen != all) {
-            throw new NotWriterShape();
-        }
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected) {
-        if (actual != expected) {
-            throw new NotWriterShape();
-        }
-    }
-
-    /** The frame is not in the writer's shape: the general path takes it. */
-    private static final class NotWriterShape extends RuntimeException {
-        NotWriterShape() {
-            super(null, null, false, false);
-        }
+        return report == SiteReportReader.HELD ? null : new ExchangeMessage.WireEntry(report, age, recovered);
     }
 }

@@ -47,7 +47,8 @@ class ReportFrameReaderTest {
                 new ExchangeMessage.Snapshot(List.of(), false));
         for (ExchangeMessage m : messages) {
             byte[] body = FrameCodec.encode(m);
-            ExchangeMessage streamed = ReportFrameReader.read(FrameCodec.JSON.getFactory(), Unpooled.wrappedBuffer(body));
+            ExchangeMessage streamed = ReportFrameReader.read(FrameCodec.JSON.getFactory(), Unpooled.wrappedBuffer(body),
+                    ReportFrameReader.Known.NOTHING);
             assertThat(streamed).as("streamed %s", m.getClass().getSimpleName()).isEqualTo(m);
             assertThat(FrameCodec.JSON.readValue(body, ExchangeMessage.class)).isEqualTo(streamed);
         }
@@ -58,7 +59,7 @@ class ReportFrameReaderTest {
         byte[] body = FrameCodec.encode(new ExchangeMessage.Report(REPORT));
         ByteBuf direct = Unpooled.directBuffer(body.length).writeBytes(body);
         try {
-            assertThat(ReportFrameReader.read(FrameCodec.JSON.getFactory(), direct))
+            assertThat(ReportFrameReader.read(FrameCodec.JSON.getFactory(), direct, ReportFrameReader.Known.NOTHING))
                     .isEqualTo(new ExchangeMessage.Report(REPORT));
             assertThat(direct.readerIndex()).as("the frame is not consumed").isZero();
         } finally {
@@ -132,7 +133,24 @@ class ReportFrameReaderTest {
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("report is required");
     }
 
+    @Test
+    void entriesTheReceiverAlreadyHoldsAreLeftOutUnread() throws Exception {
+        SiteReport newer = new SiteReport("branch-2", "agg", REPORT.epoch(), 7, 0, REPORT.domains());
+        byte[] body = FrameCodec.encode(new ExchangeMessage.Delta(List.of(new ExchangeMessage.WireEntry(REPORT, 250, false),
+                new ExchangeMessage.WireEntry(newer, 10, false))));
+        // the receiver holds branch-1 at sequence 42 or later, and branch-2 only up to sequence 6
+        ReportFrameReader.Known known = (site, epoch, sequence) -> site.equals("branch-1") && sequence <= 42;
+        ExchangeMessage m = ReportFrameReader.read(FrameCodec.JSON.getFactory(), Unpooled.wrappedBuffer(body), known);
+        assertThat(m).isEqualTo(new ExchangeMessage.Delta(List.of(new ExchangeMessage.WireEntry(newer, 10, false))));
+        assertThat(FrameCodec.decode(Unpooled.wrappedBuffer(body), (site, epoch, sequence) -> true))
+                .as("every entry held: an empty delta").isEqualTo(new ExchangeMessage.Delta(List.of()));
+        assertThat(ReportFrameReader.read(FrameCodec.JSON.getFactory(),
+                Unpooled.wrappedBuffer(FrameCodec.encode(new ExchangeMessage.Report(REPORT))), (site, epoch, sequence) -> true))
+                .as("a branch's own report is always read").isEqualTo(new ExchangeMessage.Report(REPORT));
+    }
+
     static ExchangeMessage read(String json) {
-        return ReportFrameReader.read(FrameCodec.JSON.getFactory(), Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+        return ReportFrameReader.read(FrameCodec.JSON.getFactory(), Unpooled.copiedBuffer(json, StandardCharsets.UTF_8),
+                ReportFrameReader.Known.NOTHING);
     }
 }
