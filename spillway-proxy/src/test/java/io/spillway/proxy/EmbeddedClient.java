@@ -1,5 +1,7 @@
 package io.spillway.proxy;
 
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.spillway.core.log.AccessLog;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -11,23 +13,34 @@ import java.net.SocketAddress;
 /**
  * A client connection of a vServer on an {@link EmbeddedChannel}, for tests of one data-plane
  * handler at a time: the channel joins a client at 127.0.0.1 to a listener at 127.0.0.1:8080,
- * as an accepted connection does, and its {@link ClientConnection} is built as
- * {@link ClientPipeline} builds it, from the route a listener of {@code graph} would hold (its
- * idle pool on a loop of {@code transport}, as the channel has none before it is registered).
+ * as an accepted connection does (its parent is that listener, a server channel, as Netty's
+ * HTTP/2 multiplexer expects of a server's connection), and its {@link ClientConnection} is
+ * built as {@link ClientPipeline} builds it, from the route a listener of {@code graph} would
+ * hold: with the idle pool and connector of a loop of {@code transport}, or with those the test
+ * gives (embedded service connections: {@link EmbeddedNetwork}).
  * The channel is registered (and active) only when the test has put its handlers in place:
- * {@code channel.register()}.
+ * {@code channel.register()}, or {@link #registerOn} to share another client's event loop, as
+ * the clients of one loop share its pool in the proxy.
  */
 final class EmbeddedClient extends EmbeddedChannel {
 
     final ClientConnection connection;
 
     EmbeddedClient(RuntimeGraph graph, String vserver, Transport transport) throws Exception {
-        super(false, false);
+        this(graph, vserver, new UpstreamConnector(transport), new UpstreamPool(transport.group().next(), 0));
+    }
+
+    EmbeddedClient(RuntimeGraph graph, String vserver, UpstreamConnector connector, UpstreamPool pool) throws Exception {
+        super(new ListeningChannel(), DefaultChannelId.newInstance(), false, false);
         Route route = new Route(graph.vserver(vserver).config(), graph.chain(vserver), null, GraphResources.build(graph));
         ConnectionBudget budget = new ConnectionBudget(1);
         budget.tryAcquire();
-        connection = new ClientConnection(this, route, ClientTimer.of(route), new UpstreamPool(transport.group().next(), 0),
-                new UpstreamConnector(transport), AccessLog.NONE, budget);
+        connection = new ClientConnection(this, route, ClientTimer.of(route), pool, connector, AccessLog.NONE, budget);
+    }
+
+    /** Registers the channel on {@code other}'s event loop (instead of its own): both are served by one thread. */
+    void registerOn(EmbeddedChannel other) {
+        other.eventLoop().register(this).syncUninterruptibly();
     }
 
     @Override
@@ -38,5 +51,13 @@ final class EmbeddedClient extends EmbeddedChannel {
     @Override
     protected SocketAddress localAddress0() {
         return new InetSocketAddress("127.0.0.1", 8080);
+    }
+
+    /** The listening channel a client connection was accepted by. */
+    private static final class ListeningChannel extends EmbeddedChannel implements ServerChannel {
+        @Override
+        protected SocketAddress localAddress0() {
+            return new InetSocketAddress("127.0.0.1", 8080);
+        }
     }
 }

@@ -1,0 +1,122 @@
+package io.spillway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two ends of one connection, on {@link EmbeddedChannel}s, for handler tests that need the
+ * other side: the proxy's end, with the handlers under test, and the peer's end (a client, or a
+ * service), which the test drives. Nothing crosses by itself: {@link #shuttle()} carries what
+ * each end wrote into the other until neither has more to say, as the network would between
+ * two turns of the event loops; an end that closed closes the other once what it wrote was
+ * delivered, as its FIN would. What the peer does ({@link #peerSends}, {@link #peerWrites},
+ * {@link #peerCloses}) is followed by the settling of the whole {@link EmbeddedNetwork}, as
+ * the proxy's answer may go out on another connection. A peer with no handlers sees bytes
+ * ({@link #peerReceived()}); one with a codec, what its codec makes of them ({@link #peerMessages()}).
+ */
+final class EmbeddedPair {
+
+    /** Rounds of {@link #shuttle()} before two ends that never stop talking fail the test. */
+    private static final int MAX_ROUNDS = 100;
+
+    final EmbeddedChannel proxy;
+    final EmbeddedChannel peer;
+    private final EmbeddedNetwork network;
+
+    EmbeddedPair(EmbeddedChannel proxy, EmbeddedChannel peer, EmbeddedNetwork network) {
+        this.proxy = proxy;
+        this.peer = peer;
+        this.network = network;
+    }
+
+    /**
+     * Carries what each end wrote into the other, and closes, until both are quiet; whether
+     * anything crossed.
+     */
+    boolean shuttle() {
+        boolean any = false;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            proxy.runPendingTasks();
+            peer.runPendingTasks();
+            boolean moved = carry(proxy, peer) | carry(peer, proxy);
+            if (!moved) {
+                proxy.checkException();
+                peer.checkException();
+                return any;
+            }
+            any = true;
+        }
+        throw new AssertionError("the two ends were still talking after " + MAX_ROUNDS + " rounds");
+    }
+
+    /** Moves {@code from}'s written messages into {@code to}; then passes {@code from}'s close on. */
+    private static boolean carry(EmbeddedChannel from, EmbeddedChannel to) {
+        boolean moved = false;
+        for (Object m; (m = from.readOutbound()) != null; ) {
+            moved = true;
+            if (to.isOpen()) {
+                to.writeInbound(m);
+            } else {
+                ReferenceCountUtil.release(m); // what arrives after the close is never read
+            }
+        }
+        if (!from.isOpen() && to.isOpen()) {
+            to.close();
+            moved = true;
+        }
+        return moved;
+    }
+
+    /** The peer sends {@code text} (ISO-8859-1 octets), and it is delivered. */
+    EmbeddedPair peerSends(String text) {
+        ByteBuf b = peer.alloc().buffer(text.length()).writeBytes(text.getBytes(StandardCharsets.ISO_8859_1));
+        peer.writeOutbound(b);
+        network.settle();
+        return this;
+    }
+
+    /** The peer writes {@code messages} through its handlers (frames, for a codec peer), and they are delivered. */
+    EmbeddedPair peerWrites(Object... messages) {
+        peer.writeOutbound(messages);
+        network.settle();
+        return this;
+    }
+
+    /** The peer closes the connection, and the proxy's end learns of it. */
+    EmbeddedPair peerCloses() {
+        peer.close();
+        network.settle();
+        return this;
+    }
+
+    /** Everything the peer received as bytes since the last call, as ISO-8859-1 text (the buffers are released). */
+    String peerReceived() {
+        StringBuilder text = new StringBuilder();
+        for (Object m; (m = peer.readInbound()) != null; ) {
+            ByteBuf b = (ByteBuf) m;
+            text.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return text.toString();
+    }
+
+    /** Everything the peer's handlers passed up since the last call; the caller releases what it takes. */
+    List<Object> peerMessages() {
+        List<Object> out = new ArrayList<>();
+        for (Object m; (m = peer.readInbound()) != null; ) {
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Closes both ends and releases whatever either still holds. */
+    void close() {
+        proxy.finishAndReleaseAll();
+        peer.finishAndReleaseAll();
+    }
+}
