@@ -1,10 +1,12 @@
 package io.spillway.proxy;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.spillway.core.log.AccessLog;
 import io.spillway.core.runtime.RuntimeGraph;
+import io.spillway.proxy.internal.http1.Http1RequestDecoder;
 import io.spillway.transport.Transport;
 
 import java.net.InetSocketAddress;
@@ -19,8 +21,7 @@ import java.net.SocketAddress;
  * hold: with the idle pool and connector of a loop of {@code transport}, or with those the test
  * gives (embedded service connections: {@link EmbeddedNetwork}).
  * The channel is registered (and active) only when the test has put its handlers in place:
- * {@code channel.register()}, or {@link #registerOn} to share another client's event loop, as
- * the clients of one loop share its pool in the proxy.
+ * {@code channel.register()}; {@link #http1} puts those of an HTTP/1.1 client.
  */
 final class EmbeddedClient extends EmbeddedChannel {
 
@@ -38,9 +39,28 @@ final class EmbeddedClient extends EmbeddedChannel {
         connection = new ClientConnection(this, route, ClientTimer.of(route), pool, connector, AccessLog.NONE, budget);
     }
 
-    /** Registers the channel on {@code other}'s event loop (instead of its own): both are served by one thread. */
-    void registerOn(EmbeddedChannel other) {
-        other.eventLoop().register(this).syncUninterruptibly();
+    /**
+     * An HTTP/1.1 client connection of {@code vserver} whose services are reached through
+     * {@code connector} and pooled in {@code pool}, its pipeline as {@link ClientPipeline} makes
+     * it (without the HTTP/2 detector), registered on its own event loop, or on
+     * {@code sharedLoop}'s when not null (as the clients of one loop share its pool in the proxy).
+     */
+    static EmbeddedClient http1(RuntimeGraph graph, String vserver, UpstreamConnector connector, UpstreamPool pool,
+                                EmbeddedChannel sharedLoop) throws Exception {
+        EmbeddedClient ch = new EmbeddedClient(graph, vserver, connector, pool);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        p.addLast("timer", ch.connection.timer());
+        int maxRequestLine = ch.connection.route().config().limits().maxRequestLine();
+        int maxHeaderSize = ch.connection.route().config().limits().maxHeaderSize();
+        p.addLast(ClientPipeline.CODEC, new Http1RequestDecoder(maxRequestLine, maxHeaderSize, true));
+        p.addLast(ClientPipeline.HTTP, new Http1ClientLeg(ch.connection));
+        if (sharedLoop == null) {
+            ch.register();
+        } else {
+            sharedLoop.eventLoop().register(ch).syncUninterruptibly();
+        }
+        return ch;
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
-import io.spillway.proxy.internal.http1.Http1RequestDecoder;
 import io.spillway.testkit.TrackingAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,13 +47,8 @@ class Http1ServerLegTest {
                         .serverTimeout(Duration.ofMillis(SERVER_TIMEOUT_MILLIS)))
                 .graph();
         web = graph.service("web");
-        EmbeddedClient ch = new EmbeddedClient(graph, "front", net.connector(), new UpstreamPool(null, 4));
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
-        ch.pipeline().addLast("timer", ch.connection.timer());
-        ch.pipeline().addLast(ClientPipeline.CODEC, new Http1RequestDecoder(8192, 8192, true));
-        ch.pipeline().addLast(ClientPipeline.HTTP, new Http1ClientLeg(ch.connection));
-        ch.register();
-        client = net.client(ch, new EmbeddedChannel());
+        client = net.client(EmbeddedClient.http1(graph, "front", net.connector(), new UpstreamPool(null, 4), null),
+                new EmbeddedChannel());
     }
 
     @AfterEach
