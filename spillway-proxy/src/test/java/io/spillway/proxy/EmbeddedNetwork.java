@@ -164,6 +164,7 @@ final class EmbeddedNetwork implements AutoCloseable {
                     } else if (refused.contains(((InetSocketAddress) to).getPort())) {
                         promise.setFailure(new ConnectException("Connection refused: " + to));
                         ctx.close();
+                        releaseOutbound(); // what the pipeline wrote before the connect (an HTTP/2 preface) never left
                     } else {
                         remote = to;
                         ctx.connect(to, from, promise);
