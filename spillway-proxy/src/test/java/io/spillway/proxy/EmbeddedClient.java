@@ -21,7 +21,8 @@ import java.net.SocketAddress;
  * hold: with the idle pool and connector of a loop of {@code transport}, or with those the test
  * gives (embedded service connections: {@link EmbeddedNetwork}).
  * The channel is registered (and active) only when the test has put its handlers in place:
- * {@code channel.register()}; {@link #http1} puts those of an HTTP/1.1 client.
+ * {@code channel.register()}; {@link #http1} and {@link #http2} put those of an HTTP/1.1 and
+ * an HTTP/2 client.
  */
 final class EmbeddedClient extends EmbeddedChannel {
 
@@ -60,6 +61,21 @@ final class EmbeddedClient extends EmbeddedChannel {
         } else {
             sharedLoop.eventLoop().register(ch).syncUninterruptibly();
         }
+        return ch;
+    }
+
+    /**
+     * An HTTP/2 client connection (prior knowledge) of {@code vserver}: admitted and registered,
+     * then turned into an HTTP/2 server pipeline, as {@link Http2Detector} turns a connection
+     * that opens with the preface; the codec's SETTINGS wait in the outbound buffer.
+     */
+    static EmbeddedClient http2(RuntimeGraph graph, String vserver, UpstreamConnector connector, UpstreamPool pool)
+            throws Exception {
+        EmbeddedClient ch = new EmbeddedClient(graph, vserver, connector, pool);
+        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        ch.pipeline().addLast("timer", ch.connection.timer());
+        ch.register();
+        Http2ClientConnection.install(ch.pipeline(), "timer", ch.connection);
         return ch;
     }
 
