@@ -2,11 +2,16 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The two ends of one connection, on {@link EmbeddedChannel}s, for handler tests that need the
@@ -17,7 +22,8 @@ import java.util.List;
  * delivered, as its FIN would. What the peer does ({@link #peerSends}, {@link #peerWrites},
  * {@link #peerCloses}) is followed by the settling of the whole {@link EmbeddedNetwork}, as
  * the proxy's answer may go out on another connection. A peer with no handlers sees bytes
- * ({@link #peerReceived()}); one with a codec, what its codec makes of them ({@link #peerMessages()}).
+ * ({@link #peerReceived()}); one with an HTTP/2 codec, frames ({@link #peerStreamFrames()}).
+ * Time passes on the proxy's end when the test says so ({@link #elapse}).
  */
 final class EmbeddedPair {
 
@@ -27,6 +33,8 @@ final class EmbeddedPair {
     final EmbeddedChannel proxy;
     final EmbeddedChannel peer;
     private final EmbeddedNetwork network;
+    /** What the test took of the peer's messages, released when the pair closes. */
+    private final List<Object> taken = new ArrayList<>();
 
     EmbeddedPair(EmbeddedChannel proxy, EmbeddedChannel peer, EmbeddedNetwork network) {
         this.proxy = proxy;
@@ -105,18 +113,40 @@ final class EmbeddedPair {
         return text.toString();
     }
 
-    /** Everything the peer's handlers passed up since the last call; the caller releases what it takes. */
-    List<Object> peerMessages() {
-        List<Object> out = new ArrayList<>();
+    /**
+     * The HEADERS, DATA and RST_STREAM frames the peer's HTTP/2 codec passed up since the last
+     * call, of every stream, in order; held until the pair closes. The rest (SETTINGS, WINDOW_UPDATE,
+     * GOAWAY ...) is released.
+     */
+    List<Http2StreamFrame> peerStreamFrames() {
+        List<Http2StreamFrame> frames = new ArrayList<>();
         for (Object m; (m = peer.readInbound()) != null; ) {
-            out.add(m);
+            if (m instanceof Http2HeadersFrame || m instanceof Http2DataFrame || m instanceof Http2ResetFrame) {
+                taken.add(m);
+                frames.add((Http2StreamFrame) m);
+            } else {
+                ReferenceCountUtil.release(m);
+            }
         }
-        return out;
+        return frames;
     }
 
-    /** Closes both ends and releases whatever either still holds. */
+    /**
+     * Time passes on the proxy's event loop: its clock moves on by {@code millis}, the tasks due
+     * by then run, and what they wrote crosses the network.
+     */
+    EmbeddedPair elapse(long millis) {
+        proxy.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        proxy.runScheduledPendingTasks();
+        network.settle();
+        return this;
+    }
+
+    /** Closes both ends and releases whatever either still holds, and what the test took. */
     void close() {
         proxy.finishAndReleaseAll();
         peer.finishAndReleaseAll();
+        taken.forEach(ReferenceCountUtil::release);
+        taken.clear();
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,12 +125,10 @@ class Http1ServerLegTest {
         EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerSends("HTTP/1.1 204 No Content\r\n\r\n");
 
-        service.proxy.advanceTimeBy(IDLE_TIMEOUT_MILLIS - 100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
+        service.elapse(IDLE_TIMEOUT_MILLIS - 100);
         assertThat(service.proxy.isOpen()).as("not yet").isTrue();
 
-        service.proxy.advanceTimeBy(100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
+        service.elapse(100);
         assertThat(service.proxy.isOpen()).isFalse();
     }
 
@@ -184,14 +181,10 @@ class Http1ServerLegTest {
         EmbeddedPair service = forward("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
         assertThat(service.peerReceived()).endsWith("hi");
 
-        service.proxy.advanceTimeBy(SERVER_TIMEOUT_MILLIS - 100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
-        net.settle();
+        service.elapse(SERVER_TIMEOUT_MILLIS - 100);
         assertThat(client.peerReceived()).as("not yet").isEmpty();
 
-        service.proxy.advanceTimeBy(100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
-        net.settle();
+        service.elapse(100);
         assertThat(client.peerReceived()).startsWith("HTTP/1.1 504 ");
         assertThat(service.proxy.isOpen()).isFalse();
     }

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrame;
-import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
@@ -25,9 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +47,6 @@ class Http2ClientLegTest {
 
     private final TrackingAllocator alloc = new TrackingAllocator();
     private final EmbeddedNetwork net = new EmbeddedNetwork(alloc);
-    private final List<Object> received = new ArrayList<>();
     private final RuntimeGraph graph = Configs.create().service("web", PORT, 10)
             .vserver(vs("front", VServerProtocol.HTTP, "web").sendTimeout(Duration.ofMillis(SEND_TIMEOUT_MILLIS)))
             .graph();
@@ -60,7 +56,6 @@ class Http2ClientLegTest {
 
     @AfterEach
     void everythingGivenBack() {
-        received.forEach(ReferenceCountUtil::release);
         net.close(); // and every buffer released
         assertThat(web.activeConnections()).as("service slots held").isZero();
     }
@@ -69,26 +64,11 @@ class Http2ClientLegTest {
     private EmbeddedPair connect(Http2Settings settings) throws Exception {
         EmbeddedChannel client = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().initialSettings(settings).build(),
                 streams);
-        EmbeddedPair pair = net.client(EmbeddedClient.http2(graph, "front", net.connector(), new UpstreamPool(null, 0)),
-                client);
-        frames(pair);
-        return pair;
+        return net.client(EmbeddedClient.http2(graph, "front", net.connector(), new UpstreamPool(null, 0)), client);
     }
 
     private EmbeddedPair connect() throws Exception {
         return connect(Http2Settings.defaultSettings());
-    }
-
-    /** The stream frames the client received since the last call (kept to be released after the test). */
-    private List<Http2StreamFrame> frames(EmbeddedPair client) {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        for (Object m : client.peerMessages()) {
-            received.add(m);
-            if (m instanceof Http2StreamFrame f && f.stream() != null) {
-                frames.add(f);
-            }
-        }
-        return frames;
     }
 
     /** The client opens a stream with a request head for {@code path}. */
@@ -115,7 +95,7 @@ class Http2ClientLegTest {
 
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
 
-        List<Http2StreamFrame> frames = frames(client);
+        List<Http2StreamFrame> frames = client.peerStreamFrames();
         assertThat(frames).hasSize(2);
         Http2HeadersFrame head = (Http2HeadersFrame) frames.get(0);
         assertThat(head.headers().status()).hasToString("200");
@@ -148,7 +128,7 @@ class Http2ClientLegTest {
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Type: application/grpc\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n0\r\nGrpc-Status: 0\r\n\r\n");
 
-        List<Http2StreamFrame> frames = frames(client);
+        List<Http2StreamFrame> frames = client.peerStreamFrames();
         assertThat(frames).hasSize(3);
         assertThat(((Http2HeadersFrame) frames.get(0)).headers().contains("transfer-encoding")).isFalse();
         assertThat(text(frames.get(1))).as("the data, unframed").isEqualTo("hello");
@@ -164,7 +144,7 @@ class Http2ClientLegTest {
         EmbeddedPair service = net.nextService();
 
         service.peerSends("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n");
-        List<Http2StreamFrame> interim = frames(client);
+        List<Http2StreamFrame> interim = client.peerStreamFrames();
         service.peerSends("HTTP/1.1 204 No Content\r\n\r\n");
 
         assertThat(interim).singleElement().isInstanceOfSatisfying(Http2HeadersFrame.class, h -> {
@@ -172,7 +152,7 @@ class Http2ClientLegTest {
             assertThat(h.headers().get("link")).hasToString("</a.css>; rel=preload");
             assertThat(h.isEndStream()).isFalse();
         });
-        assertThat(frames(client)).singleElement().isInstanceOfSatisfying(Http2HeadersFrame.class, h -> {
+        assertThat(client.peerStreamFrames()).singleElement().isInstanceOfSatisfying(Http2HeadersFrame.class, h -> {
             assertThat(h.headers().status()).hasToString("204");
             assertThat(h.isEndStream()).as("a bodiless response is one HEADERS frame").isTrue();
         });
@@ -184,9 +164,9 @@ class Http2ClientLegTest {
         EmbeddedPair client = connect();
 
         request(client, "GET", "/", true);
-        List<Http2StreamFrame> first = frames(client);
+        List<Http2StreamFrame> first = client.peerStreamFrames();
         request(client, "GET", "/again", true);
-        List<Http2StreamFrame> second = frames(client);
+        List<Http2StreamFrame> second = client.peerStreamFrames();
 
         for (List<Http2StreamFrame> answer : List.of(first, second)) {
             assertThat(((Http2HeadersFrame) answer.get(0)).headers().status()).hasToString("502");
@@ -205,7 +185,7 @@ class Http2ClientLegTest {
 
         service.peerCloses();
 
-        List<Http2StreamFrame> frames = frames(client);
+        List<Http2StreamFrame> frames = client.peerStreamFrames();
         assertThat(frames.get(frames.size() - 1)).isInstanceOfSatisfying(Http2ResetFrame.class,
                 r -> assertThat(r.errorCode()).isEqualTo(Http2Error.INTERNAL_ERROR.code()));
         assertThat(client.proxy.isOpen()).isTrue();
@@ -231,18 +211,14 @@ class Http2ClientLegTest {
         request(client, "GET", "/", true);
         EmbeddedPair service = net.nextService();
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
-        assertThat(frames(client)).as("the head goes, the data waits for a window")
+        assertThat(client.peerStreamFrames()).as("the head goes, the data waits for a window")
                 .singleElement().isInstanceOf(Http2HeadersFrame.class);
 
-        client.proxy.advanceTimeBy(SEND_TIMEOUT_MILLIS - 100, TimeUnit.MILLISECONDS);
-        client.proxy.runScheduledPendingTasks();
-        net.settle();
-        assertThat(frames(client)).as("not yet").isEmpty();
+        client.elapse(SEND_TIMEOUT_MILLIS - 100);
+        assertThat(client.peerStreamFrames()).as("not yet").isEmpty();
 
-        client.proxy.advanceTimeBy(100, TimeUnit.MILLISECONDS);
-        client.proxy.runScheduledPendingTasks();
-        net.settle();
-        assertThat(frames(client)).singleElement().isInstanceOfSatisfying(Http2ResetFrame.class,
+        client.elapse(100);
+        assertThat(client.peerStreamFrames()).singleElement().isInstanceOfSatisfying(Http2ResetFrame.class,
                 r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
         assertThat(client.proxy.isOpen()).isTrue();
     }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
-import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -24,9 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +46,6 @@ class Http2ServerLegTest {
     private final TrackingAllocator alloc = new TrackingAllocator();
     private final EmbeddedNetwork net = new EmbeddedNetwork(alloc,
             () -> new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build()));
-    private final List<Object> received = new ArrayList<>();
     private RuntimeGraph graph;
     private Service web;
     private EmbeddedPair client;
@@ -66,29 +62,14 @@ class Http2ServerLegTest {
 
     @AfterEach
     void everythingGivenBack() {
-        received.forEach(ReferenceCountUtil::release);
         net.close(); // and every buffer released
         assertThat(web.activeConnections()).as("service slots held").isZero();
     }
 
-    /** The stream frames the service received since the last call (kept to be released after the test). */
-    private static List<Http2StreamFrame> streamFrames(EmbeddedPair service, List<Object> keep) {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        for (Object m : service.peerMessages()) {
-            keep.add(m);
-            if (m instanceof Http2StreamFrame f && f.stream() != null) {
-                frames.add(f);
-            }
-        }
-        return frames;
-    }
-
-    /** The client sends {@code request}; the service's connection and the frames it got. */
-    private EmbeddedPair forward(String request, List<Http2StreamFrame> frames) {
+    /** The client sends {@code request}; the service connection it goes on. */
+    private EmbeddedPair forward(String request) {
         client.peerSends(request);
-        EmbeddedPair service = net.nextService();
-        frames.addAll(streamFrames(service, received));
-        return service;
+        return net.nextService();
     }
 
     private static Http2Headers status(String status) {
@@ -105,8 +86,8 @@ class Http2ServerLegTest {
 
     @Test
     void theRequestGoesAsHeadersAndABodyOfKnownLengthAsDataEndedWithItsLastOctet() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("POST /orders?id=7 HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello", frames);
+        EmbeddedPair service = forward("POST /orders?id=7 HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
 
         assertThat(frames).hasSize(2);
         Http2HeadersFrame head = (Http2HeadersFrame) frames.get(0);
@@ -133,9 +114,8 @@ class Http2ServerLegTest {
 
     @Test
     void aChunkedRequestBodyGoesAsItsDataWithItsTrailersInATrailingHeadersFrame() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        forward("POST / HTTP/1.1\r\nHost: shop\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n", frames);
+        List<Http2StreamFrame> frames = forward("POST / HTTP/1.1\r\nHost: shop\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n").peerStreamFrames();
 
         Http2HeadersFrame head = (Http2HeadersFrame) frames.get(0);
         assertThat(head.headers().contains("transfer-encoding")).isFalse();
@@ -150,8 +130,8 @@ class Http2ServerLegTest {
 
     @Test
     void aResponseOfUnknownLengthIsChunkedForAnHttp11ClientWithItsTrailersInTheLastChunk() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("GET /feed HTTP/1.1\r\nHost: shop\r\n\r\n", frames);
+        EmbeddedPair service = forward("GET /feed HTTP/1.1\r\nHost: shop\r\n\r\n");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
 
         service.peerWrites(new DefaultHttp2HeadersFrame(status("200")).stream(stream), data("hello", false).stream(stream),
@@ -165,8 +145,8 @@ class Http2ServerLegTest {
 
     @Test
     void anHttp10ClientGetsTheDataAsItCameEndedByTheConnectionsClose() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("GET /feed HTTP/1.0\r\nHost: shop\r\n\r\n", frames);
+        EmbeddedPair service = forward("GET /feed HTTP/1.0\r\nHost: shop\r\n\r\n");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
 
         service.peerWrites(new DefaultHttp2HeadersFrame(status("200")).stream(stream), data("hel", false).stream(stream),
@@ -180,8 +160,8 @@ class Http2ServerLegTest {
 
     @Test
     void interimHeadersGoToTheClientAheadOfTheFinalOnes() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n", frames);
+        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
 
         service.peerWrites(new DefaultHttp2HeadersFrame(status("103").set("link", "</a.css>; rel=preload")).stream(stream));
@@ -194,8 +174,8 @@ class Http2ServerLegTest {
 
     @Test
     void aStreamTheServiceResetsBeforeItsResponseCostsTheClientA502() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n", frames);
+        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
 
         service.peerWrites(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR).stream(frames.get(0).stream()));
 
@@ -205,8 +185,8 @@ class Http2ServerLegTest {
 
     @Test
     void aStreamTheServiceResetsAfterTheResponseStartedCostsTheClientItsConnection() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n", frames);
+        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
         service.peerWrites(new DefaultHttp2HeadersFrame(status("200").setInt("content-length", 10)).stream(stream),
                 data("hal", false).stream(stream));
@@ -219,30 +199,26 @@ class Http2ServerLegTest {
 
     @Test
     void aStatusAnHttp2ServiceMayNotSendCostsTheClientA502AndTheStreamIsReset() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n", frames);
+        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        List<Http2StreamFrame> frames = service.peerStreamFrames();
 
         service.peerWrites(new DefaultHttp2HeadersFrame(status("101")).stream(frames.get(0).stream()));
 
         assertThat(client.peerReceived()).startsWith("HTTP/1.1 502 ");
-        assertThat(streamFrames(service, received)).singleElement().isInstanceOfSatisfying(DefaultHttp2ResetFrame.class,
+        assertThat(service.peerStreamFrames()).singleElement().isInstanceOfSatisfying(DefaultHttp2ResetFrame.class,
                 r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
     }
 
     @Test
     void aServiceSilentForTheServerTimeoutCostsTheClientA504AndTheStreamIsReset() {
-        List<Http2StreamFrame> frames = new ArrayList<>();
-        EmbeddedPair service = forward("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi", frames);
+        EmbeddedPair service = forward("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
+        assertThat(service.peerStreamFrames()).as("the request, whole").hasSize(2);
 
-        service.proxy.advanceTimeBy(SERVER_TIMEOUT_MILLIS - 100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
-        net.settle();
+        service.elapse(SERVER_TIMEOUT_MILLIS - 100);
         assertThat(client.peerReceived()).as("not yet").isEmpty();
 
-        service.proxy.advanceTimeBy(100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
-        net.settle();
+        service.elapse(100);
         assertThat(client.peerReceived()).startsWith("HTTP/1.1 504 ");
-        assertThat(streamFrames(service, received)).singleElement().isInstanceOf(DefaultHttp2ResetFrame.class);
+        assertThat(service.peerStreamFrames()).singleElement().isInstanceOf(DefaultHttp2ResetFrame.class);
     }
 }

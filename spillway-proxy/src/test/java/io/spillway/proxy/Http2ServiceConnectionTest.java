@@ -10,7 +10,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
@@ -20,9 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +46,6 @@ class Http2ServiceConnectionTest {
     private long serviceMaxStreams = 100;
     private final EmbeddedNetwork net = new EmbeddedNetwork(alloc, () -> new EmbeddedChannel(Http2FrameCodecBuilder.forServer()
             .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(serviceMaxStreams)).build()));
-    private final List<Object> received = new ArrayList<>();
     private final RuntimeGraph graph = Configs.create().service("web", PORT, ServiceProtocol.H2C, 10, 1)
             .vserver(vs("front", VServerProtocol.HTTP, "web")
                     .timeouts(Duration.ofSeconds(2), Duration.ofMillis(IDLE_TIMEOUT_MILLIS), Duration.ofSeconds(5)))
@@ -59,7 +55,6 @@ class Http2ServiceConnectionTest {
 
     @AfterEach
     void everythingGivenBack() {
-        received.forEach(ReferenceCountUtil::release);
         net.close(); // and every buffer released
         assertThat(web.activeConnections()).as("service slots held").isZero();
     }
@@ -72,15 +67,14 @@ class Http2ServiceConnectionTest {
     }
 
     /** The request HEADERS frames the service received since the last call. */
-    private List<Http2HeadersFrame> requests(EmbeddedPair service) {
-        List<Http2HeadersFrame> heads = new ArrayList<>();
-        for (Object m : service.peerMessages()) {
-            received.add(m);
-            if (m instanceof Http2HeadersFrame h) {
-                heads.add(h);
-            }
-        }
-        return heads;
+    private static List<Http2HeadersFrame> requests(EmbeddedPair service) {
+        return service.peerStreamFrames().stream().filter(Http2HeadersFrame.class::isInstance)
+                .map(Http2HeadersFrame.class::cast).toList();
+    }
+
+    /** The paths of {@code requests}, in order. */
+    private static List<String> paths(List<Http2HeadersFrame> requests) {
+        return requests.stream().map(h -> h.headers().path().toString()).toList();
     }
 
     /** The service answers 200 with {@code body} on {@code stream}. */
@@ -104,7 +98,7 @@ class Http2ServiceConnectionTest {
         assertThat(net.newServiceConnections()).isZero();
         assertThat(connections()).isEqualTo(1);
         List<Http2HeadersFrame> heads = requests(service);
-        assertThat(heads).extracting(h -> h.headers().path().toString()).containsExactly("/one", "/two");
+        assertThat(paths(heads)).containsExactly("/one", "/two");
         assertThat(heads.get(0).stream().id()).isNotEqualTo(heads.get(1).stream().id());
 
         answer(service, heads.get(1).stream(), "second");
@@ -125,8 +119,8 @@ class Http2ServiceConnectionTest {
         EmbeddedPair one = net.nextService();
         EmbeddedPair two = net.nextService();
         assertThat(connections()).isEqualTo(2);
-        assertThat(requests(one)).extracting(h -> h.headers().path().toString()).containsExactly("/one");
-        assertThat(requests(two)).extracting(h -> h.headers().path().toString()).containsExactly("/two");
+        assertThat(paths(requests(one))).containsExactly("/one");
+        assertThat(paths(requests(two))).containsExactly("/two");
     }
 
     @Test
@@ -141,7 +135,7 @@ class Http2ServiceConnectionTest {
 
         EmbeddedPair service = net.nextService();
         assertThat(net.newServiceConnections()).isZero();
-        assertThat(requests(service)).extracting(h -> h.headers().path().toString()).containsExactly("/one", "/two");
+        assertThat(paths(requests(service))).containsExactly("/one", "/two");
     }
 
     @Test
@@ -170,7 +164,7 @@ class Http2ServiceConnectionTest {
         clients.get(1).peerSends("GET /two HTTP/1.1\r\nHost: shop\r\n\r\n");
 
         EmbeddedPair fresh = net.nextService();
-        assertThat(requests(fresh)).extracting(h -> h.headers().path().toString()).containsExactly("/two");
+        assertThat(paths(requests(fresh))).containsExactly("/two");
         answer(old, inFlight, "finished");
         assertThat(clients.get(0).peerReceived()).endsWith("\r\n\r\nfinished");
         assertThat(connections()).as("only the fresh one takes streams").isEqualTo(1);
@@ -183,18 +177,15 @@ class Http2ServiceConnectionTest {
         EmbeddedPair service = net.nextService();
         Http2FrameStream stream = requests(service).get(0).stream();
 
-        service.proxy.advanceTimeBy(IDLE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
+        service.elapse(IDLE_TIMEOUT_MILLIS);
         assertThat(service.proxy.isOpen()).as("a stream is open").isTrue();
 
         answer(service, stream, "done");
         assertThat(client.peerReceived()).endsWith("done");
-        service.proxy.advanceTimeBy(IDLE_TIMEOUT_MILLIS - 100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
+        service.elapse(IDLE_TIMEOUT_MILLIS - 100);
         assertThat(service.proxy.isOpen()).as("not yet").isTrue();
 
-        service.proxy.advanceTimeBy(100, TimeUnit.MILLISECONDS);
-        service.proxy.runScheduledPendingTasks();
+        service.elapse(100);
         assertThat(service.proxy.isOpen()).isFalse();
         assertThat(connections()).isZero();
     }
@@ -212,8 +203,8 @@ class Http2ServiceConnectionTest {
                 .startsWith("HTTP/1.1 502 ");
         EmbeddedPair fresh = net.nextService();
         List<Http2HeadersFrame> again = requests(fresh);
-        assertThat(again).as("a stream of a connection used before may have met its close: sent once more")
-                .extracting(h -> h.headers().path().toString()).containsExactly("/two");
+        assertThat(paths(again)).as("a stream of a connection used before may have met its close: sent once more")
+                .containsExactly("/two");
         answer(fresh, again.get(0).stream(), "second");
         assertThat(clients.get(1).peerReceived()).endsWith("\r\n\r\nsecond");
         assertThat(connections()).as("the closed connection is forgotten").isEqualTo(1);
