@@ -14,6 +14,7 @@ import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolver;
 import io.netty.util.concurrent.EventExecutor;
+import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.testkit.TrackingAllocator;
 
 import java.net.ConnectException;
@@ -106,6 +107,17 @@ final class EmbeddedNetwork implements AutoCloseable {
         return pair;
     }
 
+    /**
+     * An HTTP/1.1 client of {@code vserver} ({@link EmbeddedClient#http1}) played in bytes, its
+     * requests' service connections made here and pooled in {@code pool}; on the event loop of
+     * {@code sharedLoop}'s proxy end when not null.
+     */
+    EmbeddedPair http1Client(RuntimeGraph graph, String vserver, UpstreamPool pool, EmbeddedPair sharedLoop)
+            throws Exception {
+        return client(EmbeddedClient.http1(graph, vserver, connector, pool, sharedLoop == null ? null : sharedLoop.proxy),
+                new EmbeddedChannel());
+    }
+
     /** The oldest service connection the proxy made and the test did not take yet. */
     EmbeddedPair nextService() {
         EmbeddedPair p = unclaimed.poll();
@@ -164,7 +176,8 @@ final class EmbeddedNetwork implements AutoCloseable {
             super(false, false);
             pipeline().addLast("connect", new ChannelOutboundHandlerAdapter() {
                 @Override
-                public void connect(ChannelHandlerContext ctx, SocketAddress to, SocketAddress from, ChannelPromise promise) {
+                public void connect(ChannelHandlerContext ctx, SocketAddress to, SocketAddress from,
+                                    ChannelPromise promise) {
                     if (holding) {
                         held.add(() -> connect(ctx, to, from, promise));
                     } else if (refused.contains(((InetSocketAddress) to).getPort())) {
@@ -194,7 +207,8 @@ final class EmbeddedNetwork implements AutoCloseable {
                     @Override
                     @SuppressWarnings("unchecked")
                     public <T> T getOption(ChannelOption<T> option) {
-                        return option == ChannelOption.ALLOW_HALF_CLOSURE ? (T) Boolean.valueOf(halfClosure) : super.getOption(option);
+                        return option == ChannelOption.ALLOW_HALF_CLOSURE ? (T) Boolean.valueOf(halfClosure)
+                                : super.getOption(option);
                     }
 
                     @Override

@@ -88,6 +88,12 @@ final class EmbeddedPair {
         return this;
     }
 
+    /** The peer, a client, sends {@code request}; the new service connection the proxy opened for it. */
+    EmbeddedPair peerSendsToNewService(String request) {
+        peerSends(request);
+        return network.nextService();
+    }
+
     /** The peer writes {@code messages} through its handlers (frames, for a codec peer), and they are delivered. */
     EmbeddedPair peerWrites(Object... messages) {
         peer.writeOutbound(messages);

@@ -2,7 +2,6 @@ package io.spillway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
@@ -46,8 +45,7 @@ class Http1ServerLegTest {
                         .serverTimeout(Duration.ofMillis(SERVER_TIMEOUT_MILLIS)))
                 .graph();
         web = graph.service("web");
-        client = net.client(EmbeddedClient.http1(graph, "front", net.connector(), new UpstreamPool(null, 4), null),
-                new EmbeddedChannel());
+        client = net.http1Client(graph, "front", new UpstreamPool(null, 4), null);
     }
 
     @AfterEach
@@ -56,15 +54,10 @@ class Http1ServerLegTest {
         assertThat(web.activeConnections()).as("service slots held").isZero();
     }
 
-    /** The client sends {@code request}; the service connection it goes on. */
-    private EmbeddedPair forward(String request) {
-        client.peerSends(request);
-        return net.nextService();
-    }
-
     @Test
     void theRequestGoesAsForwardedAndTheResponseComesBackAsItCameWhileTheSlotIsHeld() {
-        EmbeddedPair service = forward("POST /orders HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello");
+        EmbeddedPair service = client.peerSendsToNewService(
+                "POST /orders HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello");
 
         String request = service.peerReceived();
         assertThat(request).startsWith("POST /orders HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n")
@@ -80,7 +73,7 @@ class Http1ServerLegTest {
 
     @Test
     void aConnectionTheResponseLeavesOpenGoesBackToThePoolAndServesTheNextRequest() {
-        EmbeddedPair service = forward("GET /a HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET /a HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerReceived();
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
         assertThat(client.peerReceived()).endsWith("\r\n\r\na");
@@ -96,7 +89,7 @@ class Http1ServerLegTest {
 
     @Test
     void aConnectionTheServiceAsksToCloseIsClosedNotPooled() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerSends("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx");
 
         assertThat(client.peerReceived()).endsWith("\r\n\r\nx");
@@ -108,7 +101,7 @@ class Http1ServerLegTest {
 
     @Test
     void aPooledConnectionTheServiceWritesToUnaskedIsClosedAndForgotten() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerSends("HTTP/1.1 204 No Content\r\n\r\n");
         assertThat(client.peerReceived()).startsWith("HTTP/1.1 204 ");
 
@@ -122,7 +115,7 @@ class Http1ServerLegTest {
 
     @Test
     void aPooledConnectionIsClosedOnceItIdledForTheIdleTimeout() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerSends("HTTP/1.1 204 No Content\r\n\r\n");
 
         service.elapse(IDLE_TIMEOUT_MILLIS - 100);
@@ -134,7 +127,7 @@ class Http1ServerLegTest {
 
     @Test
     void interimResponsesGoToTheClientAheadOfTheFinalOne() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
 
         service.peerSends("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n");
         assertThat(client.peerReceived()).startsWith("HTTP/1.1 103 Early Hints\r\n").contains("Link: </style.css>");
@@ -145,7 +138,7 @@ class Http1ServerLegTest {
 
     @Test
     void aChunkedResponseGoesAsItsChunksWithItsTrailers() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\nTE: trailers\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\nTE: trailers\r\n\r\n");
 
         service.peerSends("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
         service.peerSends("0\r\nGrpc-Status: 0\r\n\r\n");
@@ -157,7 +150,7 @@ class Http1ServerLegTest {
 
     @Test
     void aServiceThatClosesBeforeItsResponseCostsTheClientA502() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
 
         service.peerCloses();
 
@@ -166,7 +159,7 @@ class Http1ServerLegTest {
 
     @Test
     void aServiceThatClosesMidResponseCostsTheClientItsConnection() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhal");
         assertThat(client.peerReceived()).endsWith("\r\n\r\nhal");
 
@@ -178,7 +171,7 @@ class Http1ServerLegTest {
 
     @Test
     void aServiceSilentForTheServerTimeoutAfterTheBodyWentGives504() {
-        EmbeddedPair service = forward("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
+        EmbeddedPair service = client.peerSendsToNewService("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
         assertThat(service.peerReceived()).endsWith("hi");
 
         service.elapse(SERVER_TIMEOUT_MILLIS - 100);
@@ -192,7 +185,7 @@ class Http1ServerLegTest {
     @Test
     void theServiceIsNotReadWhileTheClientCannotTakeMoreAndIsReadAgainOnceItDid() {
         client.proxy.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\n");
 
         ByteBuf body = alloc.of("x".repeat(32));
@@ -208,7 +201,7 @@ class Http1ServerLegTest {
 
     @Test
     void aResponseTheServiceGarblesCostsTheClientA502AndTheConnection() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
 
         service.peerSends("HTTP/1.1 twohundred OK\r\n\r\n");
 

@@ -79,6 +79,12 @@ class Http2ClientLegTest {
         return stream;
     }
 
+    /** The client sends a bodiless request; the service connection it goes on. */
+    private EmbeddedPair forward(EmbeddedPair client, String method, String path) {
+        request(client, method, path, true);
+        return net.nextService();
+    }
+
     private static String text(Http2StreamFrame f) {
         return ((Http2DataFrame) f).content().toString(StandardCharsets.ISO_8859_1);
     }
@@ -122,8 +128,7 @@ class Http2ClientLegTest {
     @Test
     void theTrailersOfAChunkedResponseComeAsATrailingHeadersFrame() throws Exception {
         EmbeddedPair client = connect();
-        request(client, "POST", "/grpc.Service/Call", true);
-        EmbeddedPair service = net.nextService();
+        EmbeddedPair service = forward(client, "POST", "/grpc.Service/Call");
 
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Type: application/grpc\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n0\r\nGrpc-Status: 0\r\n\r\n");
@@ -140,8 +145,7 @@ class Http2ClientLegTest {
     @Test
     void anInterimResponseGoesAsHeadersAheadOfTheFinalOnes() throws Exception {
         EmbeddedPair client = connect();
-        request(client, "GET", "/", true);
-        EmbeddedPair service = net.nextService();
+        EmbeddedPair service = forward(client, "GET", "/");
 
         service.peerSends("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n");
         List<Http2StreamFrame> interim = client.peerStreamFrames();
@@ -179,8 +183,7 @@ class Http2ClientLegTest {
     @Test
     void aResponseThatBreaksAfterItStartedResetsTheStreamNotTheConnection() throws Exception {
         EmbeddedPair client = connect();
-        request(client, "GET", "/", true);
-        EmbeddedPair service = net.nextService();
+        EmbeddedPair service = forward(client, "GET", "/");
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhal");
 
         service.peerCloses();
@@ -208,8 +211,7 @@ class Http2ClientLegTest {
     @Test
     void aStreamWhoseResponseTheClientGivesNoWindowForIsResetAfterTheSendTimeout() throws Exception {
         EmbeddedPair client = connect(Http2Settings.defaultSettings().initialWindowSize(0));
-        request(client, "GET", "/", true);
-        EmbeddedPair service = net.nextService();
+        EmbeddedPair service = forward(client, "GET", "/");
         service.peerSends("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
         assertThat(client.peerStreamFrames()).as("the head goes, the data waits for a window")
                 .singleElement().isInstanceOf(Http2HeadersFrame.class);

@@ -56,20 +56,13 @@ class Http2ServerLegTest {
                 .vserver(vs("front", VServerProtocol.HTTP, "web").serverTimeout(Duration.ofMillis(SERVER_TIMEOUT_MILLIS)))
                 .graph();
         web = graph.service("web");
-        client = net.client(EmbeddedClient.http1(graph, "front", net.connector(), new UpstreamPool(null, 0), null),
-                new EmbeddedChannel());
+        client = net.http1Client(graph, "front", new UpstreamPool(null, 0), null);
     }
 
     @AfterEach
     void everythingGivenBack() {
         net.close(); // and every buffer released
         assertThat(web.activeConnections()).as("service slots held").isZero();
-    }
-
-    /** The client sends {@code request}; the service connection it goes on. */
-    private EmbeddedPair forward(String request) {
-        client.peerSends(request);
-        return net.nextService();
     }
 
     private static Http2Headers status(String status) {
@@ -86,7 +79,8 @@ class Http2ServerLegTest {
 
     @Test
     void theRequestGoesAsHeadersAndABodyOfKnownLengthAsDataEndedWithItsLastOctet() {
-        EmbeddedPair service = forward("POST /orders?id=7 HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello");
+        EmbeddedPair service = client.peerSendsToNewService(
+                "POST /orders?id=7 HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
 
         assertThat(frames).hasSize(2);
@@ -114,7 +108,8 @@ class Http2ServerLegTest {
 
     @Test
     void aChunkedRequestBodyGoesAsItsDataWithItsTrailersInATrailingHeadersFrame() {
-        List<Http2StreamFrame> frames = forward("POST / HTTP/1.1\r\nHost: shop\r\nTransfer-Encoding: chunked\r\n\r\n"
+        List<Http2StreamFrame> frames = client.peerSendsToNewService(
+                "POST / HTTP/1.1\r\nHost: shop\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n").peerStreamFrames();
 
         Http2HeadersFrame head = (Http2HeadersFrame) frames.get(0);
@@ -130,7 +125,7 @@ class Http2ServerLegTest {
 
     @Test
     void aResponseOfUnknownLengthIsChunkedForAnHttp11ClientWithItsTrailersInTheLastChunk() {
-        EmbeddedPair service = forward("GET /feed HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET /feed HTTP/1.1\r\nHost: shop\r\n\r\n");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
 
@@ -145,7 +140,7 @@ class Http2ServerLegTest {
 
     @Test
     void anHttp10ClientGetsTheDataAsItCameEndedByTheConnectionsClose() {
-        EmbeddedPair service = forward("GET /feed HTTP/1.0\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET /feed HTTP/1.0\r\nHost: shop\r\n\r\n");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
 
@@ -160,7 +155,7 @@ class Http2ServerLegTest {
 
     @Test
     void interimHeadersGoToTheClientAheadOfTheFinalOnes() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
 
@@ -174,7 +169,7 @@ class Http2ServerLegTest {
 
     @Test
     void aStreamTheServiceResetsBeforeItsResponseCostsTheClientA502() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
 
         service.peerWrites(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR).stream(frames.get(0).stream()));
@@ -185,7 +180,7 @@ class Http2ServerLegTest {
 
     @Test
     void aStreamTheServiceResetsAfterTheResponseStartedCostsTheClientItsConnection() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
         Http2FrameStream stream = frames.get(0).stream();
         service.peerWrites(new DefaultHttp2HeadersFrame(status("200").setInt("content-length", 10)).stream(stream),
@@ -199,7 +194,7 @@ class Http2ServerLegTest {
 
     @Test
     void aStatusAnHttp2ServiceMayNotSendCostsTheClientA502AndTheStreamIsReset() {
-        EmbeddedPair service = forward("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        EmbeddedPair service = client.peerSendsToNewService("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         List<Http2StreamFrame> frames = service.peerStreamFrames();
 
         service.peerWrites(new DefaultHttp2HeadersFrame(status("101")).stream(frames.get(0).stream()));
@@ -211,7 +206,7 @@ class Http2ServerLegTest {
 
     @Test
     void aServiceSilentForTheServerTimeoutCostsTheClientA504AndTheStreamIsReset() {
-        EmbeddedPair service = forward("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
+        EmbeddedPair service = client.peerSendsToNewService("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n\r\nhi");
         assertThat(service.peerStreamFrames()).as("the request, whole").hasSize(2);
 
         service.elapse(SERVER_TIMEOUT_MILLIS - 100);

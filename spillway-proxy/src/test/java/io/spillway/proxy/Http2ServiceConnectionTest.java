@@ -44,8 +44,9 @@ class Http2ServiceConnectionTest {
     private final TrackingAllocator alloc = new TrackingAllocator();
     /** What the service announces as SETTINGS_MAX_CONCURRENT_STREAMS on each new connection. */
     private long serviceMaxStreams = 100;
-    private final EmbeddedNetwork net = new EmbeddedNetwork(alloc, () -> new EmbeddedChannel(Http2FrameCodecBuilder.forServer()
-            .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(serviceMaxStreams)).build()));
+    private final EmbeddedNetwork net = new EmbeddedNetwork(alloc, () -> new EmbeddedChannel(
+            Http2FrameCodecBuilder.forServer()
+                    .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(serviceMaxStreams)).build()));
     private final RuntimeGraph graph = Configs.create().service("web", PORT, ServiceProtocol.H2C, 10, 1)
             .vserver(vs("front", VServerProtocol.HTTP, "web")
                     .timeouts(Duration.ofSeconds(2), Duration.ofMillis(IDLE_TIMEOUT_MILLIS), Duration.ofSeconds(5)))
@@ -61,9 +62,15 @@ class Http2ServiceConnectionTest {
 
     /** Two HTTP/1.1 clients of one event loop, sharing its pool. */
     private List<EmbeddedPair> twoClients() throws Exception {
-        EmbeddedClient first = EmbeddedClient.http1(graph, "front", net.connector(), pool, null);
-        EmbeddedClient second = EmbeddedClient.http1(graph, "front", net.connector(), pool, first);
-        return List.of(net.client(first, new EmbeddedChannel()), net.client(second, new EmbeddedChannel()));
+        EmbeddedPair first = net.http1Client(graph, "front", pool, null);
+        return List.of(first, net.http1Client(graph, "front", pool, first));
+    }
+
+    /** Each client sends a GET of its path, the first first. */
+    private static void send(List<EmbeddedPair> clients, String... paths) {
+        for (int i = 0; i < paths.length; i++) {
+            clients.get(i).peerSends("GET " + paths[i] + " HTTP/1.1\r\nHost: shop\r\n\r\n");
+        }
     }
 
     /** The request HEADERS frames the service received since the last call. */
@@ -91,8 +98,7 @@ class Http2ServiceConnectionTest {
     @Test
     void requestsOfOneLoopShareOneConnectionEachOnAStreamOfItsOwn() throws Exception {
         List<EmbeddedPair> clients = twoClients();
-        clients.get(0).peerSends("GET /one HTTP/1.1\r\nHost: shop\r\n\r\n");
-        clients.get(1).peerSends("GET /two HTTP/1.1\r\nHost: shop\r\n\r\n");
+        send(clients, "/one", "/two");
 
         EmbeddedPair service = net.nextService();
         assertThat(net.newServiceConnections()).isZero();
@@ -127,8 +133,7 @@ class Http2ServiceConnectionTest {
     void requestsThatComeBeforeTheConnectionIsUpWaitOnItAndGoOnItOnceItIs() throws Exception {
         net.holdConnects();
         List<EmbeddedPair> clients = twoClients();
-        clients.get(0).peerSends("GET /one HTTP/1.1\r\nHost: shop\r\n\r\n");
-        clients.get(1).peerSends("GET /two HTTP/1.1\r\nHost: shop\r\n\r\n");
+        send(clients, "/one", "/two");
         assertThat(connections()).as("one connection, in flight").isEqualTo(1);
 
         net.completeConnects();
@@ -143,8 +148,7 @@ class Http2ServiceConnectionTest {
         net.holdConnects();
         net.refuse(PORT);
         List<EmbeddedPair> clients = twoClients();
-        clients.get(0).peerSends("GET /one HTTP/1.1\r\nHost: shop\r\n\r\n");
-        clients.get(1).peerSends("GET /two HTTP/1.1\r\nHost: shop\r\n\r\n");
+        send(clients, "/one", "/two");
 
         net.completeConnects();
 
@@ -191,10 +195,9 @@ class Http2ServiceConnectionTest {
     }
 
     @Test
-    void aCloseFailsTheFirstStreamWith502AndSendsAnIdempotentRequestOfALaterStreamAgainOnAFreshConnection() throws Exception {
+    void aCloseFailsTheFirstStreamWith502AndSendsALaterStreamsRequestOnceMoreOnAFreshConnection() throws Exception {
         List<EmbeddedPair> clients = twoClients();
-        clients.get(0).peerSends("GET /one HTTP/1.1\r\nHost: shop\r\n\r\n");
-        clients.get(1).peerSends("GET /two HTTP/1.1\r\nHost: shop\r\n\r\n");
+        send(clients, "/one", "/two");
         EmbeddedPair service = net.nextService();
 
         service.peerCloses();
