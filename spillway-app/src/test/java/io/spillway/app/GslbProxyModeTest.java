@@ -1,10 +1,8 @@
 package io.spillway.app;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.testkit.TestCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -47,19 +44,16 @@ class GslbProxyModeTest {
     static final String DEAD = "dead.example.com";
     static final String EMPTY = "empty.example.com";
     static final String SECURE = "secure.example.com";
-    static final String EXCHANGE = """
-                interval: 100ms
-                staleAfter: 3s
-                secret: %s
-            """.formatted(SECRET);
+    static final TestExchange EXCHANGE = new TestExchange(SECRET);
     static final InetAddress NEAR_B = address("127.0.0.2");
     static final InetAddress NEAR_C = address("127.0.0.3");
 
     @TempDir
     Path dir;
-    final List<HttpServer> backends = new ArrayList<>();
     @RegisterExtension
     final ApplianceExtension appliances = new ApplianceExtension();
+    @RegisterExtension
+    final HttpBackends backends = new HttpBackends();
     final AtomicLong uploadedAtC = new AtomicLong();
     Appliance agg;
     Appliance b;
@@ -69,23 +63,16 @@ class GslbProxyModeTest {
     void start() throws Exception {
         int backendB = backend("b");
         int backendC = backend("c");
-        agg = appliances.start("agg.yaml", """
-                gslb:
-                  site: agg
-                  role: aggregator
-                  exchange:
-                    listen: 127.0.0.1:0
-                %s  domains:
-                    - name: %s
-                      method: staticproximity
-                      proximity:
-                        - {subnet: 127.0.0.2/32, sites: [branch-b]}
-                        - {subnet: 127.0.0.3/32, sites: [branch-c]}
-                    - {name: %s}
-                    - {name: %s}
-                    - {name: %s}
-                """.formatted(EXCHANGE, DOMAIN, DEAD, EMPTY, SECURE));
-        int aggPort = agg.gslb().node().exchangeAddress().getPort();
+        agg = EXCHANGE.startAggregator(appliances, """
+                - name: %s
+                  method: staticproximity
+                  proximity:
+                    - {subnet: 127.0.0.2/32, sites: [branch-b]}
+                    - {subnet: 127.0.0.3/32, sites: [branch-c]}
+                - {name: %s}
+                - {name: %s}
+                - {name: %s}
+            """.formatted(DOMAIN, DEAD, EMPTY, SECURE));
         int cShop = ApplianceExtension.freePort();
         int cSecure = ApplianceExtension.freePort();
         int nothingListens = ApplianceExtension.freePort();
@@ -99,17 +86,12 @@ class GslbProxyModeTest {
                   - {name: shop, listen: 127.0.0.1:%d, protocol: http, services: [c1]}
                   - {name: secure, listen: 127.0.0.1:%d, protocol: https, services: [c1],
                      tls: {certificate: %s, key: %s}}
-                gslb:
-                  site: branch-c
-                  role: branch
-                  exchange:
-                    aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: secure, address: 127.0.0.1:%d}
-                """.formatted(backendC, cShop, cSecure, pem, key, aggPort, EXCHANGE, DOMAIN, cShop, DEAD, nothingListens,
-                SECURE, cSecure));
+                """.formatted(backendC, cShop, cSecure, pem, key, EXCHANGE.branch("branch-c", agg), DOMAIN, cShop, DEAD,
+                nothingListens, SECURE, cSecure));
         int bShop = ApplianceExtension.freePort();
         b = appliances.start("b.yaml", """
                 services:
@@ -121,22 +103,13 @@ class GslbProxyModeTest {
                   - {name: front-dead, listen: 127.0.0.1:0, protocol: http, gslb: %s}
                   - {name: front-empty, listen: 127.0.0.1:0, protocol: http, gslb: %s}
                   - {name: front-tls, listen: 127.0.0.1:0, protocol: tls-tcp, gslb: %s}
-                gslb:
-                  site: branch-b
-                  role: branch
-                  exchange:
-                    aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                   resolve: {listen: 127.0.0.1:0, mode: proxy}
-                """.formatted(backendB, bShop, DOMAIN, DOMAIN, DEAD, EMPTY, SECURE, aggPort, EXCHANGE, DOMAIN, bShop));
+                """.formatted(backendB, bShop, DOMAIN, DOMAIN, DEAD, EMPTY, SECURE, EXCHANGE.branch("branch-b", agg), DOMAIN,
+                bShop));
         await().atMost(Duration.ofSeconds(10)).until(() -> agg.gslb().table().isAvailable("branch-b")
                 && agg.gslb().table().isAvailable("branch-c"));
-    }
-
-    @AfterEach
-    void stop() {
-        backends.forEach(s -> s.stop(0));
     }
 
     @Test
@@ -314,11 +287,7 @@ class GslbProxyModeTest {
 
     /** A backend that answers with its name and what it received: target, forwarded fields, body size. */
     private int backend(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> answer(name, ex));
-        server.start();
-        backends.add(server);
-        return server.getAddress().getPort();
+        return backends.start(ex -> answer(name, ex));
     }
 
     private void answer(String name, HttpExchange ex) throws IOException {
