@@ -21,8 +21,8 @@ import java.net.SocketAddress;
  * hold: with the idle pool and connector of a loop of {@code transport}, or with those the test
  * gives (embedded service connections: {@link EmbeddedNetwork}).
  * The channel is registered (and active) only when the test has put its handlers in place:
- * {@code channel.register()}; {@link #http1} and {@link #http2} put those of an HTTP/1.1 and
- * an HTTP/2 client.
+ * {@code channel.register()}; {@link #tcp}, {@link #http1} and {@link #http2} put those of a
+ * tcp, an HTTP/1.1 and an HTTP/2 client.
  */
 final class EmbeddedClient extends EmbeddedChannel {
 
@@ -61,6 +61,21 @@ final class EmbeddedClient extends EmbeddedChannel {
         } else {
             sharedLoop.eventLoop().register(ch).syncUninterruptibly();
         }
+        return ch;
+    }
+
+    /**
+     * A client connection of tcp vServer {@code vserver} whose services are reached through
+     * {@code connector}, its pipeline as {@link ClientPipeline} makes it (not read until a gate
+     * opens), registered: its connect to a service is under way.
+     */
+    static EmbeddedClient tcp(RuntimeGraph graph, String vserver, UpstreamConnector connector) throws Exception {
+        EmbeddedClient ch = new EmbeddedClient(graph, vserver, connector, new UpstreamPool(null, 0));
+        ReadGate.holdUntilGate(ch);
+        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        ch.pipeline().addLast("timer", ch.connection.timer());
+        ch.pipeline().addLast("tcp", new TcpConnection(ch.connection));
+        ch.register();
         return ch;
     }
 

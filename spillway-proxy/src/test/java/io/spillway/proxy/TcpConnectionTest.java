@@ -56,15 +56,9 @@ class TcpConnectionTest {
         assertThat(front.activeConnections()).as("vServer slots").isZero();
     }
 
-    /** A client accepted by the tcp vServer, its pipeline as {@link ClientPipeline} makes it; nothing carried yet. */
+    /** A client accepted by the tcp vServer; nothing carried yet. */
     private EmbeddedClient accept() throws Exception {
-        EmbeddedClient ch = new EmbeddedClient(graph, "front", net.connector(), new UpstreamPool(null, 0));
-        ReadGate.holdUntilGate(ch);
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
-        ch.pipeline().addLast("timer", ch.connection.timer());
-        ch.pipeline().addLast("tcp", new TcpConnection(ch.connection));
-        ch.register();
-        return ch;
+        return EmbeddedClient.tcp(graph, "front", net.connector());
     }
 
     private static int port(EmbeddedPair service) {
@@ -114,6 +108,7 @@ class TcpConnectionTest {
 
         EmbeddedPair service = net.nextService();
         assertThat(port(service)).isEqualTo(PORT_B);
+        assertThat(a.admitted()).as("a was asked").isEqualTo(1);
         assertThat(a.activeConnections()).as("the refusing service's slot is given back").isZero();
         assertThat(b.activeConnections()).isEqualTo(1);
         client.peerSends("ping");
