@@ -182,29 +182,8 @@ class GslbProxyModeTest {
 
     @Test
     void postBodyIsStreamedToTheChosenBranchAsItArrives() throws Exception {
-        byte[] first = filled(64 * 1024, (byte) 'x');
-        byte[] second = filled(256 * 1024, (byte) 'y');
-        InetSocketAddress front = b.vserverAddress("front");
-        try (Socket s = new Socket(front.getAddress(), front.getPort(), NEAR_C, 0)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: " + DOMAIN + "\r\nTransfer-Encoding: chunked\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            chunk(out, first);
-            // the rest is sent only once the first part reached C's backend through both appliances
-            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
-            chunk(out, second);
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Response r = Response.parse(s.getInputStream().readAllBytes());
-            CRC32 crc = new CRC32();
-            crc.update(first);
-            crc.update(second);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.fields()).containsEntry("backend", "c")
-                    .containsEntry("received", String.valueOf(first.length + second.length))
-                    .containsEntry("crc", Long.toHexString(crc.getValue()));
-        }
+        uploadInTwoParts(b.vserverAddress("front"), "POST /upload HTTP/1.1\r\nHost: " + DOMAIN
+                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
     }
 
     @Test
@@ -282,29 +261,9 @@ class GslbProxyModeTest {
 
     @Test
     void goPostBodyIsStreamedToTheChosenBranchAsItArrives() throws Exception {
-        byte[] first = filled(64 * 1024, (byte) 'x');
-        byte[] second = filled(256 * 1024, (byte) 'y');
-        InetSocketAddress resolve = b.gslb().resolveAddress();
-        try (Socket s = new Socket(resolve.getAddress(), resolve.getPort(), NEAR_C, 0)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /go/" + DOMAIN + "/upload HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            chunk(out, first);
-            // the rest is sent only once the first part reached C's backend: the body is not collected first
-            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
-            chunk(out, second);
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Response r = Response.parse(s.getInputStream().readAllBytes());
-            CRC32 crc = new CRC32();
-            crc.update(first);
-            crc.update(second);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.fields()).containsEntry("backend", "c").containsEntry("target", "/upload")
-                    .containsEntry("received", String.valueOf(first.length + second.length))
-                    .containsEntry("crc", Long.toHexString(crc.getValue()));
-        }
+        Response r = uploadInTwoParts(b.gslb().resolveAddress(), "POST /go/" + DOMAIN
+                + "/upload HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assertThat(r.fields()).containsEntry("target", "/upload");
     }
 
     @Test
@@ -379,6 +338,35 @@ class GslbProxyModeTest {
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             return Response.parse(s.getInputStream().readAllBytes());
+        }
+    }
+
+    /**
+     * Sends {@code head} of a chunked POST to {@code to} from a client near C, then 64 KiB of body,
+     * and the other 256 KiB only once the first part reached C's backend through both appliances
+     * (the body is streamed, not collected first); C's backend must have received all of it.
+     */
+    private Response uploadInTwoParts(InetSocketAddress to, String head) throws Exception {
+        byte[] first = filled(64 * 1024, (byte) 'x');
+        byte[] second = filled(256 * 1024, (byte) 'y');
+        try (Socket s = new Socket(to.getAddress(), to.getPort(), NEAR_C, 0)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            chunk(out, first);
+            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
+            chunk(out, second);
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response r = Response.parse(s.getInputStream().readAllBytes());
+            CRC32 crc = new CRC32();
+            crc.update(first);
+            crc.update(second);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.fields()).containsEntry("backend", "c")
+                    .containsEntry("received", String.valueOf(first.length + second.length))
+                    .containsEntry("crc", Long.toHexString(crc.getValue()));
+            return r;
         }
     }
 
