@@ -59,11 +59,13 @@ for t in "${TARGETS[@]}"; do
   # jazzer.hooks: Jazzer's method hooks (also its string-compare guidance) are on for fuzzing.
   # leak.level: the test's TrackingAllocator finds an unreleased buffer at once, on the input
   # that leaked it, so Netty's GC-driven detector is left off for speed.
+  # surefire.forkTimeout: the test JVM may run the whole fuzzing time (the default ends it at 10 min).
   # No per-input timeout is set: JUnit's would bound the whole fuzzing run; libFuzzer's own
   # (1200 s) applies, and the outer timeout ends a run that hangs (it then shows as failed).
   JAZZER_FUZZ=1 timeout $((MINUTES * 60 + 600)) mvn -B -pl "$module" -am test \
       -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.max_duration="${MINUTES}m" -Djazzer.hooks=true -Dleak.level=disabled \
+      -Dsurefire.forkTimeout=$((MINUTES * 60 + 300)) \
       > "$log" 2>&1 || status=$?
   after=$(find "$module/src/test/resources" -name 'crash-*' -o -name 'timeout-*' -o -name 'leak-*' -o -name 'slow-unit-*' 2>/dev/null | wc -l)
   # libFuzzer's closing lines: "#N DONE cov: C ft: F corp: K/..." and "Done N runs in S second(s)"

@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -174,15 +175,21 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * An error on the connection. The codec passes its connection errors on (a client's protocol
-     * error, the rapid-reset cap) just before it sends its GOAWAY with the error's code and
-     * closes; any other error closes the connection here. Either ends here, at debug level,
-     * rather than at the pipeline's tail, where Netty would write a warning for every hostile client.
+     * An error on the connection. A stream error the codec found in what a client sent (a
+     * content-length given twice, a pseudo-header out of place) goes on to the multiplexer, which
+     * gives it to that stream's leg and resets the stream; kept here, it would leave the stream
+     * open with nothing to end it (the idle timeout waits for a connection without streams). The
+     * codec passes its connection errors on (a client's protocol error, the rapid-reset cap) just
+     * before it sends its GOAWAY with the error's code and closes; any other error closes the
+     * connection here. Both end here, at debug level, rather than at the pipeline's tail, where
+     * Netty would write a warning for every hostile client.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("{}: {}", ctx.channel(), cause.toString());
-        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+        if (cause instanceof Http2FrameStreamException) {
+            ctx.fireExceptionCaught(cause);
+        } else if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
             ctx.close();
         }
     }

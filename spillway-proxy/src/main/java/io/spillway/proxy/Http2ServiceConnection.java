@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -217,8 +218,19 @@ final class Http2ServiceConnection extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * A stream error the codec found in what the service sent (a malformed response head) goes on
+     * to the multiplexer, which resets that stream alone: its leg sees the stream close and its
+     * exchange fails over or answers 502, while the connection's other streams go on. Any other
+     * error closes the connection.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException) {
+            log.debug("{}: resetting a stream after {}", ctx.channel(), cause.toString());
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         log.debug("closing {} after an error", ctx.channel(), cause);
         ctx.close();
     }

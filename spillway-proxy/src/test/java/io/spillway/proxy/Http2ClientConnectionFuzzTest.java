@@ -7,6 +7,7 @@ import io.netty.channel.DefaultChannelId;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.spillway.core.log.AccessLog;
@@ -38,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * embedded event loop cannot carry a socket), so each request is answered by the proxy itself
  * (502 or 503). Then every timer of the connection fires and it closes.
  *
- * <p>Invariants (a violation is a finding): no exception reaches the end of the pipeline; every
+ * <p>Invariants (a violation is a finding): no exception reaches the end of the pipeline; no
+ * stream is left open once every timeout has run out (crash-b38a…: a content-length given
+ * twice was a stream error the connection handler kept from the multiplexer); every
  * buffer of the test's {@link TrackingAllocator} is released; the vServer's slot and every
  * service slot are given back once the connection is closed.
  */
@@ -94,6 +97,11 @@ class Http2ClientConnectionFuzzTest {
                 releaseOutbound(ch);
             }
             elapse(ch); // every timeout of the connection is due
+            Http2FrameCodec codec = ch.pipeline().get(Http2FrameCodec.class);
+            if (ch.isOpen() && codec != null) {
+                assertThat(codec.connection().numActiveStreams()).as("streams left open once every timeout ran out")
+                        .isZero();
+            }
             ch.close(); // GOAWAY, then the streams in flight have the server timeout to finish
             elapse(ch);
             ch.checkException();

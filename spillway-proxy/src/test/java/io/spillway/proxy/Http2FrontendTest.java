@@ -180,6 +180,19 @@ class Http2FrontendTest {
     }
 
     @Test
+    void aStreamWhoseHeadTheCodecRefusesIsResetAndTheConnectionGoesOn() throws Exception {
+        HttpBackend a = net.httpBackend("a");
+        RuntimeGraph graph = Configs.create().service("a", a.port(), 10)
+                .vserver(vs("front", VServerProtocol.HTTP, "a")).graph();
+        H2Client c = h2(net.proxy(graph), false);
+        CompletableFuture<H2Client.Response> refused = c.request("POST", "/echo", "body",
+                new DefaultHttp2Headers().add("content-length", "4").add("content-length", "5"));
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasMessageContaining("stream reset");
+        assertThat(done(c.get("/")).status()).as("the connection's other streams go on").isEqualTo(200);
+        assertThat(a.requests()).isEqualTo(1);
+    }
+
+    @Test
     void rapidResetIsAnsweredWithGoAwayEnhanceYourCalm() throws Exception {
         HttpBackend a = net.httpBackend("a");
         RuntimeGraph graph = Configs.create().service("a", a.port(), 100)
