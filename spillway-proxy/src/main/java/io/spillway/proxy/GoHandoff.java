@@ -100,22 +100,9 @@ public final class GoHandoff {
         return pipelines.install(ch, route, clientLimit, true);
     }
 
-    /** The vServer of {@code /go/{domain}} requests, if one was made and is kept. */
-    VirtualServer vserver(String domain) {
-        synchronized (domains) {
-            SpilloverChain chain = domains.get(domain);
-            return chain == null ? null : chain.head();
-        }
-    }
-
     private static SpilloverChain chain(String domain) {
-        VServerConfig c = new VServerConfig(name(domain), null, VServerProtocol.HTTP, null, LbMethod.ROUNDROBIN,
+        VServerConfig c = new VServerConfig(GoTarget.GO + domain, null, VServerProtocol.HTTP, null, LbMethod.ROUNDROBIN,
                 List.of(), SpilloverConfig.NONE, List.of(), null, null, false, domain);
         return SpilloverChain.of(new VirtualServer(c, List.of(), null));
-    }
-
-    /** The name of the vServer of {@code /go/{domain}} requests: the path they start with. */
-    public static String name(String domain) {
-        return GoTarget.GO + domain;
     }
 }

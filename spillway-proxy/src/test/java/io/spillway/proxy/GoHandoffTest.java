@@ -16,9 +16,12 @@ import io.spillway.testkit.HttpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -144,6 +147,34 @@ class GoHandoffTest {
             assertThat(c.read(false).body()).as("a line too long to look at").isEqualTo(longLine);
         }
         assertThat(asked.get()).as("the router was never asked").isNull();
+    }
+
+    @Test
+    void theVServersOfTheLeastRecentlyUsedDomainsAreGivenUpAndForgottenByTheRouter() throws Exception {
+        ProxyServer proxy = net.proxy(Configs.create().graph());
+        List<String> forgotten = new ArrayList<>();
+        proxy.setGslbRouter(new GslbRouter() {
+            @Override
+            public CompletableFuture<VirtualServer> route(VirtualServer head, InetAddress client) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void forget(VirtualServer head) {
+                forgotten.add(head.name());
+            }
+        });
+        GoHandoff handoff = proxy.goHandoff();
+        VirtualServer first = handoff.route("d0.example.com").chain().head();
+        for (int i = 1; i < GoHandoff.MAX_DOMAINS; i++) {
+            handoff.route("d" + i + ".example.com");
+        }
+        assertThat(handoff.route("d0.example.com").chain().head()).as("kept, and now the last used").isSameAs(first);
+        assertThat(forgotten).isEmpty();
+
+        handoff.route("one-more.example.com");
+
+        assertThat(forgotten).containsExactly("/go/d1.example.com");
     }
 
     /** Reads up to the end of the first request head and answers it with what it read. */
