@@ -108,15 +108,42 @@ public final class SiteTable implements PeerSites {
         } while (!stamp.compareAndSet(s, next(s)));
     }
 
+    /**
+     * Moves the stamp on after one site's entry went from {@code before} (null: none) to
+     * {@code after}. The earliest expiry moves only by that site's, so it is not looked for among
+     * all sites (a report per site per interval made that scan a cost per report that grew with
+     * the hierarchy), unless the site's previous entry was the one that expired first, or the
+     * stamp itself has expired.
+     */
+    private void changed(SiteEntry before, SiteEntry after) {
+        Stamp s;
+        Stamp n;
+        do {
+            s = stamp.get();
+            long now = clock.getAsLong();
+            if (now >= s.expiresAtMillis() || before != null && expiry(before) <= s.expiresAtMillis()) {
+                n = next(s);
+            } else {
+                long at = after.ageMillis(now) < staleAfterMillis ? expiry(after) : Long.MAX_VALUE;
+                n = new Stamp(s.version() + 1, Math.min(s.expiresAtMillis(), at));
+            }
+        } while (!stamp.compareAndSet(s, n));
+    }
+
+    /** When {@code e} goes stale: receivedAt + staleAfter, saturating (staleAfter may be huge). */
+    private long expiry(SiteEntry e) {
+        long at = e.receivedAtMillis() + staleAfterMillis;
+        return at < e.receivedAtMillis() ? Long.MAX_VALUE : at;
+    }
+
     private Stamp next(Stamp s) {
         long now = clock.getAsLong();
         long stale = staleAfterMillis;
         long expires = Long.MAX_VALUE;
         for (SiteEntry e : sites.values()) {
             if (e.ageMillis(now) < stale) {
-                // available while now - receivedAt < staleAfter (saturating: staleAfter may be huge)
-                long at = e.receivedAtMillis() + stale;
-                expires = Math.min(expires, at < e.receivedAtMillis() ? Long.MAX_VALUE : at);
+                // available while now - receivedAt < staleAfter
+                expires = Math.min(expires, expiry(e));
             }
         }
         return new Stamp(s.version() + 1, expires);
@@ -131,8 +158,10 @@ public final class SiteTable implements PeerSites {
      */
     public boolean apply(SiteReport report, long receivedAtMillis, boolean recovered) {
         SiteEntry candidate = new SiteEntry(report, receivedAtMillis, recovered);
+        SiteEntry[] replaced = {null};
         boolean[] changed = {false};
         sites.compute(report.site(), (site, current) -> {
+            replaced[0] = current;
             if (current == null || report.isNewerThan(current.report())) {
                 changed[0] = true;
                 return candidate;
@@ -145,7 +174,7 @@ public final class SiteTable implements PeerSites {
             return current;
         });
         if (changed[0]) {
-            changed();
+            changed(replaced[0], candidate);
             for (Consumer<SiteEntry> l : listeners) {
                 l.accept(candidate);
             }

@@ -80,6 +80,21 @@ class SiteTableTest {
     }
 
     @Test
+    void aSiteReportingAgainHandsTheNextExpiryToTheSiteThatIsNowOldest() {
+        report("east", 100);
+        millis.addAndGet(1_000);
+        report("west", 10);
+        millis.addAndGet(1_000);
+        report("east", 100); // east was the first to go stale; now west is, 2 s from now
+        long version = table.version();
+        millis.addAndGet(1_999); // past east's old expiry
+        assertThat(table.version()).as("east's old expiry is gone with its old report").isEqualTo(version);
+        millis.addAndGet(1);
+        assertThat(table.version()).isNotEqualTo(version);
+        assertThat(table.candidates(DOMAIN)).extracting(SiteTable.Candidate::site).containsExactly("east");
+    }
+
+    @Test
     void changingStaleAfterMovesTheVersion() {
         report("east", 100);
         assertThat(table.candidates(DOMAIN)).extracting(SiteTable.Candidate::site).containsExactly("east");

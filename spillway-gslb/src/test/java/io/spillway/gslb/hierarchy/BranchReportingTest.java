@@ -8,13 +8,17 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * G1, G2: a branch whose report interval is far longer than the test still reports at once when
- * a service changes, and when its aggregator polls it.
+ * a service changes, and when its aggregator polls it; those reports do not hold its periodic ones back.
  */
 class BranchReportingTest {
 
@@ -64,6 +68,30 @@ class BranchReportingTest {
         assertThat(agg.aggregator().poll("slow")).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> sequence() == before + 1);
         assertThat(agg.aggregator().poll("nobody")).isFalse();
+    }
+
+    @Test
+    void periodicReportsGoOnWhenPollsComeMoreOftenThanHalfAnInterval() throws Exception {
+        Hierarchy.BranchUnderTest steady = h.branch("steady", Hierarchy.addressOf(agg), Hierarchy.SECRET,
+                Duration.ofMillis(600));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agg.table().site("steady").isPresent());
+        long before = agg.table().site("steady").orElseThrow().report().sequence();
+        AtomicInteger polls = new AtomicInteger();
+        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+        try {
+            poller.scheduleAtFixedRate(() -> {
+                if (agg.aggregator().poll("steady")) {
+                    polls.incrementAndGet();
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            // every report but the ticks' answers a poll: more reports than polls means ticks went out
+            // although each came within 100 ms of a polled report
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    agg.table().site("steady").orElseThrow().report().sequence() - before > polls.get());
+        } finally {
+            poller.shutdownNow();
+        }
+        assertThat(steady.node().branch().connected()).isTrue();
     }
 
     @Test
