@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -347,10 +348,18 @@ final class Http2ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         }
     }
 
+    /**
+     * A stream error the codec found (from the multiplexer, which resets the stream with the
+     * error's code right after), or a failure of our own (reset here). Either way with a
+     * RST_STREAM: closing the stream's channel instead sends none once the client has ended its
+     * side, and a response end held by a zero window would then keep the stream open for good.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("resetting {} after an error", ctx.channel(), cause);
         abort();
-        ctx.close();
+        if (!(cause instanceof Http2Exception)) {
+            reset(Http2Error.INTERNAL_ERROR);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -370,8 +371,15 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         }
     }
 
+    /**
+     * A stream error the codec found in the service's frames comes from the multiplexer, which
+     * resets the stream with the error's code right after (closing this channel, see
+     * {@link #channelInactive}); any other error closes the stream here.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
+        if (!(cause instanceof Http2Exception)) {
+            ctx.close();
+        }
     }
 }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -190,6 +193,72 @@ class Http2FrontendTest {
         assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasMessageContaining("stream reset");
         assertThat(done(c.get("/")).status()).as("the connection's other streams go on").isEqualTo(200);
         assertThat(a.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBrokenWhileItsResponseWaitsForAWindowIsResetAndTheConnectionGoesIdle() throws Exception {
+        HttpBackend a = net.httpBackend("a");
+        RuntimeGraph graph = Configs.create().service("a", a.port(), 10)
+                .vserver(vs("front", VServerProtocol.HTTP, "a")
+                        .timeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5))).graph();
+        ProxyServer proxy = net.proxy(graph);
+        try (Socket s = new Socket()) {
+            s.connect(proxy.boundAddress("front"), 5_000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(frame(4, 0, 0, new byte[] {0, 4, 0, 0, 0, 0})); // SETTINGS: INITIAL_WINDOW_SIZE 0
+            // GET / with :authority a (HPACK static entries), END_STREAM | END_HEADERS, then the
+            // same HEADERS again on the closed side of the stream: a stream error (RFC 9113 5.1)
+            byte[] get = {(byte) 0x82, (byte) 0x86, (byte) 0x84, 0x41, 0x01, 0x61};
+            out.write(frame(1, 0x5, 1, get));
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int[] head;
+            do {
+                head = readFrame(in);
+            } while (head[0] != 1 || head[2] != 1); // the response's HEADERS; its DATA waits for a window
+            out.write(frame(1, 0x5, 1, get));
+            out.flush();
+            do {
+                head = readFrame(in);
+            } while (head[0] != 3 || head[2] != 1);
+            // no stream left: the idle timeout ends the connection and its vServer slot
+            do {
+                head = readFrame(in);
+            } while (head[0] != -1);
+        }
+        awaitAllReleased(graph);
+        assertThat(a.requests()).isEqualTo(1);
+    }
+
+    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+        byte[] f = new byte[9 + payload.length];
+        f[0] = (byte) (payload.length >>> 16);
+        f[1] = (byte) (payload.length >>> 8);
+        f[2] = (byte) payload.length;
+        f[3] = (byte) type;
+        f[4] = (byte) flags;
+        f[5] = (byte) (stream >>> 24);
+        f[6] = (byte) (stream >>> 16);
+        f[7] = (byte) (stream >>> 8);
+        f[8] = (byte) stream;
+        System.arraycopy(payload, 0, f, 9, payload.length);
+        return f;
+    }
+
+    /** The next frame's type, flags and stream (its payload skipped); type -1 at the end of the stream. */
+    private static int[] readFrame(DataInputStream in) throws Exception {
+        int first = in.read();
+        if (first < 0) {
+            return new int[] {-1, 0, 0};
+        }
+        int length = first << 16 | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        in.skipNBytes(length);
+        return new int[] {type, flags, stream};
     }
 
     @Test
