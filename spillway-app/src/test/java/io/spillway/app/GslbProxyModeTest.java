@@ -35,7 +35,9 @@ import static org.awaitility.Awaitility.await;
  * branches that each publish their vServer {@code shop} in front of a backend that names itself.
  * Branch B is in proxy mode ({@code gslb.resolve.mode: proxy}) and has vServers with
  * {@code gslb: {domain}}: a client that connects there is carried, through B's data plane, to the
- * branch the aggregator chose for that client, and gets that branch's backend's answer.
+ * branch the aggregator chose for that client, and gets that branch's backend's answer; so is
+ * a client that asks B's resolve endpoint for {@code /go/{domain}/...}. Branch C's resolve
+ * endpoint is in redirect mode.
  */
 class GslbProxyModeTest {
 
@@ -90,6 +92,7 @@ class GslbProxyModeTest {
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: secure, address: 127.0.0.1:%d}
+                  resolve: {listen: 127.0.0.1:0}
                 """.formatted(backendC, cShop, cSecure, pem, key, EXCHANGE.branch("branch-c", agg), DOMAIN, cShop, DEAD,
                 nothingListens, SECURE, cSecure));
         int bShop = ApplianceExtension.freePort();
@@ -152,29 +155,8 @@ class GslbProxyModeTest {
 
     @Test
     void postBodyIsStreamedToTheChosenBranchAsItArrives() throws Exception {
-        byte[] first = filled(64 * 1024, (byte) 'x');
-        byte[] second = filled(256 * 1024, (byte) 'y');
-        InetSocketAddress front = b.vserverAddress("front");
-        try (Socket s = new Socket(front.getAddress(), front.getPort(), NEAR_C, 0)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: " + DOMAIN + "\r\nTransfer-Encoding: chunked\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            chunk(out, first);
-            // the rest is sent only once the first part reached C's backend through both appliances
-            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
-            chunk(out, second);
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Response r = Response.parse(s.getInputStream().readAllBytes());
-            CRC32 crc = new CRC32();
-            crc.update(first);
-            crc.update(second);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.fields()).containsEntry("backend", "c")
-                    .containsEntry("received", String.valueOf(first.length + second.length))
-                    .containsEntry("crc", Long.toHexString(crc.getValue()));
-        }
+        uploadInTwoParts(b.vserverAddress("front"), "POST /upload HTTP/1.1\r\nHost: " + DOMAIN
+                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
     }
 
     @Test
@@ -227,11 +209,71 @@ class GslbProxyModeTest {
     }
 
     @Test
-    void resolveEndpointKeepsRedirectingInProxyMode() throws Exception {
+    void goRequestOnTheResolveEndpointIsProxiedToTheChosenBranchWithTheTargetAfterTheDomain() throws Exception {
+        Response r = request(NEAR_C, b.gslb().resolveAddress(), "GET /go/" + DOMAIN + "/hello?x=1 HTTP/1.1\r\n"
+                + "Host: resolve.example.net\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.fields()).containsEntry("backend", "c")
+                .containsEntry("target", "/hello?x=1")
+                .containsEntry("x-forwarded-host", "resolve.example.net")
+                .containsEntry("x-forwarded-proto", "http")
+                .containsEntry("via", "1.1 spillway, 1.1 spillway");
+        assertThat(r.fields().get("x-forwarded-for")).as("the client first, then branch B's own connection")
+                .isEqualTo("127.0.0.3, 127.0.0.1");
+        assertThat(r.head()).as("one request per handed-over connection, which then closes (the read above ended)")
+                .containsIgnoringCase("\r\nConnection: close");
+        VirtualServer standIn = b.gslbRouting().branchVServer("/go/" + DOMAIN, "branch-c").orElseThrow();
+        assertThat(standIn.admitted()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> standIn.activeConnections() == 0);
+
+        Response bare = request(NEAR_B, b.gslb().resolveAddress(), "GET /go/" + DOMAIN.toUpperCase(java.util.Locale.ROOT)
+                + " HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(bare.fields()).as("the domain alone is the root of the branch chosen for this client")
+                .containsEntry("backend", "b").containsEntry("target", "/");
+    }
+
+    @Test
+    void goPostBodyIsStreamedToTheChosenBranchAsItArrives() throws Exception {
+        Response r = uploadInTwoParts(b.gslb().resolveAddress(), "POST /go/" + DOMAIN
+                + "/upload HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assertThat(r.fields()).containsEntry("target", "/upload");
+    }
+
+    @Test
+    void goRequestWithNoBranchToGoToIsUnavailableAndOneToADeadBranchABadGateway() throws Exception {
         InetSocketAddress resolve = b.gslb().resolveAddress();
-        Response r = request(NEAR_C, resolve, "GET /go/" + DOMAIN + "/x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        Response empty = request(NEAR_C, resolve, "GET /go/" + EMPTY + "/x HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(empty.status()).isEqualTo(503);
+        assertThat(empty.body()).contains("no service is available");
+
+        Response unknown = request(NEAR_C, resolve, "GET /go/unknown.example.com/x HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(unknown.status()).as("a domain the hierarchy does not serve").isEqualTo(503);
+
+        Response dead = request(NEAR_C, resolve, "GET /go/" + DEAD + "/x HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(dead.status()).isEqualTo(502);
+        assertThat(dead.body()).contains("no service could be reached");
+    }
+
+    @Test
+    void otherRequestsOnTheResolveEndpointInProxyModeAreAnsweredAsBefore() throws Exception {
+        InetSocketAddress resolve = b.gslb().resolveAddress();
+        Response json = request(NEAR_C, resolve, "GET /resolve?domain=" + DOMAIN + " HTTP/1.1\r\nHost: r\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.head()).containsIgnoringCase("content-type: application/json");
+        assertThat(json.body()).contains("\"site\":\"branch-c\"");
+
+        Response malformed = request(NEAR_C, resolve, "GET /go//x HTTP/1.1\r\nHost: r\r\nConnection: close\r\n\r\n");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"error\"");
+    }
+
+    @Test
+    void resolveEndpointInRedirectModeStillRedirects() throws Exception {
+        Response r = request(NEAR_C, c.gslb().resolveAddress(), "GET /go/" + DOMAIN + "/x?y=1 HTTP/1.1\r\nHost: a\r\n"
+                + "Connection: close\r\n\r\n");
         assertThat(r.status()).isEqualTo(302);
-        assertThat(r.head()).contains("127.0.0.1:" + c.vserverAddress("shop").getPort() + "/x");
+        assertThat(r.head()).contains("127.0.0.1:" + c.vserverAddress("shop").getPort() + "/x?y=1");
     }
 
     // ---- fixtures ----
@@ -269,6 +311,35 @@ class GslbProxyModeTest {
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             return Response.parse(s.getInputStream().readAllBytes());
+        }
+    }
+
+    /**
+     * Sends {@code head} of a chunked POST to {@code to} from a client near C, then 64 KiB of body,
+     * and the other 256 KiB only once the first part reached C's backend through both appliances
+     * (the body is streamed, not collected first); C's backend must have received all of it.
+     */
+    private Response uploadInTwoParts(InetSocketAddress to, String head) throws Exception {
+        byte[] first = filled(64 * 1024, (byte) 'x');
+        byte[] second = filled(256 * 1024, (byte) 'y');
+        try (Socket s = new Socket(to.getAddress(), to.getPort(), NEAR_C, 0)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            chunk(out, first);
+            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
+            chunk(out, second);
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response r = Response.parse(s.getInputStream().readAllBytes());
+            CRC32 crc = new CRC32();
+            crc.update(first);
+            crc.update(second);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.fields()).containsEntry("backend", "c")
+                    .containsEntry("received", String.valueOf(first.length + second.length))
+                    .containsEntry("crc", Long.toHexString(crc.getValue()));
+            return r;
         }
     }
 
