@@ -11,6 +11,7 @@ import io.spillway.transport.Transport;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client connection of a vServer on an {@link EmbeddedChannel}, for tests of one data-plane
@@ -50,7 +51,7 @@ final class EmbeddedClient extends EmbeddedChannel {
                                 EmbeddedChannel sharedLoop) throws Exception {
         EmbeddedClient ch = new EmbeddedClient(graph, vserver, connector, pool);
         ChannelPipeline p = ch.pipeline();
-        p.addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        p.addLast("admission", admission(ch));
         p.addLast("timer", ch.connection.timer());
         int maxRequestLine = ch.connection.route().config().limits().maxRequestLine();
         int maxHeaderSize = ch.connection.route().config().limits().maxHeaderSize();
@@ -72,7 +73,7 @@ final class EmbeddedClient extends EmbeddedChannel {
     static EmbeddedClient tcp(RuntimeGraph graph, String vserver, UpstreamConnector connector) throws Exception {
         EmbeddedClient ch = new EmbeddedClient(graph, vserver, connector, new UpstreamPool(null, 0));
         ReadGate.holdUntilGate(ch);
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        ch.pipeline().addLast("admission", admission(ch));
         ch.pipeline().addLast("timer", ch.connection.timer());
         ch.pipeline().addLast("tcp", new TcpConnection(ch.connection));
         ch.register();
@@ -87,11 +88,16 @@ final class EmbeddedClient extends EmbeddedChannel {
     static EmbeddedClient http2(RuntimeGraph graph, String vserver, UpstreamConnector connector, UpstreamPool pool)
             throws Exception {
         EmbeddedClient ch = new EmbeddedClient(graph, vserver, connector, pool);
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        ch.pipeline().addLast("admission", admission(ch));
         ch.pipeline().addLast("timer", ch.connection.timer());
         ch.register();
         Http2ClientConnection.install(ch.pipeline(), "timer", ch.connection);
         return ch;
+    }
+
+    /** The admission that starts every client pipeline: no per-client limit, no GSLB router. */
+    private static AdmissionHandler admission(EmbeddedClient ch) {
+        return new AdmissionHandler(ch.connection, new ClientLimit(), new AtomicReference<>());
     }
 
     @Override
