@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a trailing HEADERS frame, interim heads ahead of it. Answers of the proxy's own end the stream,
  * not the connection; a response that breaks after it started resets the stream; so does a
  * client that gives no window for {@code timeouts.send}; a stream the client resets ends its
- * exchange. Service slots and buffers are given back.
+ * exchange; the stream is not read while the service cannot take more of its body. Service slots
+ * and buffers are given back.
  */
 class Http2ClientLegTest {
 
@@ -223,5 +224,26 @@ class Http2ClientLegTest {
         assertThat(client.peerStreamFrames()).singleElement().isInstanceOfSatisfying(Http2ResetFrame.class,
                 r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
         assertThat(client.proxy.isOpen()).isTrue();
+    }
+
+    @Test
+    void theStreamIsNotReadWhileTheServiceCannotTakeMoreOfTheBodyAndIsReadAgainOnceItCan() throws Exception {
+        EmbeddedPair client = connect();
+        Http2FrameStream stream = request(client, "POST", "/upload", false);
+        EmbeddedPair service = net.nextService();
+        assertThat(service.peerReceived()).startsWith("POST /upload HTTP/1.1\r\n");
+        HeldFlushes slowService = HeldFlushes.on(service.proxy);
+
+        client.peerWrites(new DefaultHttp2DataFrame(alloc.of("a".repeat(32)), false).stream(stream));
+        assertThat(service.proxy.isWritable()).isFalse();
+        long waiting = service.proxy.bytesBeforeWritable();
+        client.peerWrites(new DefaultHttp2DataFrame(alloc.of("b".repeat(32)), true).stream(stream));
+        assertThat(service.proxy.bytesBeforeWritable()).as("the second DATA waits in the stream, not at the service")
+                .isEqualTo(waiting);
+
+        slowService.release();
+        net.settle();
+        assertThat(service.peerReceived()).isEqualTo("20\r\n" + "a".repeat(32) + "\r\n20\r\n" + "b".repeat(32)
+                + "\r\n0\r\n\r\n");
     }
 }

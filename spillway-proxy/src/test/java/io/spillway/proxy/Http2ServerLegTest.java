@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP/1.1 response it stands for: a body of unknown length chunked for a client that takes
  * chunks, with the trailers in the last chunk, and as it came for an HTTP/1.0 client. Interim
  * heads pass; a reset stream or an invalid status costs the client a 502 (or its connection,
- * once the response started); {@code timeouts.server} gives a 504. Slots and buffers are given back.
+ * once the response started); {@code timeouts.server} gives a 504; the stream is not read while
+ * the client cannot take more. Slots and buffers are given back.
  */
 class Http2ServerLegTest {
 
@@ -215,5 +216,25 @@ class Http2ServerLegTest {
         service.elapse(100);
         assertThat(client.peerReceived()).startsWith("HTTP/1.1 504 ");
         assertThat(service.peerStreamFrames()).singleElement().isInstanceOf(DefaultHttp2ResetFrame.class);
+    }
+
+    @Test
+    void theStreamIsNotReadWhileTheClientCannotTakeMoreAndIsReadAgainOnceItCan() {
+        HeldFlushes slowClient = HeldFlushes.on(client.proxy);
+        EmbeddedPair service = client.peerSendsToNewService("GET /big HTTP/1.1\r\nHost: shop\r\n\r\n");
+        Http2FrameStream stream = service.peerStreamFrames().get(0).stream();
+        service.peerWrites(new DefaultHttp2HeadersFrame(status("200").setInt("content-length", 64)).stream(stream),
+                data("a".repeat(32), false).stream(stream));
+        assertThat(client.proxy.isWritable()).isFalse();
+        long waiting = client.proxy.bytesBeforeWritable();
+
+        service.peerWrites(data("b".repeat(32), true).stream(stream));
+        assertThat(client.proxy.bytesBeforeWritable()).as("the second DATA waits in the stream, not at the client")
+                .isEqualTo(waiting);
+
+        slowClient.release();
+        net.settle();
+        assertThat(client.peerReceived()).endsWith("\r\n\r\n" + "a".repeat(32) + "b".repeat(32));
+        assertThat(web.activeConnections()).isZero();
     }
 }
