@@ -226,6 +226,7 @@ class HttpSpilloverTest {
             releaseAllHolds();
             pool.shutdownNow();
         }
+        assertThat(answers.keySet()).as("every answer: %s", answers).containsOnly("a1", "a2", "b1", "redirected");
         assertThat(answers.get("a1").get() + answers.get("a2").get()).isEqualTo(10);
         assertThat(answers.get("b1").get()).isEqualTo(20);
         assertThat(a1.maxInFlight()).isLessThanOrEqualTo(5);
