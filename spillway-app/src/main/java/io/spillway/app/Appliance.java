@@ -134,7 +134,7 @@ public final class Appliance implements AutoCloseable {
         monitors = new MonitorRuntime(transport, g);
         monitors.start();
         if (config.gslb() != null) {
-            gslb = GslbParts.start(transport, config.gslb(), graph::get, registry);
+            gslb = GslbParts.start(transport, config.gslb(), graph::get, registry, proxy.goHandoff());
         }
         if (config.admin().listen() != null) {
             admin = startAdmin(config.admin());
@@ -338,7 +338,7 @@ public final class Appliance implements AutoCloseable {
                 gslb = null;
             }
             if (next.gslb() != null) {
-                gslb = GslbParts.start(transport, next.gslb(), graph::get, registry);
+                gslb = GslbParts.start(transport, next.gslb(), graph::get, registry, proxy.goHandoff());
             }
         }
         if (adminMoved) {

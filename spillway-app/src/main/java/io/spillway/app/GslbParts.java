@@ -8,6 +8,7 @@ import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.gslb.select.GslbResolver;
 import io.spillway.core.model.GslbConfig;
 import io.spillway.core.model.GslbRole;
+import io.spillway.core.model.ResolveMode;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.master.Master;
@@ -15,6 +16,7 @@ import io.spillway.gslb.dns.DnsServer;
 import io.spillway.gslb.resolve.AsyncResolver;
 import io.spillway.gslb.resolve.GslbViews;
 import io.spillway.gslb.resolve.ResolveServer;
+import io.spillway.proxy.GoHandoff;
 import io.spillway.transport.Transport;
 
 import java.net.InetSocketAddress;
@@ -32,7 +34,8 @@ import java.util.function.Supplier;
 /**
  * The GSLB side of an appliance (SPEC G1-G8): the site table, the resolver over it, the
  * exchange node for this appliance's role, and the DNS and HTTP resolve listeners when
- * configured. Also publishes {@code spillway_gslb_site_up} and
+ * configured; in proxy mode ({@code gslb.resolve.mode: proxy}) the resolve listener hands its
+ * {@code /go/} requests to the data plane ({@link GoHandoff}). Also publishes {@code spillway_gslb_site_up} and
  * {@code spillway_gslb_dns_queries_total}, and answers the admin API's GSLB views
  * ({@link GslbRoutes}).
  */
@@ -53,8 +56,9 @@ public final class GslbParts implements AutoCloseable {
         this.node = node;
     }
 
+    /** @param goHandoff the data plane's taker of {@code /go/} connections, used in proxy mode */
     static GslbParts start(Transport transport, GslbConfig config, Supplier<RuntimeGraph> graph,
-                           MeterRegistry registry) throws Exception {
+                           MeterRegistry registry, GoHandoff goHandoff) throws Exception {
         Duration staleAfter = config.exchange() == null || config.exchange().staleAfter() == null
                 ? Duration.ofSeconds(3)
                 : config.exchange().staleAfter();
@@ -70,6 +74,9 @@ public final class GslbParts implements AutoCloseable {
             }
             if (config.resolve() != null) {
                 parts.resolve = new ResolveServer(transport, config.resolve(), parts.answers());
+                if (config.resolveMode() == ResolveMode.PROXY) {
+                    parts.resolve.handOff(goHandoff::newHandler);
+                }
                 parts.resolve.start();
             }
         } catch (Exception e) {

@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  * unreachable service does; no branch chosen (none available, domain not served, aggregator not
  * reachable) leaves the connection on the vServer itself, which has no services: 503.
  *
+ * <p>The resolve endpoint's {@code /go/{domain}} requests come the same way in proxy mode: the
+ * data plane takes them over ({@link io.spillway.proxy.GoHandoff}) as connections of a vServer
+ * {@code /go/{domain}} with {@code gslb: {domain}}, which this router serves like any other.
+ *
  * <p>When the hierarchy chooses this very appliance, the connection goes to its own published
  * address like any other branch's: one more hop on this host, and the published vServer's own
  * admission and spillover decide as for a direct client.
@@ -71,6 +75,12 @@ public final class GslbRouting implements GslbRouter {
                     chosen.site(), chosen.address());
         }
         return branches.at(chosen.site(), chosen.address());
+    }
+
+    /** {@code head} takes no new connection: the vServers standing for its branches are let go. */
+    @Override
+    public void forget(VirtualServer head) {
+        byVServer.computeIfPresent(head.name(), (name, held) -> held.head() == head ? null : held);
     }
 
     /** The vServer standing for branch {@code site} under vServer {@code vserver}, if a connection went there. */

@@ -1,10 +1,8 @@
 package io.spillway.app;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.testkit.TestCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +35,9 @@ import static org.awaitility.Awaitility.await;
  * branches that each publish their vServer {@code shop} in front of a backend that names itself.
  * Branch B is in proxy mode ({@code gslb.resolve.mode: proxy}) and has vServers with
  * {@code gslb: {domain}}: a client that connects there is carried, through B's data plane, to the
- * branch the aggregator chose for that client, and gets that branch's backend's answer.
+ * branch the aggregator chose for that client, and gets that branch's backend's answer; so is
+ * a client that asks B's resolve endpoint for {@code /go/{domain}/...}. Branch C's resolve
+ * endpoint is in redirect mode.
  */
 class GslbProxyModeTest {
 
@@ -47,19 +46,16 @@ class GslbProxyModeTest {
     static final String DEAD = "dead.example.com";
     static final String EMPTY = "empty.example.com";
     static final String SECURE = "secure.example.com";
-    static final String EXCHANGE = """
-                interval: 100ms
-                staleAfter: 3s
-                secret: %s
-            """.formatted(SECRET);
+    static final TestExchange EXCHANGE = new TestExchange(SECRET);
     static final InetAddress NEAR_B = address("127.0.0.2");
     static final InetAddress NEAR_C = address("127.0.0.3");
 
     @TempDir
     Path dir;
-    final List<HttpServer> backends = new ArrayList<>();
     @RegisterExtension
     final ApplianceExtension appliances = new ApplianceExtension();
+    @RegisterExtension
+    final HttpBackends backends = new HttpBackends();
     final AtomicLong uploadedAtC = new AtomicLong();
     Appliance agg;
     Appliance b;
@@ -69,23 +65,16 @@ class GslbProxyModeTest {
     void start() throws Exception {
         int backendB = backend("b");
         int backendC = backend("c");
-        agg = appliances.start("agg.yaml", """
-                gslb:
-                  site: agg
-                  role: aggregator
-                  exchange:
-                    listen: 127.0.0.1:0
-                %s  domains:
-                    - name: %s
-                      method: staticproximity
-                      proximity:
-                        - {subnet: 127.0.0.2/32, sites: [branch-b]}
-                        - {subnet: 127.0.0.3/32, sites: [branch-c]}
-                    - {name: %s}
-                    - {name: %s}
-                    - {name: %s}
-                """.formatted(EXCHANGE, DOMAIN, DEAD, EMPTY, SECURE));
-        int aggPort = agg.gslb().node().exchangeAddress().getPort();
+        agg = EXCHANGE.startAggregator(appliances, """
+                - name: %s
+                  method: staticproximity
+                  proximity:
+                    - {subnet: 127.0.0.2/32, sites: [branch-b]}
+                    - {subnet: 127.0.0.3/32, sites: [branch-c]}
+                - {name: %s}
+                - {name: %s}
+                - {name: %s}
+            """.formatted(DOMAIN, DEAD, EMPTY, SECURE));
         int cShop = ApplianceExtension.freePort();
         int cSecure = ApplianceExtension.freePort();
         int nothingListens = ApplianceExtension.freePort();
@@ -99,17 +88,13 @@ class GslbProxyModeTest {
                   - {name: shop, listen: 127.0.0.1:%d, protocol: http, services: [c1]}
                   - {name: secure, listen: 127.0.0.1:%d, protocol: https, services: [c1],
                      tls: {certificate: %s, key: %s}}
-                gslb:
-                  site: branch-c
-                  role: branch
-                  exchange:
-                    aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                     - {domain: %s, vserver: secure, address: 127.0.0.1:%d}
-                """.formatted(backendC, cShop, cSecure, pem, key, aggPort, EXCHANGE, DOMAIN, cShop, DEAD, nothingListens,
-                SECURE, cSecure));
+                  resolve: {listen: 127.0.0.1:0}
+                """.formatted(backendC, cShop, cSecure, pem, key, EXCHANGE.branch("branch-c", agg), DOMAIN, cShop, DEAD,
+                nothingListens, SECURE, cSecure));
         int bShop = ApplianceExtension.freePort();
         b = appliances.start("b.yaml", """
                 services:
@@ -121,22 +106,13 @@ class GslbProxyModeTest {
                   - {name: front-dead, listen: 127.0.0.1:0, protocol: http, gslb: %s}
                   - {name: front-empty, listen: 127.0.0.1:0, protocol: http, gslb: %s}
                   - {name: front-tls, listen: 127.0.0.1:0, protocol: tls-tcp, gslb: %s}
-                gslb:
-                  site: branch-b
-                  role: branch
-                  exchange:
-                    aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
                   resolve: {listen: 127.0.0.1:0, mode: proxy}
-                """.formatted(backendB, bShop, DOMAIN, DOMAIN, DEAD, EMPTY, SECURE, aggPort, EXCHANGE, DOMAIN, bShop));
+                """.formatted(backendB, bShop, DOMAIN, DOMAIN, DEAD, EMPTY, SECURE, EXCHANGE.branch("branch-b", agg), DOMAIN,
+                bShop));
         await().atMost(Duration.ofSeconds(10)).until(() -> agg.gslb().table().isAvailable("branch-b")
                 && agg.gslb().table().isAvailable("branch-c"));
-    }
-
-    @AfterEach
-    void stop() {
-        backends.forEach(s -> s.stop(0));
     }
 
     @Test
@@ -179,29 +155,8 @@ class GslbProxyModeTest {
 
     @Test
     void postBodyIsStreamedToTheChosenBranchAsItArrives() throws Exception {
-        byte[] first = filled(64 * 1024, (byte) 'x');
-        byte[] second = filled(256 * 1024, (byte) 'y');
-        InetSocketAddress front = b.vserverAddress("front");
-        try (Socket s = new Socket(front.getAddress(), front.getPort(), NEAR_C, 0)) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: " + DOMAIN + "\r\nTransfer-Encoding: chunked\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            chunk(out, first);
-            // the rest is sent only once the first part reached C's backend through both appliances
-            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
-            chunk(out, second);
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Response r = Response.parse(s.getInputStream().readAllBytes());
-            CRC32 crc = new CRC32();
-            crc.update(first);
-            crc.update(second);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.fields()).containsEntry("backend", "c")
-                    .containsEntry("received", String.valueOf(first.length + second.length))
-                    .containsEntry("crc", Long.toHexString(crc.getValue()));
-        }
+        uploadInTwoParts(b.vserverAddress("front"), "POST /upload HTTP/1.1\r\nHost: " + DOMAIN
+                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
     }
 
     @Test
@@ -254,11 +209,71 @@ class GslbProxyModeTest {
     }
 
     @Test
-    void resolveEndpointKeepsRedirectingInProxyMode() throws Exception {
+    void goRequestOnTheResolveEndpointIsProxiedToTheChosenBranchWithTheTargetAfterTheDomain() throws Exception {
+        Response r = request(NEAR_C, b.gslb().resolveAddress(), "GET /go/" + DOMAIN + "/hello?x=1 HTTP/1.1\r\n"
+                + "Host: resolve.example.net\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.fields()).containsEntry("backend", "c")
+                .containsEntry("target", "/hello?x=1")
+                .containsEntry("x-forwarded-host", "resolve.example.net")
+                .containsEntry("x-forwarded-proto", "http")
+                .containsEntry("via", "1.1 spillway, 1.1 spillway");
+        assertThat(r.fields().get("x-forwarded-for")).as("the client first, then branch B's own connection")
+                .isEqualTo("127.0.0.3, 127.0.0.1");
+        assertThat(r.head()).as("one request per handed-over connection, which then closes (the read above ended)")
+                .containsIgnoringCase("\r\nConnection: close");
+        VirtualServer standIn = b.gslbRouting().branchVServer("/go/" + DOMAIN, "branch-c").orElseThrow();
+        assertThat(standIn.admitted()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> standIn.activeConnections() == 0);
+
+        Response bare = request(NEAR_B, b.gslb().resolveAddress(), "GET /go/" + DOMAIN.toUpperCase(java.util.Locale.ROOT)
+                + " HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(bare.fields()).as("the domain alone is the root of the branch chosen for this client")
+                .containsEntry("backend", "b").containsEntry("target", "/");
+    }
+
+    @Test
+    void goPostBodyIsStreamedToTheChosenBranchAsItArrives() throws Exception {
+        Response r = uploadInTwoParts(b.gslb().resolveAddress(), "POST /go/" + DOMAIN
+                + "/upload HTTP/1.1\r\nHost: r\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assertThat(r.fields()).containsEntry("target", "/upload");
+    }
+
+    @Test
+    void goRequestWithNoBranchToGoToIsUnavailableAndOneToADeadBranchABadGateway() throws Exception {
         InetSocketAddress resolve = b.gslb().resolveAddress();
-        Response r = request(NEAR_C, resolve, "GET /go/" + DOMAIN + "/x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        Response empty = request(NEAR_C, resolve, "GET /go/" + EMPTY + "/x HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(empty.status()).isEqualTo(503);
+        assertThat(empty.body()).contains("no service is available");
+
+        Response unknown = request(NEAR_C, resolve, "GET /go/unknown.example.com/x HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(unknown.status()).as("a domain the hierarchy does not serve").isEqualTo(503);
+
+        Response dead = request(NEAR_C, resolve, "GET /go/" + DEAD + "/x HTTP/1.1\r\nHost: r\r\n\r\n");
+        assertThat(dead.status()).isEqualTo(502);
+        assertThat(dead.body()).contains("no service could be reached");
+    }
+
+    @Test
+    void otherRequestsOnTheResolveEndpointInProxyModeAreAnsweredAsBefore() throws Exception {
+        InetSocketAddress resolve = b.gslb().resolveAddress();
+        Response json = request(NEAR_C, resolve, "GET /resolve?domain=" + DOMAIN + " HTTP/1.1\r\nHost: r\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.head()).containsIgnoringCase("content-type: application/json");
+        assertThat(json.body()).contains("\"site\":\"branch-c\"");
+
+        Response malformed = request(NEAR_C, resolve, "GET /go//x HTTP/1.1\r\nHost: r\r\nConnection: close\r\n\r\n");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"error\"");
+    }
+
+    @Test
+    void resolveEndpointInRedirectModeStillRedirects() throws Exception {
+        Response r = request(NEAR_C, c.gslb().resolveAddress(), "GET /go/" + DOMAIN + "/x?y=1 HTTP/1.1\r\nHost: a\r\n"
+                + "Connection: close\r\n\r\n");
         assertThat(r.status()).isEqualTo(302);
-        assertThat(r.head()).contains("127.0.0.1:" + c.vserverAddress("shop").getPort() + "/x");
+        assertThat(r.head()).contains("127.0.0.1:" + c.vserverAddress("shop").getPort() + "/x?y=1");
     }
 
     // ---- fixtures ----
@@ -299,6 +314,35 @@ class GslbProxyModeTest {
         }
     }
 
+    /**
+     * Sends {@code head} of a chunked POST to {@code to} from a client near C, then 64 KiB of body,
+     * and the other 256 KiB only once the first part reached C's backend through both appliances
+     * (the body is streamed, not collected first); C's backend must have received all of it.
+     */
+    private Response uploadInTwoParts(InetSocketAddress to, String head) throws Exception {
+        byte[] first = filled(64 * 1024, (byte) 'x');
+        byte[] second = filled(256 * 1024, (byte) 'y');
+        try (Socket s = new Socket(to.getAddress(), to.getPort(), NEAR_C, 0)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            chunk(out, first);
+            await().atMost(Duration.ofSeconds(10)).until(() -> uploadedAtC.get() >= first.length);
+            chunk(out, second);
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response r = Response.parse(s.getInputStream().readAllBytes());
+            CRC32 crc = new CRC32();
+            crc.update(first);
+            crc.update(second);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.fields()).containsEntry("backend", "c")
+                    .containsEntry("received", String.valueOf(first.length + second.length))
+                    .containsEntry("crc", Long.toHexString(crc.getValue()));
+            return r;
+        }
+    }
+
     private static void chunk(OutputStream out, byte[] data) throws IOException {
         out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(data);
@@ -314,11 +358,7 @@ class GslbProxyModeTest {
 
     /** A backend that answers with its name and what it received: target, forwarded fields, body size. */
     private int backend(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> answer(name, ex));
-        server.start();
-        backends.add(server);
-        return server.getAddress().getPort();
+        return backends.start(ex -> answer(name, ex));
     }
 
     private void answer(String name, HttpExchange ex) throws IOException {

@@ -1,10 +1,8 @@
 package io.spillway.app;
 
-import com.sun.net.httpserver.HttpServer;
 import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.runtime.VirtualServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,8 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -39,16 +35,13 @@ class PeerSharingTest {
     static final String SECRET = "peer-sharing-test-secret";
     static final String DOMAIN = "app.example.com";
     static final String TOKEN = "peer-sharing-admin-token";
-    static final String EXCHANGE = """
-                interval: 100ms
-                staleAfter: 3s
-                secret: %s
-            """.formatted(SECRET);
+    static final TestExchange EXCHANGE = new TestExchange(SECRET);
 
     final AdminCalls admin = new AdminCalls(TOKEN);
     @RegisterExtension
     final ApplianceExtension appliances = new ApplianceExtension();
-    final List<HttpServer> backends = new ArrayList<>();
+    @RegisterExtension
+    final HttpBackends backends = new HttpBackends();
     Appliance agg;
     Appliance a;
     Appliance b;
@@ -58,16 +51,9 @@ class PeerSharingTest {
         int a1 = backend("a1");
         int a2 = backend("a2");
         int b1 = backend("b1");
-        agg = appliances.start("agg.yaml", """
-                gslb:
-                  site: agg
-                  role: aggregator
-                  exchange:
-                    listen: 127.0.0.1:0
-                %s  domains:
-                    - name: %s
-                """.formatted(EXCHANGE, DOMAIN));
-        int aggPort = agg.gslb().node().exchangeAddress().getPort();
+        agg = EXCHANGE.startAggregator(appliances, """
+                - name: %s
+            """.formatted(DOMAIN));
         int bShop = ApplianceExtension.freePort();
         int aShop = ApplianceExtension.freePort();
         b = appliances.start("b.yaml", """
@@ -79,14 +65,9 @@ class PeerSharingTest {
                     protocol: http
                     services: [b1]
                     peers: [branch-a]
-                gslb:
-                  site: branch-b
-                  role: branch
-                  exchange:
-                    aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
-                """.formatted(b1, bShop, aggPort, EXCHANGE, DOMAIN, bShop));
+                """.formatted(b1, bShop, EXCHANGE.branch("branch-b", agg), DOMAIN, bShop));
         a = appliances.start("a.yaml", """
                 admin: {listen: 127.0.0.1:0, token: %s}
                 services:
@@ -98,19 +79,9 @@ class PeerSharingTest {
                     protocol: http
                     services: [a1, a2]
                     peers: [branch-b]
-                gslb:
-                  site: branch-a
-                  role: branch
-                  exchange:
-                    aggregator: 127.0.0.1:%d
                 %s  publish:
                     - {domain: %s, vserver: shop, address: 127.0.0.1:%d}
-                """.formatted(TOKEN, a1, a2, aShop, aggPort, EXCHANGE, DOMAIN, aShop));
-    }
-
-    @AfterEach
-    void stop() {
-        backends.forEach(s -> s.stop(0));
+                """.formatted(TOKEN, a1, a2, aShop, EXCHANGE.branch("branch-a", agg), DOMAIN, aShop));
     }
 
     @Test
@@ -200,17 +171,14 @@ class PeerSharingTest {
         return in.readNBytes(64 * 1024);
     }
 
+    /** A backend that answers with its name. */
     private int backend(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
+        return backends.start(ex -> {
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream o = ex.getResponseBody()) {
                 o.write(body);
             }
         });
-        server.start();
-        backends.add(server);
-        return server.getAddress().getPort();
     }
 }

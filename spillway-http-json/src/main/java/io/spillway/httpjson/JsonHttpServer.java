@@ -2,6 +2,7 @@ package io.spillway.httpjson;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A small JSON-over-HTTP/1.1 server on the shared {@link Transport}: the management API
@@ -43,6 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting, 503 beyond), never on an event loop. Routes may be added before or after
  * {@link #start}; the {@link AccessPolicy} may be replaced at any time and holds from the next
  * request on, on connections already open too.
+ *
+ * <p>A {@link #front} handler, when one is set, sits between the deadline and the codec of every
+ * new connection: it sees the connection's bytes before the HTTP decoder does and may take the
+ * connection over (the GSLB resolve endpoint hands {@code /go/} requests to the data plane in
+ * proxy mode); removing this server's handlers cancels their timers.
  */
 public final class JsonHttpServer implements AutoCloseable {
 
@@ -61,6 +68,7 @@ public final class JsonHttpServer implements AutoCloseable {
     private final ChannelGroup children;
     private volatile AccessPolicy access;
     private volatile Channel server;
+    private volatile Supplier<? extends ChannelHandler> front;
 
     /**
      * @param name       names the worker thread ({@code NAME-worker}) and the server in logs
@@ -104,6 +112,15 @@ public final class JsonHttpServer implements AutoCloseable {
      */
     public void tls(SslContext context) {
         this.tls = context;
+    }
+
+    /**
+     * From the next connection on, puts a handler made by {@code factory} in front of the HTTP
+     * codec (after the idle and request deadlines, which it may remove with the rest of this
+     * server's handlers when it takes the connection over); null: none.
+     */
+    public void front(Supplier<? extends ChannelHandler> factory) {
+        this.front = factory;
     }
 
     /** The token rules from the next request on (the default refuses every route but public ones). */
@@ -158,7 +175,12 @@ public final class JsonHttpServer implements AutoCloseable {
         }
         ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .addLast(deadline)
+                .addLast(deadline);
+        Supplier<? extends ChannelHandler> first = front;
+        if (first != null) {
+            ch.pipeline().addLast(first.get());
+        }
+        ch.pipeline()
                 .addLast(new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderSize(), 8192))
                 .addLast(new JsonErrorAggregator(limits.maxBody()))
                 .addLast(new JsonHttpHandler(routes, () -> access, worker, deadline, limits, headForGet, errorLog));

@@ -48,6 +48,12 @@ final class RequestDeadlineHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Taken out of the pipeline (a {@link JsonHttpServer#front} handler took the connection over): no 408 later. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        requestComplete();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         requestComplete();

@@ -1,8 +1,14 @@
 package io.spillway.httpjson;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -313,5 +319,37 @@ class JsonHttpHandlerTest {
         busy.runTasks();
         assertThat(busy.reply().header("connection")).isEqualTo("close");
         assertThat(busy.isOpen()).isFalse();
+    }
+
+    @Test
+    void aFrontHandlerSeesEachConnectionFirstAndMayTakeItOverWithoutTheServersTimers() {
+        server.front(TakeOver::new);
+
+        Wire taken = connect().send("TAKE / HTTP/1.1\r\nHost: x\r\n");
+        taken.advance(LIMITS.idleTimeout().toMillis() + 1000);
+        assertThat(taken.reply().status()).as("the front handler's own answer").isEqualTo(299);
+        assertThat(taken.isOpen()).as("no 408 and no idle close from the server once it let go").isTrue();
+
+        Wire served = connect().send(get("/health"));
+        assertThat(served.reply().status()).as("a connection the front handler leaves alone").isEqualTo(200);
+    }
+
+    /** Takes over a connection whose first bytes are {@code TAKE}, as the GSLB resolve endpoint's /go/ hand-over does. */
+    private static final class TakeOver extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            if (!in.toString(StandardCharsets.US_ASCII).startsWith("TAKE")) {
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(in);
+                return;
+            }
+            in.release();
+            List<ChannelHandler> others = new ArrayList<>();
+            ctx.pipeline().forEach(e -> others.add(e.getValue()));
+            others.stream().filter(h -> h != this).forEach(ctx.pipeline()::remove);
+            ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 299 Taken\r\nContent-Length: 0\r\n\r\n",
+                    StandardCharsets.US_ASCII));
+        }
     }
 }

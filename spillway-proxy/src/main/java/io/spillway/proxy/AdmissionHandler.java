@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.log.AccessAction;
 import io.spillway.core.log.RateLimitedLog;
@@ -42,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * the head's chain is not asked. Should the sharing fail, the connection is served here.
  *
  * <p>GSLB proxy mode (G6). A head with {@code gslb: {domain}} has no services and no chain of its
- * own: the listener's {@link GslbRouter} chooses the branch, possibly later, and the connection
+ * own: the proxy's {@link GslbRouter} chooses the branch, possibly later, and the connection
  * is admitted to the vServer standing for it, as for a peer. While the choice is on its way,
  * what arrives is held here, and once too much is held the channel stops reading through
  * {@link ReadGate#holdUntilGate}, the one way a connection stops reading before its handlers'
@@ -57,11 +56,10 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     private static final RateLimitedLog peerFailureLog = RateLimitedLog.of(log, "failed peer sharing decisions");
     private static final RateLimitedLog gslbFailureLog = RateLimitedLog.of(log, "failed GSLB routing decisions");
 
-    /** On each listening channel: the router of connections to vServers with {@code gslb} (G6). */
-    static final AttributeKey<AtomicReference<GslbRouter>> GSLB_ROUTER = AttributeKey.valueOf("spillway.gslbRouter");
-
     private final ClientConnection connection;
     private final ClientLimit clientLimit;
+    /** G6: the proxy's router of connections to vServers with {@code gslb}; holds null while none is set. */
+    private final AtomicReference<GslbRouter> gslbRouter;
     /** G6: what the client's channel delivered while the choice was on its way; null when not waiting. */
     private List<Object> held;
     private long heldBytes;
@@ -69,9 +67,10 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     /** G6: bytes held while the choice is on its way before the channel stops reading. */
     static final int MAX_HELD_BYTES = 64 * 1024;
 
-    AdmissionHandler(ClientConnection connection, ClientLimit clientLimit) {
+    AdmissionHandler(ClientConnection connection, ClientLimit clientLimit, AtomicReference<GslbRouter> gslbRouter) {
         this.connection = connection;
         this.clientLimit = clientLimit;
+        this.gslbRouter = gslbRouter;
     }
 
     @Override
@@ -182,7 +181,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * G6: the connection goes to the branch the listener's {@link GslbRouter} chooses. While the
+     * G6: the connection goes to the branch the proxy's {@link GslbRouter} chooses. While the
      * choice is on its way (a branch asks its aggregator), what arrives is held (see
      * {@link #channelRead}); tcp and tls-tcp connections read nothing before their relay is
      * connected anyway. With no branch chosen the connection holds the head itself, which has no
@@ -190,8 +189,7 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter {
      */
     private void routeByGslb(ChannelHandlerContext ctx, VirtualServer head, InetAddress client) {
         Channel ch = ctx.channel();
-        AtomicReference<GslbRouter> slot = ch.parent() == null ? null : ch.parent().attr(GSLB_ROUTER).get();
-        GslbRouter router = slot == null ? null : slot.get();
+        GslbRouter router = gslbRouter.get();
         CompletableFuture<VirtualServer> chosen;
         try {
             chosen = router == null ? CompletableFuture.completedFuture(null) : router.route(head, client);

@@ -51,6 +51,7 @@ final class ClientConnection implements ChannelFutureListener {
     private Admission admission;
     private boolean closed;
     private boolean overClientLimit;
+    private boolean oneRequest;
     private InetAddress address;
     private int clientHash;
 
@@ -103,6 +104,20 @@ final class ClientConnection implements ChannelFutureListener {
      */
     void overClientLimit() {
         overClientLimit = true;
+    }
+
+    /**
+     * HTTP/1.1: the connection closes once its first request is answered, with
+     * {@code Connection: close} (a GSLB {@code /go/} request handed over by the resolve endpoint,
+     * {@link GoHandoff}, whose next requests would not be {@code /go/} requests rewritten).
+     */
+    void serveOneRequest() {
+        oneRequest = true;
+    }
+
+    /** See {@link #serveOneRequest()}. */
+    boolean servesOneRequest() {
+        return oneRequest;
     }
 
     /** Whether the connection was refused by {@code limits.perClient}. */

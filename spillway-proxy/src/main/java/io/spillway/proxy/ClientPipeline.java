@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Each connection gets a {@link ClientConnection} that the handlers share. Admission comes first so that it runs before any read and before a TLS handshake. An idle
  * keep-alive connection keeps this pipeline (less admission, which removes itself), so it is
  * kept short: one {@link ClientTimer} carries every timeout of the connection.
+ *
+ * <p>{@link #install} builds the same pipeline on a connection accepted elsewhere (the GSLB
+ * resolve endpoint's {@code /go/} requests in proxy mode, {@link GoHandoff}).
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
@@ -42,39 +45,59 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private final ChannelGroup clients;
     private final ConnectionBudget budget;
     private final AtomicReference<AccessLog> accessLog;
+    private final AtomicReference<GslbRouter> gslbRouter;
 
+    /**
+     * @param listener   whose route new connections take; null for one that only {@link #install}s
+     * @param gslbRouter G6: the router of connections to vServers with {@code gslb}; holds null while none is set
+     */
     ClientPipeline(Listener listener, UpstreamConnector connector, UpstreamPools pools, ChannelGroup clients,
-                   ConnectionBudget budget, AtomicReference<AccessLog> accessLog) {
+                   ConnectionBudget budget, AtomicReference<AccessLog> accessLog, AtomicReference<GslbRouter> gslbRouter) {
         this.listener = listener;
         this.connector = connector;
         this.pools = pools;
         this.clients = clients;
         this.budget = budget;
         this.accessLog = accessLog;
+        this.gslbRouter = gslbRouter;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        install(ch, listener.route(), listener.clientLimit(), false);
+    }
+
+    /**
+     * Adds the client handlers of {@code route} at the end of {@code ch}'s pipeline, or closes
+     * {@code ch} when the appliance holds {@code limits.maxConnections} already.
+     *
+     * @param singleRequest http: the connection closes after its first response, which says
+     *                      {@code Connection: close}
+     * @return whether the handlers were added
+     */
+    boolean install(Channel ch, Route route, ClientLimit clientLimit, boolean singleRequest) {
         if (!budget.tryAcquire()) {
             ch.close(); // limits.maxConnections: counted by the budget
-            return;
+            return false;
         }
-        Route route = listener.route();
         ClientTimer timer = ClientTimer.of(route);
         ClientConnection connection = new ClientConnection(ch, route, timer, pools.forLoop(ch.eventLoop()), connector,
                 accessLog.get(), budget);
+        if (singleRequest) {
+            connection.serveOneRequest();
+        }
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         switch (route.config().protocol()) {
             case TCP, TLS_TCP -> {
                 ReadGate.holdUntilGate(ch);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
+                p.addLast("admission", new AdmissionHandler(connection, clientLimit, gslbRouter));
                 p.addLast("timer", timer);
                 p.addLast("tcp", new TcpConnection(connection));
             }
             case HTTP, HTTPS -> {
-                p.addLast("admission", new AdmissionHandler(connection, listener.clientLimit()));
+                p.addLast("admission", new AdmissionHandler(connection, clientLimit, gslbRouter));
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 if (route.serverTls() != null) {
                     p.addLast("tls", route.serverTls().newHandler(ch.alloc(), route.headerTimeoutMillis()));
@@ -88,5 +111,6 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
                 p.addLast(HTTP, new Http1ClientLeg(connection));
             }
         }
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 
 import java.util.concurrent.TimeUnit;
 
@@ -59,19 +60,21 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
     private final long minBodyRate;
     private final long sendNanos;
     private ChannelHandlerContext ctx;
+    /** The event loop's clock, the one its scheduled tasks run by (an embedded loop's can be advanced). */
+    private Ticker ticker;
     private ScheduledFuture<?> task;
-    /** When the scheduled task runs (nanoTime), valid while {@link #task} is set. */
+    /** When the scheduled task runs (the ticker's nanoTime), valid while {@link #task} is set. */
     private long taskAt;
     private long lastActivity;
-    /** When the current request head is due (nanoTime); 0: no head awaited on a clock. */
+    /** When the current request head is due (the ticker's nanoTime); 0: no head awaited on a clock. */
     private long headDeadline;
     private boolean awaitingHead;
     private boolean bytesAhead;
-    /** When the current body is looked at (nanoTime); 0: no body awaited. */
+    /** When the current body is looked at (the ticker's nanoTime); 0: no body awaited. */
     private long bodyDeadline;
     private long bodyStart;
     private long bodyBytes;
-    /** When a client that reads nothing is closed (nanoTime); 0: the client keeps up. */
+    /** When a client that reads nothing is closed (the ticker's nanoTime); 0: the client keeps up. */
     private long sendDeadline;
     private boolean closed;
 
@@ -101,11 +104,12 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.ticker = ctx.executor().ticker();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         if (awaitingHead) {
             headDeadline = lastActivity + headNanos;
         }
@@ -117,7 +121,7 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (awaitingHead) {
             if (headDeadline == 0) {
-                headDeadline = System.nanoTime() + headNanos;
+                headDeadline = ticker.nanoTime() + headNanos;
             }
         } else if (headNanos > 0) {
             bytesAhead = true; // part of a pipelined request
@@ -127,7 +131,7 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         rescheduleIfDueBefore(headDeadline);
         rescheduleIfDueBefore(bodyDeadline);
         if (task == null) {
@@ -138,7 +142,7 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         ctx.flush();
     }
 
@@ -147,10 +151,10 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
         if (ctx.channel().isWritable()) {
             sendDeadline = 0;
         } else if (sendDeadline == 0) {
-            sendDeadline = System.nanoTime() + sendNanos;
+            sendDeadline = ticker.nanoTime() + sendNanos;
             rescheduleIfDueBefore(sendDeadline);
             if (task == null) {
-                schedule(System.nanoTime());
+                schedule(ticker.nanoTime());
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -179,7 +183,7 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
         if (bodyNanos == 0) {
             return;
         }
-        bodyStart = System.nanoTime();
+        bodyStart = ticker.nanoTime();
         bodyBytes = 0;
         bodyDeadline = bodyStart + bodyNanos;
         // a task is running anyway while the body is read; it is moved only when due later
@@ -212,10 +216,10 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
         awaitingHead = true;
         if (bytesAhead) {
             bytesAhead = false;
-            headDeadline = System.nanoTime() + headNanos;
+            headDeadline = ticker.nanoTime() + headNanos;
             rescheduleIfDueBefore(headDeadline);
             if (task == null) {
-                schedule(System.nanoTime());
+                schedule(ticker.nanoTime());
             }
         }
     }
@@ -235,7 +239,7 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
             task.cancel(false);
             task = null;
         }
-        schedule(System.nanoTime());
+        schedule(ticker.nanoTime());
     }
 
     /** Cancels the task when {@code deadline} (0: none) falls before it, so that it is scheduled anew. */
@@ -277,7 +281,7 @@ final class ClientTimer extends ChannelDuplexHandler implements Runnable {
         if (closed || !ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         if (sendDeadline != 0 && now - sendDeadline >= 0) {
             log.debug("{}: the client took nothing of its response for the send timeout", ctx.channel());
             ctx.close();

@@ -29,4 +29,12 @@ public interface GslbRouter {
      *         time by the resolver
      */
     CompletableFuture<VirtualServer> route(VirtualServer head, InetAddress client);
+
+    /**
+     * {@code head} takes no new connections (a {@code /go/} domain's vServer that
+     * {@link GoHandoff} no longer keeps): what the router keeps for it may go; connections already
+     * carried keep the vServers they were admitted to.
+     */
+    default void forget(VirtualServer head) {
+    }
 }

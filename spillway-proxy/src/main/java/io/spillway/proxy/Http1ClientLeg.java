@@ -46,7 +46,9 @@ import io.spillway.proxy.internal.http1.ResponseHead;
  * and the connection closes; so does one whose head does not arrive within the header timeout
  * (408), or whose body is late and slower than the minimum rate (408), or larger than
  * {@code limits.maxBody} (413). {@code CONNECT} gets 405;
- * a client over {@code limits.perClient} gets 429.
+ * a client over {@code limits.perClient} gets 429. A connection that
+ * {@linkplain ClientConnection#serveOneRequest serves one request} is answered as when the
+ * appliance drains: {@code Connection: close}, then closed.
  */
 final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements ClientLeg {
 
@@ -83,6 +85,7 @@ final class Http1ClientLeg extends ChannelInboundHandlerAdapter implements Clien
         decoder = ctx.pipeline().get(Http1RequestDecoder.class);
         headWriter = connection.requestHeadWriter();
         response = new Http1ResponseWriter(client, record);
+        draining = connection.servesOneRequest(); // closes after its first answer, as when the appliance stops
         ctx.fireChannelActive();
     }
 

@@ -13,6 +13,7 @@ import io.spillway.proxy.internal.http1.Http1ResponseDecoder;
 import io.spillway.proxy.internal.http1.ResponseHead;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import io.spillway.core.runtime.Service;
 
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * an exchange has it, {@code timeouts.server} (the service's time to send the response head,
  * then between reads; the exchange decides between another service and a 504); while it idles
  * in the pool, {@code timeouts.idle}. One scheduled task serves both: it is moved only when a
- * shorter wait starts before it is due.
+ * shorter wait starts before it is due. Both are measured by the event loop's {@link Ticker},
+ * the clock its scheduled tasks run by.
  */
 final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements ServerLeg {
 
@@ -50,6 +52,8 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     private long lastActivity;
     private ScheduledFuture<?> task;
     private long taskAt;
+    /** The event loop's clock, the one its scheduled tasks run by. */
+    private Ticker ticker;
 
     private Http1ServerLeg(Service service, UpstreamPool pool, Route route) {
         this.service = service;
@@ -88,6 +92,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        ticker = ctx.executor().ticker();
         gate = new ReadGate(channel, 0);
         decoder = ctx.pipeline().get(Http1ResponseDecoder.class);
     }
@@ -108,7 +113,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     /** Starts a wait of {@code nanos} from now, for the response ({@code server}) or in the pool ({@code idle}). */
     private void startWait(long nanos) {
         timeoutNanos = nanos;
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         long due = lastActivity + nanos;
         if (task != null && taskAt - due > 0) {
             task.cancel(false);
@@ -121,7 +126,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     private void schedule(long at) {
         taskAt = at;
-        task = channel.eventLoop().schedule(this::timerRun, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        task = channel.eventLoop().schedule(this::timerRun, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void timerRun() {
@@ -130,7 +135,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
             return;
         }
         long due = lastActivity + timeoutNanos;
-        if (System.nanoTime() - due < 0) {
+        if (ticker.nanoTime() - due < 0) {
             schedule(due);
         } else if (exchange != null) {
             exchange.serverTimedOut(this);
@@ -159,7 +164,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     @Override
     public void write(ByteBuf content) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         // no promise per write: a failed write fires exceptionCaught, which closes the connection,
         // and its close reports the failure to the exchange
         channel.write(content, channel.voidPromise());
@@ -213,7 +218,7 @@ final class Http1ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         if (exchange == null) {
             // the service sent something unasked while the connection idled: it is not to be trusted
             ReferenceCountUtil.release(msg);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import io.spillway.core.runtime.Service;
 import io.spillway.proxy.internal.http1.ChunkedDecoder;
 import io.spillway.proxy.internal.http1.Http1DecodeFailure;
@@ -43,9 +44,10 @@ import java.util.concurrent.TimeUnit;
  * client that can take them.
  *
  * <p>{@code timeouts.server} bounds each wait for the service, as for HTTP/1.1: measured from
- * the last read or write; the exchange decides between another service and a 504. A stream the
- * service resets (REFUSED_STREAM after a GOAWAY, say) fails the exchange like a closed
- * connection: a request that may be sent again goes once more, on a fresh connection.
+ * the last read or write, by the event loop's {@link Ticker}; the exchange decides between
+ * another service and a 504. A stream the service resets (REFUSED_STREAM after a GOAWAY, say)
+ * fails the exchange like a closed connection: a request that may be sent again goes once
+ * more, on a fresh connection.
  */
 final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements ServerLeg {
 
@@ -70,6 +72,8 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     private boolean closed;
     private long lastActivity;
     private ScheduledFuture<?> timer;
+    /** The event loop's clock, the one its scheduled tasks run by. */
+    private Ticker ticker;
 
     Http2ServerLeg(Service service, Http2ServiceConnection connection, Route route, boolean reused) {
         this.service = service;
@@ -81,6 +85,7 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         stream = ctx.channel();
+        ticker = ctx.executor().ticker();
         gate = new ReadGate(stream, 0);
         stream.closeFuture().addListener(f -> connection.streamClosed());
     }
@@ -88,7 +93,7 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     @Override
     public void attach(ProxiedExchange owner) {
         exchange = owner;
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         schedule(serverNanos);
     }
 
@@ -101,7 +106,7 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
         if (exchange == null || closed) {
             return;
         }
-        long left = lastActivity + serverNanos - System.nanoTime();
+        long left = lastActivity + serverNanos - ticker.nanoTime();
         if (left > 0) {
             schedule(left);
         } else {
@@ -174,7 +179,7 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
     }
 
     private void write(Object frame) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         // no promise per write: a failed write resets or closes the stream, which tells the exchange
         stream.write(frame, stream.voidPromise());
     }
@@ -229,7 +234,7 @@ final class Http2ServerLeg extends ChannelInboundHandlerAdapter implements Serve
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivity = System.nanoTime();
+        lastActivity = ticker.nanoTime();
         if (exchange == null) {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof Http2HeadersFrame f) {

@@ -57,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("spillway-clients", GlobalEventExecutor.INSTANCE);
     private final ConnectionBudget budget;
     private final AtomicReference<AccessLog> accessLog = new AtomicReference<>(AccessLog.NONE);
+    private final GoHandoff goHandoff;
     private final Map<ListenKey, Listener> listeners = new LinkedHashMap<>();
     private Map<String, Listener> byVServer = new HashMap<>();
     private RuntimeGraph graph;
@@ -68,6 +69,8 @@ public final class ProxyServer implements AutoCloseable {
         this.connector = new UpstreamConnector(transport);
         this.graph = graph;
         this.budget = new ConnectionBudget(graph.config().limits().maxConnections());
+        this.goHandoff = new GoHandoff(new ClientPipeline(null, connector, pools, clients, budget, accessLog, gslbRouter),
+                gslbRouter);
     }
 
     /** Binds every vServer that has {@code listen} (port 0 takes an ephemeral port). */
@@ -92,6 +95,14 @@ public final class ProxyServer implements AutoCloseable {
      */
     public void setGslbRouter(GslbRouter router) {
         gslbRouter.set(router);
+    }
+
+    /**
+     * G6 proxy mode on the GSLB resolve endpoint: what takes its {@code /go/} connections over and
+     * serves them here, as connections of this data plane (see {@link GoHandoff}).
+     */
+    public GoHandoff goHandoff() {
+        return goHandoff;
     }
 
     /** Where new connections' requests and TCP connections are logged (the access log); none by default. */
@@ -177,6 +188,7 @@ public final class ProxyServer implements AutoCloseable {
         listeners.clear();
         listeners.putAll(next);
         byVServer = names;
+        goHandoff.resources(resources);
     }
 
     /**
@@ -192,9 +204,8 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(Listener l) throws Exception {
         InetSocketAddress at = new InetSocketAddress(l.address().host(), l.address().port());
         l.bound(transport.serverBootstrap()
-                .attr(AdmissionHandler.GSLB_ROUTER, gslbRouter)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, CLIENT_READS)
-                .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog))
+                .childHandler(new ClientPipeline(l, connector, pools, clients, budget, accessLog, gslbRouter))
                 .bind(at).sync().channel());
         log.info("vserver listener {} bound on {}", l.route().config().name(), l.boundAddress());
     }
@@ -220,6 +231,7 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         closed = true;
+        goHandoff.resources(null);
         listeners.values().forEach(Listener::close);
         listeners.clear();
         byVServer = new HashMap<>();

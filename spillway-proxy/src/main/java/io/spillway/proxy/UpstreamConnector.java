@@ -33,7 +33,15 @@ final class UpstreamConnector {
 
     UpstreamConnector(Transport transport, OffLoopResolver resolver) {
         // host names (peers, services unresolved at load) are looked up off the event loop
-        this.template = transport.clientBootstrap().resolver(resolver);
+        this(transport.clientBootstrap().resolver(resolver));
+    }
+
+    /**
+     * Connects with clones of {@code template}, on the loop each connect names: the transport's
+     * socket channels above, or the embedded service connections of the handler tests.
+     */
+    UpstreamConnector(Bootstrap template) {
+        this.template = template;
     }
 
     /**

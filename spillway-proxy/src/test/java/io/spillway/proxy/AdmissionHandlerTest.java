@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class AdmissionHandlerTest {
     private static Admitted connect(RuntimeGraph graph, String vserver, ClientLimit limit) throws Exception {
         List<String> next = new ArrayList<>();
         EmbeddedClient ch = new EmbeddedClient(graph, vserver, net.transport);
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, limit));
+        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, limit, new AtomicReference<>()));
         ch.pipeline().addLast("next", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {

@@ -48,7 +48,7 @@ class GslbRouterTest {
     }
 
     /** A vServer outside the graph standing for a branch: one service of {@code protocol} at {@code port}. */
-    private static VirtualServer branch(String site, ServiceProtocol protocol, int port) {
+    static VirtualServer branch(String site, ServiceProtocol protocol, int port) {
         ServiceConfig s = new ServiceConfig("front@" + site, new HostPort("127.0.0.1", port), protocol,
                 0, null, 1, List.of(), null, null);
         VServerConfig v = new VServerConfig(s.name(), null, protocol == ServiceProtocol.HTTP ? VServerProtocol.HTTP

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +33,7 @@ class Http1ClientLegTest {
 
     private static EmbeddedClient connect(RuntimeGraph graph) throws Exception {
         EmbeddedClient ch = new EmbeddedClient(graph, "front", net.transport);
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit()));
+        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit(), new AtomicReference<>()));
         ch.pipeline().addLast(ClientPipeline.CODEC, new Http1RequestDecoder(MAX_REQUEST_LINE, MAX_HEADER_SIZE, true));
         ch.pipeline().addLast(ClientPipeline.HTTP, new Http1ClientLeg(ch.connection));
         ch.register();

@@ -79,7 +79,7 @@ class Http2ClientConnectionFuzzTest {
         Listener listener = new Listener(new HostPort("127.0.0.1", 80), GraphResources.build(graph).route("front"));
         ClientPipeline pipeline = new ClientPipeline(listener, connector, new UpstreamPools(),
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionBudget(10),
-                new AtomicReference<>(AccessLog.NONE));
+                new AtomicReference<>(AccessLog.NONE), new AtomicReference<>());
 
         TrackingAllocator alloc = new TrackingAllocator();
         ClientChannel ch = new ClientChannel();

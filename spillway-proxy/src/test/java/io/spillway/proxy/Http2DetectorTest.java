@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.spillway.proxy.Configs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +40,7 @@ class Http2DetectorTest {
         RuntimeGraph graph = Configs.create().service("web", 9, 10)
                 .vserver(vs("front", VServerProtocol.HTTP, "web")).graph();
         ch = new EmbeddedClient(graph, "front", net.transport);
-        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit())); // as every client pipeline starts
+        ch.pipeline().addLast("admission", new AdmissionHandler(ch.connection, new ClientLimit(), new AtomicReference<>())); // as every client pipeline starts
         ch.pipeline().addLast("h2detect", new Http2Detector(ch.connection));
         ch.pipeline().addLast(ClientPipeline.CODEC, new ChannelInboundHandlerAdapter() {
             @Override

@@ -7,7 +7,6 @@ import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.testkit.HttpBackend;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,22 +32,15 @@ class HttpSpilloverTest {
     private static final String OVERFLOW_URL = "https://overflow.example.com/";
     @RegisterExtension
     static final TestNet net = new TestNet();
-    private final List<RawHttp> clients = new ArrayList<>();
+    @RegisterExtension
+    final OpenClients<RawHttp> clients = new OpenClients<>();
     private HttpBackend a1;
     private HttpBackend a2;
     private HttpBackend b1;
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (RawHttp c : clients) {
-            c.close();
-        }
-    }
 
     private RawHttp client(ProxyServer proxy, String source) throws IOException {
-        RawHttp c = RawHttp.connect(proxy.boundAddress("front"), source);
-        clients.add(c);
-        return c;
+        return clients.add(RawHttp.connect(proxy.boundAddress("front"), source));
     }
 
     /** Opens a connection and makes one request on it; the connection stays open. */
@@ -234,6 +226,7 @@ class HttpSpilloverTest {
             releaseAllHolds();
             pool.shutdownNow();
         }
+        assertThat(answers.keySet()).as("every answer: %s", answers).containsOnly("a1", "a2", "b1", "redirected");
         assertThat(answers.get("a1").get() + answers.get("a2").get()).isEqualTo(10);
         assertThat(answers.get("b1").get()).isEqualTo(20);
         assertThat(a1.maxInFlight()).isLessThanOrEqualTo(5);

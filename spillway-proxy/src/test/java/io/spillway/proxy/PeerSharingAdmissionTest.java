@@ -14,7 +14,6 @@ import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.testkit.TcpBackend;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,19 +42,12 @@ class PeerSharingAdmissionTest {
 
     @RegisterExtension
     static final TestNet net = new TestNet();
-    private final List<TcpClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final OpenClients<TcpClient> clients = new OpenClients<>();
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (TcpClient c : clients) {
-            c.close();
-        }
-    }
 
     private String land(ProxyServer proxy, String from) throws IOException {
-        TcpClient c = TcpClient.connect(proxy.boundAddress("front"), from);
-        clients.add(c);
-        return c.greeting();
+        return clients.add(TcpClient.connect(proxy.boundAddress("front"), from)).greeting();
     }
 
     /** front (tcp, one local service a1) publishing {@link #DOMAIN}, with {@code peers} as given. */

@@ -7,7 +7,6 @@ import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.testkit.TcpBackend;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,19 +32,12 @@ class TcpSpilloverTest {
 
     @RegisterExtension
     static final TestNet net = new TestNet();
-    private final List<TcpClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final OpenClients<TcpClient> clients = new OpenClients<>();
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (TcpClient c : clients) {
-            c.close();
-        }
-    }
 
     private TcpClient client(ProxyServer proxy, String source) throws IOException {
-        TcpClient c = TcpClient.connect(proxy.boundAddress("front"), source);
-        clients.add(c);
-        return c;
+        return clients.add(TcpClient.connect(proxy.boundAddress("front"), source));
     }
 
     private String land(ProxyServer proxy) throws IOException {

@@ -26,7 +26,8 @@ import java.util.function.Function;
  *   <li>{@code GET /resolve?domain=D[&client=IP]}: 200 {@code {"domain","site","address","ttlSeconds"}}
  *       for the client (default: the connection's peer);</li>
  *   <li>{@code GET /go/D/path?query}: 302 to {@code http://ADDRESS/path?query} of the branch chosen
- *       for the connection's peer;</li>
+ *       for the connection's peer (in proxy mode only when it is not the first request of its
+ *       connection: a first one is proxied by the data plane, see {@link ResolveServer#handOff});</li>
  *   <li>404 for an unknown domain, 503 when no branch is available or no answer can be had
  *       (a branch's aggregator link is down), 400 for a missing domain or a client that is not
  *       an IP address; errors are JSON {@code {"error": "..."}}.</li>

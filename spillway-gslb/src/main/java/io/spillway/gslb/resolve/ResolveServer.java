@@ -1,5 +1,6 @@
 package io.spillway.gslb.resolve;
 
+import io.netty.channel.ChannelHandler;
 import io.spillway.core.gslb.Resolver;
 import io.spillway.core.model.HostPort;
 import io.spillway.httpjson.HttpLimits;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The HTTP resolution listener at {@code gslb.resolve.listen} (SPEC G5): a {@link JsonHttpServer}
@@ -23,6 +25,12 @@ import java.time.Duration;
  *
  * Limits: request line 4096 bytes, headers 8192 bytes, body 8192 bytes (413 above), a request
  * in 10 s (408), 1024 connections, closed after {@value #IDLE_SECONDS}s without traffic.
+ *
+ * <p>Proxy mode (G6, {@code gslb.resolve.mode: proxy}): the appliance sets a {@link #handOff}
+ * handler, which looks at the first request line of each connection before the JSON server does
+ * and hands a {@code /go/} request, with the rest of its connection, to the data plane; the
+ * routes here then answer every other request, and a {@code /go/} request that is not the first
+ * of its connection, with a {@code 302} as in redirect mode.
  */
 public final class ResolveServer implements AutoCloseable {
 
@@ -56,6 +64,14 @@ public final class ResolveServer implements AutoCloseable {
         this.http = new JsonHttpServer("spillway-resolve", "gslb.resolve",
                 LIMITS.withIdleTimeout(idle).withAnswerTimeout(timeout), false);
         new ResolveApi(resolver).routes().forEach(http::route);
+    }
+
+    /**
+     * Proxy mode: a handler made by {@code factory} sees each new connection's bytes first and
+     * may take the connection over (see {@link JsonHttpServer#front}); set before {@link #start}.
+     */
+    public void handOff(Supplier<? extends ChannelHandler> factory) {
+        http.front(factory);
     }
 
     public void start() throws Exception {
