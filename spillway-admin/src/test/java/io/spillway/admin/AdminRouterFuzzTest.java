@@ -17,8 +17,8 @@ import io.spillway.httpjson.AccessPolicy;
 import io.spillway.httpjson.ApiResponse;
 import io.spillway.httpjson.JsonHttpServer;
 import io.spillway.httpjson.Route;
-import io.spillway.testkit.FuzzedWrites;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.FuzzedWrites;
+import io.spillway.testing.TrackingAllocator;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.spillway.app;
 
 import io.spillway.config.ConfigLoader;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.TestCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,6 +1,6 @@
 package io.spillway.app;
 
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.TestCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spillway.testkit.EtcdServer;
+import io.spillway.testing.EtcdServer;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

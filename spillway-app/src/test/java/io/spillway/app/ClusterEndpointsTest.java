@@ -1,7 +1,7 @@
 package io.spillway.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spillway.testkit.EtcdExtension;
+import io.spillway.testing.EtcdExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

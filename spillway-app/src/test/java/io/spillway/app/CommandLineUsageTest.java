@@ -1,6 +1,6 @@
 package io.spillway.app;
 
-import io.spillway.testkit.ConsoleCapture;
+import io.spillway.testing.ConsoleCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package io.spillway.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.TestCertificate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

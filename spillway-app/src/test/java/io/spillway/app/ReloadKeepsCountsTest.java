@@ -1,6 +1,6 @@
 package io.spillway.app;
 
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.core.runtime.StatusClass;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.testkit.HttpBackend;
+import io.spillway.testing.HttpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

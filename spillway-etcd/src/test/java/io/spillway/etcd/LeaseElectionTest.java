@@ -1,8 +1,8 @@
 package io.spillway.etcd;
 
-import io.spillway.testkit.CuttableRelay;
-import io.spillway.testkit.EtcdExtension;
-import io.spillway.testkit.EtcdServer;
+import io.spillway.testing.CuttableRelay;
+import io.spillway.testing.EtcdExtension;
+import io.spillway.testing.EtcdServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

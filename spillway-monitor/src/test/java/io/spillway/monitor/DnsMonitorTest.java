@@ -1,7 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
-import io.spillway.testkit.DnsBackend;
+import io.spillway.testing.DnsBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

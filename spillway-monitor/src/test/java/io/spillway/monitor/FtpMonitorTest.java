@@ -3,7 +3,7 @@ package io.spillway.monitor;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
 import io.spillway.monitor.peers.FtpPeer;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.TcpBackend;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

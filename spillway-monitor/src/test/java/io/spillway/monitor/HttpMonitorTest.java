@@ -3,9 +3,9 @@ package io.spillway.monitor;
 import io.spillway.core.model.ClientTls;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
-import io.spillway.testkit.HttpBackend;
-import io.spillway.testkit.TcpBackend;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.HttpBackend;
+import io.spillway.testing.TcpBackend;
+import io.spillway.testing.TestCertificate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -9,8 +9,8 @@ import io.spillway.core.model.SpillwayConfig;
 import io.spillway.core.runtime.MonitorState;
 import io.spillway.core.runtime.MonitorStatus;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.HttpBackend;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.HttpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
-import io.spillway.testkit.HttpBackend;
+import io.spillway.testing.HttpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

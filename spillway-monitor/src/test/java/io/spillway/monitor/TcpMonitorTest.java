@@ -2,7 +2,7 @@ package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,8 +3,8 @@ package io.spillway.monitor;
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.SpilloverChain;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.testkit.HttpBackend;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.HttpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
-import io.spillway.testkit.UdpBackend;
+import io.spillway.testing.UdpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

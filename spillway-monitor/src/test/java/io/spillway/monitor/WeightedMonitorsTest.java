@@ -2,7 +2,7 @@ package io.spillway.monitor;
 
 import io.spillway.core.model.MonitorType;
 import io.spillway.core.runtime.MonitorState;
-import io.spillway.testkit.HttpBackend;
+import io.spillway.testing.HttpBackend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -15,7 +15,7 @@ import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.TestCertificate;
 
 import java.time.Duration;
 import java.util.ArrayList;

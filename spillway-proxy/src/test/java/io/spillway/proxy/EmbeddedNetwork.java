@@ -15,7 +15,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolver;
 import io.netty.util.concurrent.EventExecutor;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.TrackingAllocator;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

@@ -12,7 +12,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.testkit.HttpBackend;
+import io.spillway.testing.HttpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

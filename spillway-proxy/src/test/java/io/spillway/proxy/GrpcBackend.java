@@ -11,7 +11,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.Attributes;
 import io.grpc.stub.ServerCalls;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.TestCertificate;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

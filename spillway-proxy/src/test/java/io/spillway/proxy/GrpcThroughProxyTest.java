@@ -10,7 +10,7 @@ import io.grpc.stub.ClientCalls;
 import io.spillway.core.model.ServiceProtocol;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -13,7 +13,7 @@ import io.spillway.core.model.VServerConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

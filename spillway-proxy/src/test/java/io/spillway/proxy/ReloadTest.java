@@ -4,7 +4,7 @@ import io.spillway.core.model.HostPort;
 import io.spillway.core.model.TlsConfig;
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.HttpBackend;
+import io.spillway.testing.HttpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -2,8 +2,8 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.HttpBackend;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.HttpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

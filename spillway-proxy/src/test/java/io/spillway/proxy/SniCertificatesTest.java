@@ -2,8 +2,8 @@ package io.spillway.proxy;
 
 import io.spillway.core.model.VServerProtocol;
 import io.spillway.core.runtime.RuntimeGraph;
-import io.spillway.testkit.HttpBackend;
-import io.spillway.testkit.TestCertificate;
+import io.spillway.testing.HttpBackend;
+import io.spillway.testing.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

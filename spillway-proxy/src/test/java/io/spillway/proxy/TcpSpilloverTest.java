@@ -6,7 +6,7 @@ import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.core.runtime.Service;
 import io.spillway.core.runtime.VirtualServer;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.TcpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.core.model.LogFormat;
 import io.spillway.core.model.LogLevel;
 import io.spillway.core.model.LoggingConfig;
-import io.spillway.testkit.ConsoleCapture;
+import io.spillway.testing.ConsoleCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -2,7 +2,7 @@ package io.spillway.gslb.dns;
 
 import ch.qos.logback.classic.Level;
 import io.spillway.core.log.RateLimitedLog;
-import io.spillway.testkit.LogCapture;
+import io.spillway.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

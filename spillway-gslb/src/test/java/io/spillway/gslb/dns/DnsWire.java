@@ -2,7 +2,7 @@ package io.spillway.gslb.dns;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.TrackingAllocator;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;

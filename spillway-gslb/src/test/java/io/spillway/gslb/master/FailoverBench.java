@@ -5,7 +5,7 @@ import io.spillway.core.gslb.SiteTable;
 import io.spillway.core.model.HostPort;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.hierarchy.Hierarchy;
-import io.spillway.testkit.EtcdServer;
+import io.spillway.testing.EtcdServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.spillway.monitor.MonitorListener;
 import io.spillway.monitor.MonitorRuntime;
 import io.spillway.monitor.ProbeOutcome;
 import io.spillway.monitor.peers.HttpPeer;
-import io.spillway.testkit.TcpBackend;
+import io.spillway.testing.TcpBackend;
 import io.spillway.transport.Transport;
 
 import java.lang.management.ManagementFactory;

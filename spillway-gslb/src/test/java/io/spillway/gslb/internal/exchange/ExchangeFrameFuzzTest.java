@@ -15,8 +15,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import io.spillway.core.model.GslbRole;
 import io.spillway.core.model.HostPort;
-import io.spillway.testkit.FuzzedWrites;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.FuzzedWrites;
+import io.spillway.testing.TrackingAllocator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

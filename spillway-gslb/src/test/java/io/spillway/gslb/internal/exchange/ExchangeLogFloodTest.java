@@ -2,7 +2,7 @@ package io.spillway.gslb.internal.exchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.gslb.GslbNode;
-import io.spillway.testkit.LogCapture;
+import io.spillway.testing.LogCapture;
 import io.spillway.gslb.hierarchy.Hierarchy;
 import io.spillway.core.log.RateLimitedLog;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package io.spillway.proxy.internal.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.TrackingAllocator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

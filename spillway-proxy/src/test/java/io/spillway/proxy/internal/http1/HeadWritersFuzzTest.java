@@ -3,7 +3,7 @@ package io.spillway.proxy.internal.http1;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.TrackingAllocator;
 
 /**
  * Coverage-guided fuzzing of the head writers: any octets the parsers accept as a head are

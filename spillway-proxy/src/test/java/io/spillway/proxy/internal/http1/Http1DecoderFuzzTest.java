@@ -5,8 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.spillway.testkit.FuzzedWrites;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.FuzzedWrites;
+import io.spillway.testing.TrackingAllocator;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import io.spillway.testkit.TrackingAllocator;
+import io.spillway.testing.TrackingAllocator;
 
 import java.util.ArrayList;
 import java.util.List;
