@@ -2,9 +2,9 @@ package io.spillway.gslb.hierarchy;
 
 import io.spillway.core.gslb.SiteTable;
 import io.spillway.gslb.GslbNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,21 +24,16 @@ class BranchReportingTest {
 
     static final Duration LONG = Duration.ofSeconds(60);
 
-    Hierarchy h;
+    @RegisterExtension
+    final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofMinutes(5));
     GslbNode agg;
     Hierarchy.BranchUnderTest branch;
 
     @BeforeEach
     void start() throws Exception {
-        h = new Hierarchy(Duration.ofMillis(50), Duration.ofMinutes(5));
         agg = h.aggregator("agg", null, List.of());
         branch = h.branch("slow", Hierarchy.addressOf(agg), Hierarchy.SECRET, LONG);
         await().atMost(Duration.ofSeconds(10)).until(() -> agg.table().site("slow").isPresent());
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
     }
 
     long sequence() {

@@ -18,6 +18,10 @@ import io.spillway.core.model.WhenFull;
 import io.spillway.core.runtime.RuntimeGraph;
 import io.spillway.gslb.GslbNode;
 import io.spillway.transport.Transport;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,9 +34,17 @@ import java.util.Optional;
 
 /**
  * Test fixture: builds GSLB nodes from model records, on one shared transport, on loopback with
- * ephemeral ports, and closes everything it started.
+ * ephemeral ports, and closes everything it started. It is also the JUnit 5 extension that closes
+ * it, as spillway-testing's {@code LoopbackServer} does: registered in a static field it is
+ * closed after the class's tests, in an instance field after each test; a test may also use one
+ * in a try-with-resources block.
+ *
+ * <pre>
+ *   &#64;RegisterExtension
+ *   final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofMinutes(5));
+ * </pre>
  */
-public final class Hierarchy implements AutoCloseable {
+public final class Hierarchy implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     public static final String SECRET = "hierarchy-test-secret";
     public static final String DOMAIN = "app.example.com";
@@ -44,6 +56,7 @@ public final class Hierarchy implements AutoCloseable {
     private final Duration interval;
     private final Duration staleAfter;
     private final List<GslbNode> nodes = new ArrayList<>();
+    private boolean perClass;
 
     public Hierarchy(Duration interval, Duration staleAfter) {
         this(Transport.create(2), true, interval, staleAfter);
@@ -197,6 +210,23 @@ public final class Hierarchy implements AutoCloseable {
     public void kill(GslbNode node) {
         nodes.remove(node);
         node.close();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            close();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

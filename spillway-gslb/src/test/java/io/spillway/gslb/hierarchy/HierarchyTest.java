@@ -9,6 +9,7 @@ import io.spillway.gslb.GslbNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,8 @@ class HierarchyTest {
     Path dir;
 
 
-    Hierarchy h;
+    @RegisterExtension
+    final Hierarchy h = new Hierarchy(INTERVAL, STALE);
     GslbNode master;
     GslbNode a;
     GslbNode b;
@@ -45,7 +47,6 @@ class HierarchyTest {
     @BeforeEach
     void build() throws Exception {
         dir = Hierarchy.scratchDir();
-        h = new Hierarchy(INTERVAL, STALE);
         master = h.master("master", dir.resolve("snapshot.json"));
         HostPort m = Hierarchy.addressOf(master);
         a = h.aggregator("agg-a", m, List.of());
@@ -60,7 +61,7 @@ class HierarchyTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        h.close();
+        h.close(); // before its snapshot directory goes (the extension's close after it does nothing more)
         Hierarchy.deleteTree(dir);
     }
 

@@ -4,9 +4,9 @@ import io.spillway.core.gslb.DomainReport;
 import io.spillway.core.gslb.SiteEntry;
 import io.spillway.core.runtime.VirtualServer;
 import io.spillway.gslb.GslbNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,21 +23,16 @@ import static org.awaitility.Awaitility.await;
  */
 class OneMillisecondIntervalTest {
 
-    Hierarchy h;
+    @RegisterExtension
+    final Hierarchy h = new Hierarchy(Duration.ofMillis(1), Duration.ofSeconds(3));
     GslbNode agg;
     Hierarchy.BranchUnderTest branch;
 
     @BeforeEach
     void start() throws Exception {
-        h = new Hierarchy(Duration.ofMillis(1), Duration.ofSeconds(3));
         agg = h.aggregator("agg", null, List.of());
         branch = h.branch("fast", Hierarchy.addressOf(agg));
         await().atMost(Duration.ofSeconds(10)).until(() -> agg.table().site("fast").isPresent());
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
     }
 
     private SiteEntry entry() {

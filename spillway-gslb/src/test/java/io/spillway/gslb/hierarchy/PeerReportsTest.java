@@ -5,10 +5,10 @@ import io.spillway.core.gslb.SiteEntry;
 import io.spillway.gslb.GslbNode;
 import io.spillway.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +27,8 @@ class PeerReportsTest {
     static final Duration STALE_AFTER = Duration.ofMillis(600);
 
     static Transport transport;
-    Hierarchy h;
+    @RegisterExtension
+    final Hierarchy h = new Hierarchy(transport, false, INTERVAL, STALE_AFTER);
     GslbNode agg;
     Hierarchy.BranchUnderTest a;
     Hierarchy.BranchUnderTest b;
@@ -44,15 +45,9 @@ class PeerReportsTest {
 
     @BeforeEach
     void start() throws Exception {
-        h = new Hierarchy(transport, false, INTERVAL, STALE_AFTER);
         agg = h.aggregator("agg", null, List.of());
         a = h.branch("branch-a", Hierarchy.addressOf(agg), List.of("branch-b"));
         b = h.branch("branch-b", Hierarchy.addressOf(agg));
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
     }
 
     DomainReport peerDomainAtA() {

@@ -16,6 +16,7 @@ import io.spillway.gslb.internal.exchange.LocalEnd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,8 @@ class RelayOnChangeTest {
     static final Duration INTERVAL = Duration.ofSeconds(2);
     static final long EPOCH = 1_000;
 
-    Hierarchy h;
+    @RegisterExtension
+    final Hierarchy h = new Hierarchy(INTERVAL, Duration.ofMinutes(5));
     GslbNode agg;
     Dialer branchDialer;
     Dialer peerDialer;
@@ -46,7 +48,6 @@ class RelayOnChangeTest {
 
     @BeforeEach
     void start() throws Exception {
-        h = new Hierarchy(INTERVAL, Duration.ofMinutes(5));
         agg = h.aggregator("agg", null, List.of());
         HostPort at = Hierarchy.addressOf(agg);
         peerDialer = dial(at, "peer", GslbRole.AGGREGATOR, peer);
@@ -60,7 +61,6 @@ class RelayOnChangeTest {
     void stop() {
         branchDialer.close();
         peerDialer.close();
-        h.close();
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.hierarchy.Hierarchy;
 import io.spillway.testing.EtcdExtension;
 import io.spillway.testing.EtcdServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,18 +40,13 @@ class MasterFailoverTest {
 
     @RegisterExtension
     static final EtcdExtension etcd = new EtcdExtension();
-    private Hierarchy hierarchy;
+    @RegisterExtension
+    final Hierarchy hierarchy = new Hierarchy(INTERVAL, STALE_AFTER);
     private String site;
 
     @BeforeEach
     void start(TestInfo info) {
-        hierarchy = new Hierarchy(INTERVAL, STALE_AFTER);
         site = "hq-" + info.getTestMethod().orElseThrow().getName(); // each test elects on keys of its own
-    }
-
-    @AfterEach
-    void stop() {
-        hierarchy.close();
     }
 
     @Test

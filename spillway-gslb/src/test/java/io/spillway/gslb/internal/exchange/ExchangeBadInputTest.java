@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.core.gslb.SiteReport;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.hierarchy.Hierarchy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,20 +24,15 @@ import static org.awaitility.Awaitility.await;
  */
 class ExchangeBadInputTest {
 
-    static Hierarchy h;
+    @RegisterExtension
+    static final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(1));
     static GslbNode aggregator;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(1));
         aggregator = h.aggregator("agg", null, List.of());
         port = aggregator.exchangeAddress().getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
     }
 
     static ExchangeMessage.Hello hello(String site, String role, String nonce) {

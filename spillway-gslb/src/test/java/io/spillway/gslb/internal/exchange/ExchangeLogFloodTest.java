@@ -5,9 +5,9 @@ import io.spillway.gslb.GslbNode;
 import io.spillway.testing.LogCapture;
 import io.spillway.gslb.hierarchy.Hierarchy;
 import io.spillway.core.log.RateLimitedLog;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,20 +28,15 @@ class ExchangeLogFloodTest {
     private static final Pattern SUPPRESSED =
             Pattern.compile("(\\d+) similar messages suppressed \\(unauthenticated exchange connections closed\\)");
 
-    static Hierarchy h;
+    @RegisterExtension
+    static final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(1));
     static GslbNode aggregator;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(1));
         aggregator = h.aggregator("agg", null, List.of());
         port = aggregator.exchangeAddress().getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
     }
 
     /** One connection that sends a frame of garbage and is closed with an error frame. */

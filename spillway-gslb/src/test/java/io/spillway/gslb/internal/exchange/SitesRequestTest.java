@@ -3,9 +3,9 @@ package io.spillway.gslb.internal.exchange;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.gslb.GslbNode;
 import io.spillway.gslb.hierarchy.Hierarchy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,22 +20,17 @@ import static org.awaitility.Awaitility.await;
 /** The {@code sites} request and its answer on the wire (D1, D2), and their limits. */
 class SitesRequestTest {
 
-    static Hierarchy h;
+    @RegisterExtension
+    static final Hierarchy h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(5));
     static GslbNode aggregator;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        h = new Hierarchy(Duration.ofMillis(50), Duration.ofSeconds(5));
         aggregator = h.aggregator("agg", null, List.of());
         port = aggregator.exchangeAddress().getPort();
         h.branch("known", Hierarchy.addressOf(aggregator));
         await().atMost(Duration.ofSeconds(10)).until(() -> aggregator.table().site("known").isPresent());
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
     }
 
     @Test
